@@ -1,0 +1,77 @@
+using System.Reflection;
+using DbUp;
+using DbUp.Engine;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using Npgsql;
+
+namespace TradeHub.Hosting.Database;
+
+public static class Db
+{
+    /// <summary>Registers the service's one NpgsqlDataSource from ConnectionStrings:Database.</summary>
+    public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
+    {
+        var connectionString = ConnectionString(builder.Configuration);
+        builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
+        builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
+        return builder;
+    }
+
+    public static string ConnectionString(IConfiguration configuration)
+    {
+        var raw = configuration.GetConnectionString("Database")
+            ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
+        // Auto-prepare nearly doubles point reads (see shared/design/local-servers.md); a short
+        // connection timeout makes a stopped database a quick 503 rather than a hang.
+        var csb = new NpgsqlConnectionStringBuilder(raw);
+        if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 50;
+        if (!raw.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) csb.Timeout = 3;
+        return csb.ConnectionString;
+    }
+
+    /// <summary>Creates the database when missing and runs the shared and the service's embedded .sql scripts in order.</summary>
+    public static void MigrateDatabase(this IConfiguration configuration, Assembly serviceAssembly)
+    {
+        var connectionString = ConnectionString(configuration);
+        EnsureDatabase.For.PostgresqlDatabase(connectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
+        Run(connectionString, typeof(Db).Assembly);
+        Run(connectionString, serviceAssembly);
+    }
+
+    private static void Run(string connectionString, Assembly assembly)
+    {
+        DatabaseUpgradeResult result = DeployChanges.To
+            .PostgresqlDatabase(connectionString)
+            .WithScriptsEmbeddedInAssembly(assembly, name => name.EndsWith(".sql", StringComparison.Ordinal))
+            .WithTransactionPerScript()
+            .LogToNowhere()
+            .Build()
+            .PerformUpgrade();
+        if (!result.Successful)
+            throw new InvalidOperationException($"Migration {result.ErrorScript?.Name} failed", result.Error);
+    }
+
+    public static void MigrateDatabase(this WebApplication app, Assembly serviceAssembly) =>
+        app.Configuration.MigrateDatabase(serviceAssembly);
+
+    private sealed class DatabaseHealthCheck(NpgsqlDataSource dataSource) : IHealthCheck
+    {
+        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default)
+        {
+            try
+            {
+                await using var cmd = dataSource.CreateCommand("SELECT 1");
+                await cmd.ExecuteScalarAsync(ct);
+                return HealthCheckResult.Healthy();
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                return HealthCheckResult.Unhealthy("database does not answer", e);
+            }
+        }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace TradeHub.Hosting.Http;
+
+/// <summary>
+/// Turns what fails before or outside a handler into RFC 7807 answers: unreadable JSON names the field
+/// (400), wrong content type (415), body too large (413), database away (503). Nothing becomes a 500
+/// unless it is a real bug, and then without details.
+/// </summary>
+public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log)
+    : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var (status, problem) = Describe(exception);
+        if (status >= 500 && status != 503) log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+        if (status == 503) http.Response.Headers.RetryAfter = "2";
+        http.Response.StatusCode = status;
+        problem.Status = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            ProblemDetails = problem,
+            Exception = exception,
+        });
+    }
+
+    internal static (int Status, ProblemDetails Problem) Describe(Exception exception) => exception switch
+    {
+        BadHttpRequestException { InnerException: JsonException json } => (400, FieldProblem(json)),
+        BadHttpRequestException { StatusCode: 415 } => (415, new ProblemDetails
+            { Title = "The request body must be JSON (Content-Type: application/json)." }),
+        BadHttpRequestException { StatusCode: 413 } => (413, new ProblemDetails
+            { Title = "The request body is too large." }),
+        BadHttpRequestException bad => (bad.StatusCode, new ProblemDetails { Title = bad.Message }),
+        NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } =>
+            (503, new ProblemDetails { Title = "The service's database is not available; try again shortly." }),
+        OperationCanceledException => (499, new ProblemDetails { Title = "The request was cancelled." }),
+        _ => (500, new ProblemDetails { Title = "An unexpected error occurred." }),
+    };
+
+    private static HttpValidationProblemDetails FieldProblem(JsonException json)
+    {
+        var field = FieldName(json.Path);
+        var message = json.Path is null or "$"
+            ? "The body is not valid JSON."
+            : $"The value of '{field}' is not valid for its type.";
+        return new HttpValidationProblemDetails(new Dictionary<string, string[]> { [field] = [message] })
+        {
+            Title = "The request body could not be read.",
+        };
+    }
+
+    /// <summary>"$.containers.count" becomes "containers.count"; "$" becomes "body".</summary>
+    internal static string FieldName(string? path)
+    {
+        if (string.IsNullOrEmpty(path) || path == "$") return "body";
+        var trimmed = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+        return string.Join('.', trimmed.Split('.').Select(Validation.JsonName));
+    }
+}

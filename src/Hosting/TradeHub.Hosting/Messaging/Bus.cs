@@ -1,0 +1,71 @@
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace TradeHub.Hosting.Messaging;
+
+/// <summary>RabbitMQ settings (section RabbitMq).</summary>
+public sealed class RabbitMqOptions
+{
+    public string Host { get; set; } = "127.0.0.1";
+    public ushort Port { get; set; } = 5673;
+    public string VirtualHost { get; set; } = "/";
+    public string Username { get; set; } = "guest";
+    public string Password { get; set; } = "guest";
+    /// <summary>Declare queues as quorum queues (for a RabbitMQ cluster).</summary>
+    public bool QuorumQueues { get; set; }
+    public ushort PrefetchCount { get; set; } = 32;
+}
+
+public static class Bus
+{
+    /// <summary>
+    /// MassTransit on RabbitMQ: queues named after the service ("routing-cargo-offer-posted"), retries with
+    /// back-off, then the message moves to the endpoint's _error queue and the consumer goes on.
+    /// </summary>
+    public static IHostApplicationBuilder AddBus(
+        this IHostApplicationBuilder builder, string serviceName,
+        Action<IBusRegistrationConfigurator>? consumers = null,
+        Action<IBusRegistrationContext, IRabbitMqBusFactoryConfigurator>? endpoints = null)
+    {
+        var options = builder.Configuration.GetSection("RabbitMq").Get<RabbitMqOptions>() ?? new RabbitMqOptions();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddMassTransit(x =>
+        {
+            x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            consumers?.Invoke(x);
+            if (options.QuorumQueues)
+                x.AddConfigureEndpointsCallback((_, _, endpoint) =>
+                {
+                    if (endpoint is IRabbitMqReceiveEndpointConfigurator rabbit) rabbit.SetQuorumQueue();
+                });
+            x.UsingRabbitMq((context, cfg) =>
+            {
+                cfg.Host(options.Host, options.Port, options.VirtualHost, h =>
+                {
+                    h.Username(options.Username);
+                    h.Password(options.Password);
+                });
+                cfg.PrefetchCount = options.PrefetchCount;
+                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
+                endpoints?.Invoke(context, cfg);
+                cfg.ConfigureEndpoints(context);
+            });
+        });
+        // Let in-flight messages finish on shutdown.
+        builder.Services.Configure<MassTransitHostOptions>(o =>
+        {
+            o.WaitUntilStarted = false;
+            o.StopTimeout = TimeSpan.FromSeconds(20);
+        });
+        return builder;
+    }
+
+    /// <summary>Adds the outbox relay that publishes this service's outbox rows.</summary>
+    public static IHostApplicationBuilder AddOutboxRelay(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddHostedService<OutboxRelay>();
+        return builder;
+    }
+}

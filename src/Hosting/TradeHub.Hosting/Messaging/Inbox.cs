@@ -1,0 +1,31 @@
+using Dapper;
+using MassTransit;
+using Npgsql;
+
+namespace TradeHub.Hosting.Messaging;
+
+/// <summary>Makes consumers idempotent: the message id is recorded in the same transaction as the effect.</summary>
+public static class Inbox
+{
+    private const string RecordSql = """
+        INSERT INTO inbox (message_id, consumer) VALUES (@MessageId, @Consumer) ON CONFLICT DO NOTHING
+        """;
+
+    /// <summary>True when this consumer has not handled the message before (and now has, once the transaction commits).</summary>
+    public static async Task<bool> TryRecordHandled(
+        this NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, string consumer) =>
+        await connection.ExecuteAsync(RecordSql, new { MessageId = messageId, Consumer = consumer }, transaction) == 1;
+
+    /// <summary>Runs the effect in one transaction with the inbox record; a redelivered message changes nothing.</summary>
+    public static async Task HandleOnce<T>(
+        this NpgsqlDataSource dataSource, ConsumeContext<T> context, string consumer,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task> effect) where T : class
+    {
+        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
+        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
+        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
+        if (!await connection.TryRecordHandled(tx, messageId, consumer)) return;
+        await effect(connection, tx);
+        await tx.CommitAsync(context.CancellationToken);
+    }
+}

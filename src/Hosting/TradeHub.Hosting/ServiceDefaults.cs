@@ -1,0 +1,85 @@
+using System.Text.Json.Serialization;
+using FluentValidation;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Http;
+
+namespace TradeHub.Hosting;
+
+public static class ServiceDefaults
+{
+    /// <summary>Problem details, JSON, token auth, validators, health, OpenTelemetry: what every TradeHub process has.</summary>
+    public static WebApplicationBuilder AddServiceDefaults(this WebApplicationBuilder builder, string serviceName)
+    {
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = c =>
+        {
+            c.ProblemDetails.Instance ??= c.HttpContext.Request.Path;
+            c.ProblemDetails.Extensions["traceId"] = System.Diagnostics.Activity.Current?.TraceId.ToString()
+                ?? c.HttpContext.TraceIdentifier;
+        });
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        // Unreadable bodies reach the exception handler, which names the field.
+        builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        builder.Services.Configure<JsonOptions>(o =>
+        {
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
+            o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
+        });
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
+
+        Validation.UseCamelCaseFieldNames();
+        builder.Services.AddValidatorsFromAssembly(System.Reflection.Assembly.GetEntryAssembly()!, includeInternalTypes: true);
+        builder.AddTokenAuth();
+        builder.Services.AddOpenApi();
+
+        builder.Services.AddHealthChecks();
+        builder.Logging.Configure(o => o.ActivityTrackingOptions =
+            ActivityTrackingOptions.TraceId | ActivityTrackingOptions.SpanId);
+        builder.AddTelemetry(serviceName);
+        return builder;
+    }
+
+    private static void AddTelemetry(this WebApplicationBuilder builder, string serviceName)
+    {
+        var otlp = !string.IsNullOrEmpty(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithTracing(t =>
+            {
+                t.AddAspNetCoreInstrumentation(o => o.Filter = c => !c.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation()
+                    .AddSource("MassTransit", "TradeHub.Outbox", "Npgsql", "Yarp.ReverseProxy");
+                if (otlp) t.AddOtlpExporter();
+            })
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation()
+                    .AddMeter("MassTransit", "Npgsql", "TradeHub");
+                if (otlp) m.AddOtlpExporter();
+            });
+    }
+
+    /// <summary>Error handling, auth, health endpoints and the service's OpenAPI document.</summary>
+    public static WebApplication UseServiceDefaults(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") });
+        app.MapOpenApi();
+        return app;
+    }
+}

@@ -1,0 +1,28 @@
+namespace TradeHub.Listings.Contracts;
+
+/// <summary>A carrier offers space for containers on a lane within a departure window.</summary>
+public sealed record CapacityOfferPosted
+{
+    public required Guid CapacityOfferId { get; init; }
+    public required string CarrierOrg { get; init; }
+    public required string From { get; init; }
+    public required string To { get; init; }
+    /// <summary>rail, road, sea or ferry.</summary>
+    public required string Mode { get; init; }
+    public required DateOnly DepartureFrom { get; init; }
+    public required DateOnly DepartureTo { get; init; }
+    public required int ContainerCount { get; init; }
+    public required string ContainerType { get; init; }
+    public required decimal PricePerContainerAmount { get; init; }
+    public required string PriceCurrency { get; init; }
+    public required int TransitDays { get; init; }
+    public required DateTimeOffset PostedAt { get; init; }
+}
+
+/// <summary>The carrier withdrew a capacity offer.</summary>
+public sealed record CapacityOfferWithdrawn
+{
+    public required Guid CapacityOfferId { get; init; }
+    public required string CarrierOrg { get; init; }
+    public required DateTimeOffset At { get; init; }
+}

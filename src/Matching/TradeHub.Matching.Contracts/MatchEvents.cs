@@ -1,0 +1,65 @@
+namespace TradeHub.Matching.Contracts;
+
+/// <summary>One carrier's part of a cargo-capacity match.</summary>
+public sealed record MatchedLeg
+{
+    public required Guid CapacityOfferId { get; init; }
+    public required string CarrierOrg { get; init; }
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public required string Mode { get; init; }
+    public required int Containers { get; init; }
+}
+
+/// <summary>Matching proposed a match to its parties.</summary>
+public sealed record MatchProposed
+{
+    public required Guid MatchId { get; init; }
+    /// <summary>cargo-capacity or trade.</summary>
+    public required string Kind { get; init; }
+    public required IReadOnlyList<Guid> OfferIds { get; init; }
+    public required IReadOnlyList<string> PartyOrgs { get; init; }
+    public required double Score { get; init; }
+    public required IReadOnlyList<string> Explanation { get; init; }
+    public IReadOnlyList<MatchedLeg> Legs { get; init; } = [];
+    public required DateTimeOffset ProposedAt { get; init; }
+}
+
+/// <summary>Every party accepted the match; it counts as a trade flow.</summary>
+public sealed record MatchConfirmed
+{
+    public required Guid MatchId { get; init; }
+    public required string Kind { get; init; }
+    public required IReadOnlyList<Guid> OfferIds { get; init; }
+    public required IReadOnlyList<string> PartyOrgs { get; init; }
+    public IReadOnlyList<MatchedLeg> Legs { get; init; } = [];
+    public required string Origin { get; init; }
+    public required string Destination { get; init; }
+    /// <summary>The customs border crossing the route uses, or empty.</summary>
+    public required string Corridor { get; init; }
+    public required string Mode { get; init; }
+    public string? HsCode { get; init; }
+    public required int Containers { get; init; }
+    public required decimal WeightKg { get; init; }
+    public required DateTimeOffset ConfirmedAt { get; init; }
+}
+
+/// <summary>A party declined the match, or one of its offers went away.</summary>
+public sealed record MatchDeclined
+{
+    public required Guid MatchId { get; init; }
+    public required string Kind { get; init; }
+    public required IReadOnlyList<Guid> OfferIds { get; init; }
+    public required IReadOnlyList<string> PartyOrgs { get; init; }
+    public required string Reason { get; init; }
+    public required DateTimeOffset DeclinedAt { get; init; }
+}
+
+/// <summary>A confirmed match took containers of space from a capacity offer.</summary>
+public sealed record CapacityReserved
+{
+    public required Guid CapacityOfferId { get; init; }
+    public required Guid MatchId { get; init; }
+    public required int Containers { get; init; }
+    public required DateTimeOffset At { get; init; }
+}

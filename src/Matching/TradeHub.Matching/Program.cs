@@ -1,0 +1,9 @@
+using TradeHub.Hosting;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddServiceDefaults("matching");
+var app = builder.Build();
+app.UseServiceDefaults();
+app.Run();
+
+public partial class Program;

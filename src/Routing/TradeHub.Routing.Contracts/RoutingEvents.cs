@@ -1,0 +1,70 @@
+namespace TradeHub.Routing.Contracts;
+
+/// <summary>One leg of a route as a shipment experiences it.</summary>
+public sealed record RouteLeg
+{
+    public required string LegId { get; init; }
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public required string Mode { get; init; }
+    public required double DistanceKm { get; init; }
+    public required double Hours { get; init; }
+    public required decimal CostUsd { get; init; }
+    public required double Co2Kg { get; init; }
+    /// <summary>The leg crosses a customs border (not an internal EAEU border).</summary>
+    public required bool BorderCrossing { get; init; }
+    public required bool GaugeChange { get; init; }
+}
+
+/// <summary>A Pareto-optimal route option for a shipment.</summary>
+public sealed record RouteOption
+{
+    public required string RouteId { get; init; }
+    public required IReadOnlyList<RouteLeg> Legs { get; init; }
+    public required double TotalHours { get; init; }
+    public required double TotalDistanceKm { get; init; }
+    public required decimal CostUsd { get; init; }
+    public required double Co2Kg { get; init; }
+    public required int BorderCrossings { get; init; }
+    public required int GaugeChanges { get; init; }
+}
+
+/// <summary>The current route options of a cargo offer; a higher Version replaces a lower one.</summary>
+public sealed record CargoRoutesComputed
+{
+    public required Guid CargoOfferId { get; init; }
+    public required string OwnerOrg { get; init; }
+    public required long Version { get; init; }
+    public required IReadOnlyList<RouteOption> Routes { get; init; }
+    /// <summary>Why the routes were computed: posted, disruption or restored.</summary>
+    public required string Reason { get; init; }
+    public required DateTimeOffset ComputedAt { get; init; }
+}
+
+/// <summary>The route network changed (a disruption opened or closed, nodes or legs edited).</summary>
+public sealed record RouteNetworkChanged
+{
+    public required IReadOnlyList<string> NodeIds { get; init; }
+    public required string Reason { get; init; }
+    public required DateTimeOffset ChangedAt { get; init; }
+}
+
+/// <summary>Cheapest and fastest logistics between two cities, per 40' container.</summary>
+public sealed record CityPairLogistics
+{
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public required decimal CheapestCostUsd { get; init; }
+    public required double CheapestHours { get; init; }
+    public required string CheapestRouteSummary { get; init; }
+    public required double FastestHours { get; init; }
+    public required decimal FastestCostUsd { get; init; }
+}
+
+/// <summary>The full city-to-city logistics table of the (small) network; a higher Version replaces a lower one.</summary>
+public sealed record LogisticsCostTableComputed
+{
+    public required long Version { get; init; }
+    public required IReadOnlyList<CityPairLogistics> Pairs { get; init; }
+    public required DateTimeOffset ComputedAt { get; init; }
+}
