@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034 # the settings are used by the scripts that source this
 # Shared settings and helpers for the deploy/local scripts. Sourced, not run.
 #
 # Everything a local run creates (database files, RabbitMQ node, logs, pid

@@ -15,7 +15,7 @@
 set -euo pipefail
 
 SCRIPT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/$(basename "${BASH_SOURCE[0]}")"
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR
 source "$(dirname "$SCRIPT")/lib.sh"
 
 PG_USER=tradehub-pg
@@ -39,15 +39,6 @@ STARTED_FILE=""
 pid_is() {
     local pid="$1" comm="$2"
     pid_alive "$pid" && [[ "$(ps -o comm= -p "$pid" 2>/dev/null)" == "$comm" ]]
-}
-
-wait_port() {
-    local port="$1" seconds="$2" i
-    for ((i = 0; i < seconds * 10; i++)); do
-        port_open "$port" && return 0
-        sleep 0.1
-    done
-    return 1
 }
 
 mark_started() {
@@ -182,10 +173,47 @@ pg_pid() {
     return 0
 }
 
+# Processes whose working directory is our data folder: a postmaster's
+# children chdir there, so after a crash (kill -9 of the postmaster) these
+# are its orphans, still attached to the old shared memory.
+pg_orphans() {
+    local p data
+    data="$(readlink -f "$PG_DATA")"
+    for p in /proc/[0-9]*; do
+        [[ "$(readlink "$p/cwd" 2>/dev/null)" == "$data" ]] && printf '%s\n' "${p#/proc/}"
+    done
+    return 0
+}
+
+# Called when no live postmaster owns postmaster.pid. After a crash that
+# file and the socket's lock file stay, and postgres refuses to start
+# while the pid in them still exists (a zombie not yet reaped, or a number
+# reused by another program) or while orphaned children hold the old
+# shared memory. Let the orphans exit (they notice the postmaster's
+# death), then remove the stale lock files.
+pg_clear_stale_lock() {
+    local i orphans
+    [[ -f "$PG_DATA/postmaster.pid" ]] || compgen -G "$PG_RUN/.s.PGSQL.*" >/dev/null || return 0
+    for ((i = 0; i < 100; i++)); do
+        orphans="$(pg_orphans)"
+        [[ -z "$orphans" ]] && break
+        sleep 0.1
+    done
+    if [[ -n "$orphans" ]]; then
+        warn "killing leftover postgres processes of a crashed server: ${orphans//$'\n'/ }"
+        # shellcheck disable=SC2086 # one pid per word
+        kill -KILL $orphans 2>/dev/null || true
+        sleep 0.5
+    fi
+    rm -f "$PG_DATA/postmaster.pid" "$PG_RUN"/.s.PGSQL.*
+}
+
+# Wait until postgres PID answers; gives up early if PID dies.
 pg_wait_ready() {
-    local bin="$1" seconds="$2" i
+    local bin="$1" pid="$2" seconds="$3" i
     for ((i = 0; i < seconds * 5; i++)); do
-        "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && return 0
+        "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT" && pid_alive "$pid" && return 0
+        pid_alive "$pid" || return 1
         sleep 0.2
     done
     return 1
@@ -195,13 +223,16 @@ pg_start() {
     local bin pid
     bin="$(pg_bin_dir)"
     pid="$(pg_pid)"
+    # Running: wait briefly in case it is still starting up. A server that
+    # dies meanwhile (just killed, say) is started afresh below.
     if [[ -n "$pid" ]]; then
-        # Running: wait briefly in case it is still starting up.
-        pg_wait_ready "$bin" 30 ||
+        if pg_wait_ready "$bin" "$pid" 30; then
+            printf '%s\n' "$pid" >"$PIDS/postgres.pid"
+            log "postgres already running on 127.0.0.1:$PG_PORT (pid $pid)"
+            return 0
+        fi
+        pid_alive "$pid" &&
             die "postgres (pid $pid) runs but does not answer on 127.0.0.1:$PG_PORT; see $PG_LOG"
-        printf '%s\n' "$pid" >"$PIDS/postgres.pid"
-        log "postgres already running on 127.0.0.1:$PG_PORT (pid $pid)"
-        return 0
     fi
     port_open "$PG_PORT" &&
         die "127.0.0.1:$PG_PORT is taken by another program (set TRADEHUB_PG_PORT)"
@@ -213,17 +244,20 @@ pg_start() {
     chmod 755 "$PG_RUN"
     make_traversable "$PG_DIR"
     pg_init "$bin"
+    pg_clear_stale_lock
     pg_configure
     touch "$PG_LOG"
     chown "$PG_USER" "$PG_LOG"
+    # Recorded before launching: an interrupted start must still be stopped.
+    mark_started postgres
 
     if ! as_pg "$bin/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 start >/dev/null; then
         show_log_tail "$PG_LOG"
+        pg_stop >/dev/null 2>&1 || true # a server still starting after 60 s
         die "postgres did not start"
     fi
     pid="$(pg_pid)"
     printf '%s\n' "$pid" >"$PIDS/postgres.pid"
-    mark_started postgres
     log "postgres ready on 127.0.0.1:$PG_PORT (pid $pid)"
 }
 
@@ -349,11 +383,23 @@ rabbit_pid() {
 # Sets RABBIT_LAUNCHED=1 when it launched a node.
 RABBIT_LAUNCHED=0
 rabbit_launch() {
-    [[ -n "$(rabbit_pid)" ]] && return 0
+    local pid i
+    pid="$(rabbit_pid)"
+    if [[ -n "$pid" ]]; then
+        # Running: wait briefly in case it is still starting up. A node
+        # that dies meanwhile (just killed, say) is started afresh below.
+        for ((i = 0; i < 600; i++)); do
+            port_open "$AMQP_PORT" && pid_alive "$pid" && return 0
+            pid_alive "$pid" || break
+            sleep 0.1
+        done
+        pid_alive "$pid" &&
+            die "rabbitmq (pid $pid) runs but does not answer on 127.0.0.1:$AMQP_PORT; see $LOGS/rabbitmq"
+    fi
     port_open "$AMQP_PORT" &&
         die "127.0.0.1:$AMQP_PORT is taken by another program (set TRADEHUB_AMQP_PORT)"
     rabbit_prepare
-    rm -f "$PIDS/rabbitmq.pid"
+    rm -f "$PIDS/rabbitmq.pid" "$RABBIT_LAUNCHER_PID"
     # Our own epmd on loopback and a private port, before the node.
     # (If it cannot start, erl starts one itself with the same settings.)
     (rabbit_env && epmd -daemon -address 127.0.0.1 -port "$EPMD_PORT") || true
@@ -364,11 +410,20 @@ rabbit_launch() {
     (
         rabbit_env
         cd "$RABBIT_DIR"
+        # shellcheck disable=SC2016 # expanded by the inner shell
         exec setsid nohup bash -c 'echo $$ >"$1" && exec "$2"' launcher \
             "$RABBIT_LAUNCHER_PID" "$RABBIT_BIN/rabbitmq-server" \
             >>"$RABBIT_CONSOLE_LOG" 2>&1 </dev/null
     ) &
     RABBIT_LAUNCHED=1
+    mark_started rabbitmq # now, so an interrupted start is still stopped
+}
+
+# A start that failed: show why, and stop whatever part of the node runs.
+rabbit_fail() {
+    show_log_tail "$1"
+    rabbit_stop >/dev/null 2>&1 || true
+    die "$2 (logs in $LOGS/rabbitmq)"
 }
 
 rabbit_wait() {
@@ -378,18 +433,18 @@ rabbit_wait() {
         for ((i = 0; i < 900; i++)); do
             port_open "$AMQP_PORT" && break
             [[ -n "$launcher" ]] || launcher="$(read_pid "$RABBIT_LAUNCHER_PID")"
-            if ((i > 20)) && ! pid_alive "$launcher"; then
-                show_log_tail "$RABBIT_CONSOLE_LOG"
-                die "rabbitmq exited while starting; logs in $LOGS/rabbitmq"
+            if [[ -n "$launcher" ]] && ! pid_alive "$launcher"; then
+                rabbit_fail "$RABBIT_CONSOLE_LOG" "rabbitmq exited while starting"
+            elif [[ -z "$launcher" ]] && ((i > 100)); then
+                rabbit_fail "$RABBIT_CONSOLE_LOG" "rabbitmq launcher did not start"
             fi
             sleep 0.1
         done
-        port_open "$AMQP_PORT" || { show_log_tail "$RABBIT_CONSOLE_LOG"; die "rabbitmq did not open port $AMQP_PORT within 90 s"; }
+        port_open "$AMQP_PORT" ||
+            rabbit_fail "$RABBIT_CONSOLE_LOG" "rabbitmq did not open port $AMQP_PORT within 90 s"
     else
-        # Already running: an answering port is enough, and saves the ~1 s
-        # of a CLI call on every warm start.
-        wait_port "$AMQP_PORT" 60 ||
-            die "rabbitmq (pid $(rabbit_pid)) runs but does not answer on 127.0.0.1:$AMQP_PORT; see $LOGS/rabbitmq"
+        # Already running and answering (checked by rabbit_launch): that
+        # is enough, and saves the ~1 s of a CLI call on every warm start.
         pid="$(rabbit_pid)"
         printf '%s\n' "$pid" >"$PIDS/rabbitmq.pid"
         log "rabbitmq already running on 127.0.0.1:$AMQP_PORT (pid $pid)"
@@ -397,13 +452,10 @@ rabbit_wait() {
     fi
     # The port opens before the node has finished booting (plugins, ...);
     # one await_startup covers the rest. Each CLI call costs about 1 s.
-    if ! rabbit_cli rabbitmqctl await_startup --timeout 60 >"$LOGS/rabbitmqctl.log" 2>&1; then
-        show_log_tail "$LOGS/rabbitmqctl.log"
-        die "rabbitmq did not finish starting"
-    fi
+    rabbit_cli rabbitmqctl await_startup --timeout 60 >"$LOGS/rabbitmqctl.log" 2>&1 ||
+        rabbit_fail "$LOGS/rabbitmqctl.log" "rabbitmq did not finish starting"
     pid="$(rabbit_pid)"
     printf '%s\n' "$pid" >"$PIDS/rabbitmq.pid"
-    mark_started rabbitmq
     log "rabbitmq ready on 127.0.0.1:$AMQP_PORT, management http://127.0.0.1:$RABBIT_MGMT_PORT/ (pid $pid)"
 }
 

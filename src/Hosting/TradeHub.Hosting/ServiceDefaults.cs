@@ -39,7 +39,8 @@ public static class ServiceDefaults
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
 
         Validation.UseCamelCaseFieldNames();
-        builder.Services.AddValidatorsFromAssembly(System.Reflection.Assembly.GetEntryAssembly()!, includeInternalTypes: true);
+        // ApplicationName is the service assembly, also under WebApplicationFactory (where the entry assembly is the test host).
+        builder.Services.AddValidatorsFromAssembly(System.Reflection.Assembly.Load(builder.Environment.ApplicationName), includeInternalTypes: true);
         builder.AddTokenAuth();
         builder.Services.AddOpenApi();
 

@@ -16,6 +16,7 @@ public static class Db
     public static IHostApplicationBuilder AddDatabase(this IHostApplicationBuilder builder)
     {
         var connectionString = ConnectionString(builder.Configuration);
+        Dapper.SqlMapper.AddTypeHandler(new DateOnlyHandler());
         builder.Services.AddSingleton(_ => new NpgsqlDataSourceBuilder(connectionString).Build());
         builder.Services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: ["ready"]);
         return builder;

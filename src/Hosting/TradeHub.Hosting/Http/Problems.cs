@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
@@ -12,13 +13,19 @@ namespace TradeHub.Hosting.Http;
 /// (400), wrong content type (415), body too large (413), database away (503). Nothing becomes a 500
 /// unless it is a real bug, and then without details.
 /// </summary>
-public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log)
+public sealed class ProblemExceptionHandler(
+    IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log, IHostEnvironment environment)
     : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         var (status, problem) = Describe(exception);
-        if (status >= 500 && status != 503) log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+        if (status >= 500 && status != 503)
+        {
+            log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+            // Local runs and tests show the bug; production never does.
+            if (environment.EnvironmentName == "Development") problem.Detail = exception.ToString();
+        }
         if (status == 503) http.Response.Headers.RetryAfter = "2";
         http.Response.StatusCode = status;
         problem.Status = status;

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# Stops what up.sh started: the four services (by their recorded pids),
+# then PostgreSQL and RabbitMQ. Leaves no process behind; safe to run
+# twice. Data (databases, queues, logs) stays in the data folder.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+SERVICES=(gateway matching routing listings) # reverse start order
+STOP_TIMEOUT=15
+
+# The pid of a service we started, if that process still runs dotnet (a
+# stale pid file must not make us signal an unrelated process).
+service_pid() {
+    local pid
+    pid="$(read_pid "$PIDS/$1.pid")"
+    pid_alive "$pid" && [[ "$(ps -o comm= -p "$pid")" == dotnet ]] && printf '%s\n' "$pid"
+    return 0
+}
+
+# Signal a service and whatever it spawned: up.sh started each with
+# setsid, so it leads its own process group.
+signal_service() {
+    local sig="$1" pid="$2"
+    if [[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" == "$pid" ]]; then
+        kill "-$sig" -- "-$pid" 2>/dev/null || true
+    else
+        kill "-$sig" "$pid" 2>/dev/null || true
+    fi
+}
+
+stop_services() {
+    local name pid
+    declare -A running=()
+    # SIGTERM to all first (ASP.NET Core shuts down gracefully), so they
+    # stop in parallel.
+    for name in "${SERVICES[@]}"; do
+        pid="$(service_pid "$name")"
+        if [[ -n "$pid" ]]; then
+            running[$name]="$pid"
+            signal_service TERM "$pid"
+        fi
+    done
+    for name in "${SERVICES[@]}"; do
+        pid="${running[$name]:-}"
+        if [[ -n "$pid" ]]; then
+            if ! wait_pid_exit "$pid" "$STOP_TIMEOUT"; then
+                warn "$name (pid $pid) did not stop within $STOP_TIMEOUT s; killing it"
+                signal_service KILL "$pid"
+                wait_pid_exit "$pid" 5 || warn "$name (pid $pid) would not die"
+            fi
+            log "$name stopped"
+        fi
+        rm -f "$PIDS/$name.pid"
+    done
+}
+
+main() {
+    stop_services
+    bash "$LIB_DIR/servers.sh" stop
+}
+
+main "$@"

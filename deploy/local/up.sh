@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Brings the whole TradeHub up on this machine, without Docker: installs
+# what is missing, starts PostgreSQL and RabbitMQ (servers.sh), builds the
+# solution, starts the four services in the background, waits until each
+# reports ready, and runs the sample client. Stop it all with down.sh.
+#
+# Ports (environment, defaults): TRADEHUB_GATEWAY_PORT 8080,
+# TRADEHUB_LISTINGS_PORT 8081, TRADEHUB_ROUTING_PORT 8082,
+# TRADEHUB_MATCHING_PORT 8083, plus the server ports of servers.sh.
+# TRADEHUB_SKIP_SAMPLE=1 skips the sample client.
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+SERVERS="$LIB_DIR/servers.sh"
+
+SERVICES=(listings routing matching gateway) # gateway last: it fronts the others
+declare -A PORT=(
+    [listings]="${TRADEHUB_LISTINGS_PORT:-8081}"
+    [routing]="${TRADEHUB_ROUTING_PORT:-8082}"
+    [matching]="${TRADEHUB_MATCHING_PORT:-8083}"
+    [gateway]="${TRADEHUB_GATEWAY_PORT:-8080}"
+)
+declare -A DLL=(
+    [listings]=src/Listings/TradeHub.Listings/bin/Release/net10.0/TradeHub.Listings.dll
+    [routing]=src/Routing/TradeHub.Routing/bin/Release/net10.0/TradeHub.Routing.dll
+    [matching]=src/Matching/TradeHub.Matching/bin/Release/net10.0/TradeHub.Matching.dll
+    [gateway]=src/Gateway/TradeHub.Gateway/bin/Release/net10.0/TradeHub.Gateway.dll
+)
+DATABASES=(tradehub_listings tradehub_routing tradehub_matching)
+READY_TIMEOUT=60
+GATEWAY_URL="http://127.0.0.1:${PORT[gateway]}"
+
+# curl checks readiness; dotnet cannot come from Debian's packages.
+ensure_tools() {
+    command -v dotnet >/dev/null || die "dotnet (SDK 10) is not installed"
+    command -v curl >/dev/null && return 0
+    log "installing curl..."
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends curl >/dev/null
+}
+
+# The ASP.NET Core configuration of one service, as NAME=VALUE words in
+# the array SERVICE_ENV (`__` is the config section separator).
+service_env() {
+    local name="$1" other
+    SERVICE_ENV=(
+        "ASPNETCORE_URLS=http://127.0.0.1:${PORT[$name]}"
+        ASPNETCORE_ENVIRONMENT=Development
+        RabbitMq__Host=127.0.0.1
+        "RabbitMq__Port=$AMQP_PORT"
+        RabbitMq__Username=guest
+        RabbitMq__Password=guest
+        Auth__DevIssuer__Enabled=true
+    )
+    if [[ "$name" == gateway ]]; then
+        for other in listings routing matching; do
+            SERVICE_ENV+=(
+                "Services__${other^}=http://127.0.0.1:${PORT[$other]}"
+                "ReverseProxy__Clusters__${other}__Destinations__primary__Address=http://127.0.0.1:${PORT[$other]}/"
+            )
+        done
+    else
+        SERVICE_ENV+=("ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=tradehub_$name;Username=postgres;Password=$PG_PASSWORD")
+    fi
+}
+
+service_pid() {
+    local pid
+    pid="$(read_pid "$PIDS/$1.pid")"
+    pid_alive "$pid" && [[ "$(ps -o comm= -p "$pid")" == dotnet ]] && printf '%s\n' "$pid"
+    return 0
+}
+
+start_service() {
+    local name="$1" dll="$REPO/${DLL[$1]}" port="${PORT[$1]}" pid i
+    pid="$(service_pid "$name")"
+    if [[ -n "$pid" ]]; then
+        log "$name already running (pid $pid); run down.sh first to load a new build"
+        return 0
+    fi
+    [[ -f "$dll" ]] || die "$name: $dll not found (did the build produce it?)"
+    port_open "$port" && die "$name: 127.0.0.1:$port is taken by another program (set TRADEHUB_${name^^}_PORT)"
+    service_env "$name"
+    rm -f "$PIDS/$name.pid"
+    printf '\n==== %s start\n' "$(date '+%F %T')" >>"$LOGS/$name.log"
+    # Started from the dll's folder: ASP.NET Core takes the working folder
+    # as content root, where it looks for appsettings*.json. setsid: its
+    # own session, so a Ctrl-C in this terminal does not reach it; the
+    # shell writes its own pid, which `exec` hands on to dotnet.
+    (
+        cd "$(dirname "$dll")"
+        # shellcheck disable=SC2016 # expanded by the inner shell
+        exec env "${SERVICE_ENV[@]}" setsid nohup bash -c 'echo $$ >"$1" && exec dotnet "$2"' \
+            launcher "$PIDS/$name.pid" "$dll" >>"$LOGS/$name.log" 2>&1 </dev/null
+    ) &
+    for ((i = 0; i < 50; i++)); do
+        [[ -s "$PIDS/$name.pid" ]] && break
+        sleep 0.1
+    done
+    log "$name starting on http://127.0.0.1:$port (pid $(read_pid "$PIDS/$name.pid"), log $LOGS/$name.log)"
+}
+
+# GET /health/ready until 200, up to READY_TIMEOUT s; on failure say why
+# and show the end of the service's log.
+wait_ready() {
+    local name="$1" url="http://127.0.0.1:${PORT[$1]}/health/ready" code="" deadline
+    deadline=$((SECONDS + READY_TIMEOUT))
+    while ((SECONDS < deadline)); do
+        code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$url" || true)"
+        if [[ "$code" == 200 ]]; then
+            log "$name ready on http://127.0.0.1:${PORT[$name]}"
+            return 0
+        fi
+        if [[ -z "$(service_pid "$name")" ]]; then
+            warn "$name is NOT ready: the process exited"
+            show_tail "$LOGS/$name.log"
+            return 1
+        fi
+        sleep 0.5
+    done
+    warn "$name is NOT ready after ${READY_TIMEOUT} s: GET $url answered ${code:-nothing} (000 = no connection)"
+    show_tail "$LOGS/$name.log"
+    return 1
+}
+
+show_tail() {
+    warn "---- last lines of $1 ----"
+    tail -n 30 "$1" >&2 || true
+    warn "----"
+}
+
+run_sample() {
+    local project="$REPO/samples/TradeHub.Sample"
+    [[ -f "$project/TradeHub.Sample.csproj" ]] || return 0
+    if [[ -n "${TRADEHUB_SKIP_SAMPLE:-}" ]]; then
+        log "sample skipped (TRADEHUB_SKIP_SAMPLE is set)"
+        return 0
+    fi
+    log "running the sample client against $GATEWAY_URL ..."
+    dotnet run --project "$project" -c Release -- --gateway "$GATEWAY_URL" ||
+        die "the sample client failed (the services keep running; stop them with deploy/local/down.sh)"
+}
+
+print_footer() {
+    log ""
+    log "Stop everything with: deploy/local/down.sh"
+    log "up.sh took ${SECONDS} s"
+}
+
+main() {
+    local sln name failed=0
+    cd "$REPO"
+    ensure_tools
+    mkdir -p "$PIDS" "$LOGS"
+    bash "$SERVERS" start
+    bash "$SERVERS" ensure_databases "${DATABASES[@]}"
+
+    if ! sln="$(find_solution)"; then
+        log ""
+        log "TradeHub.sln does not exist yet: nothing to build or run; the servers are up."
+        print_footer
+        return 0
+    fi
+    log "building $(basename "$sln") (Release)..."
+    dotnet build "$sln" -c Release --nologo -v quiet ||
+        die "build failed (the servers keep running; stop them with deploy/local/down.sh)"
+
+    for name in "${SERVICES[@]}"; do start_service "$name"; done
+    for name in "${SERVICES[@]}"; do wait_ready "$name" || failed=1; done
+    if ((failed)); then
+        warn "some services are not ready; logs in $LOGS (stop everything with deploy/local/down.sh)"
+        exit 1
+    fi
+
+    run_sample
+    log ""
+    log "TradeHub is up. Dashboard: $GATEWAY_URL/"
+    print_footer
+}
+
+main "$@"

@@ -1,0 +1,103 @@
+using Dapper;
+using Npgsql;
+using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Http;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Common;
+using TradeHub.Listings.Contracts;
+
+namespace TradeHub.Listings.CargoOffers;
+
+/// <summary>A cargo offer as callers see it; the target price only for its owner.</summary>
+public sealed record CargoOfferView(
+    Guid Id, string Owner, string Origin, string Destination, DateOnly ReadyDate, DateOnly DeliverBy,
+    Containers Containers, decimal WeightKg, string? HsCode, string? Description, bool Hazardous,
+    Money? TargetPrice, string Status, DateTime CreatedAt)
+{
+    internal static CargoOfferView From(CargoOfferRow r, Caller caller) => new(
+        r.Id, r.OwnerOrg, r.Origin, r.Destination, r.ReadyDate, r.DeliverBy,
+        new Containers(r.ContainerCount, r.ContainerType), r.WeightKg, r.HsCode, r.Description, r.Hazardous,
+        r.OwnerOrg == caller.Org && r.TargetPriceAmount is not null ? new Money(r.TargetPriceAmount, r.TargetPriceCurrency) : null,
+        r.Status, r.CreatedAt);
+}
+
+public static class CargoOffersApi
+{
+    public static IEndpointRouteBuilder MapCargoOffersApi(this IEndpointRouteBuilder app)
+    {
+        var offers = app.MapGroup("/api/cargo-offers").RequireAuthorization().WithTags("Cargo offers");
+        offers.MapPost("/", Post).Validate<PostCargoOffer>();
+        offers.MapGet("/", List);
+        offers.MapGet("/{id:guid}", Get);
+        offers.MapDelete("/{id:guid}", Withdraw);
+        return app;
+    }
+
+    private static async Task<IResult> Post(PostCargoOffer request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    {
+        var caller = Caller.From(http.User);
+        if (!caller.Is(Roles.Sme)) return Creation.Forbidden("Only an SME (role sme) posts cargo offers.");
+
+        return await Creation.Run(db, http, caller, request, async (connection, tx) =>
+        {
+            var row = new CargoOfferRow(
+                Guid.CreateVersion7(), caller.Org, request.Origin!, request.Destination!, request.ReadyDate!.Value,
+                request.DeliverBy!.Value, request.Containers!.Count!.Value, request.Containers.Type!, request.WeightKg!.Value,
+                request.HsCode, request.Description, request.Hazardous ?? false,
+                request.TargetPrice?.Amount, request.TargetPrice?.Currency, OfferStatus.Open, clock.GetUtcNow().UtcDateTime);
+            await connection.ExecuteAsync(CargoOfferSql.Insert, row, tx);
+            await connection.Enqueue(tx, new CargoOfferPosted
+            {
+                CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Origin = row.Origin, Destination = row.Destination,
+                ReadyDate = row.ReadyDate, DeliverBy = row.DeliverBy, ContainerCount = row.ContainerCount,
+                ContainerType = row.ContainerType, WeightKg = row.WeightKg, HsCode = row.HsCode, Hazardous = row.Hazardous,
+                TargetPriceAmount = row.TargetPriceAmount, TargetPriceCurrency = row.TargetPriceCurrency, PostedAt = row.CreatedAt,
+            });
+            return CreateOutcome.Created($"/api/cargo-offers/{row.Id}", CargoOfferView.From(row, caller));
+        });
+    }
+
+    private static async Task<IResult> List(
+        HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, int? limit, string? cursor)
+    {
+        if (!Cursor.TryRead(limit, cursor, out var size, out var after, out var errors)) return TypedResults.ValidationProblem(errors);
+        if (status is not null && !OfferStatus.All.Contains(status))
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"'status' must be one of {string.Join(", ", OfferStatus.All)}."] });
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
+        var rows = (await connection.QueryAsync<CargoOfferRow>(CargoOfferSql.List,
+            new { Origin = origin, Destination = destination, Status = status, After = after, Take = size + 1 })).AsList();
+        var page = Cursor.Page(rows, size, r => r.Id);
+        return TypedResults.Ok(new Page<CargoOfferView>(page.Items.Select(r => CargoOfferView.From(r, caller)).ToList(), page.NextCursor));
+    }
+
+    private static async Task<IResult> Get(Guid id, HttpContext http, NpgsqlDataSource db)
+    {
+        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<CargoOfferRow>(CargoOfferSql.ById, new { Id = id });
+        return row is null ? Creation.NotFound("cargo offer") : TypedResults.Ok(CargoOfferView.From(row, Caller.From(http.User)));
+    }
+
+    private static async Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    {
+        var caller = Caller.From(http.User);
+        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
+        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<CargoOfferRow>(CargoOfferSql.ByIdForUpdate, new { Id = id }, tx);
+        if (row is null) return Creation.NotFound("cargo offer");
+        if (row.OwnerOrg != caller.Org) return Creation.Forbidden("Only the owner withdraws a cargo offer.");
+        if (OfferStatus.RefuseMove(row.Status, OfferStatus.Withdrawn) is { } reason) return Creation.Conflict(reason);
+
+        await connection.ExecuteAsync(CargoOfferSql.SetStatus, new { Id = id, Status = OfferStatus.Withdrawn }, tx);
+        await connection.ExecuteAsync(BidSqlForOffers.LoseOpenBids, new { CargoOfferId = id }, tx);
+        await connection.Enqueue(tx, new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
+        await tx.CommitAsync(http.RequestAborted);
+        return TypedResults.NoContent();
+    }
+}
+
+/// <summary>What withdrawing an offer does to its bids.</summary>
+internal static class BidSqlForOffers
+{
+    public const string LoseOpenBids = "UPDATE bids SET status = 'lost' WHERE cargo_offer_id = @CargoOfferId AND status = 'open'";
+}

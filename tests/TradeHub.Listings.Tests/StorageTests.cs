@@ -1,0 +1,105 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Dapper;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using TradeHub.Listings.Expiry;
+
+namespace TradeHub.Listings.Tests;
+
+/// <summary>Idempotency, pagination and expiry on the real PostgreSQL.</summary>
+public class StorageTests
+{
+    private static async Task<long> Count(string sql, object? args = null)
+    {
+        await using var connection = await ListingsApp.Db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    [Test]
+    public async Task A_repeated_create_with_the_same_key_returns_the_first_answer_and_creates_nothing()
+    {
+        using var sme = ListingsApp.As("idem-sme", "sme");
+        var key = Guid.NewGuid().ToString();
+        var body = Requests.CargoOffer();
+        sme.DefaultRequestHeaders.Add("Idempotency-Key", key);
+        var first = await (await sme.PostJson("/api/cargo-offers", body)).Created();
+        var again = await sme.PostJson("/api/cargo-offers", body);
+        var second = await again.Created();
+        Assert.That(second["id"]!.ToString(), Is.EqualTo(first["id"]!.ToString()));
+        Assert.That(again.Headers.Location?.ToString(), Is.EqualTo($"/api/cargo-offers/{first["id"]}"));
+        Assert.That(await Count("SELECT count(*) FROM cargo_offers WHERE owner_org = 'idem-sme'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_same_key_with_another_body_is_a_conflict()
+    {
+        using var sme = ListingsApp.As("idem-sme-2", "sme");
+        sme.DefaultRequestHeaders.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        await (await sme.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created();
+        var other = Requests.CargoOffer().With("weightKg", 1000);
+        await (await sme.PostJson("/api/cargo-offers", other)).AssertProblem(HttpStatusCode.Conflict);
+        Assert.That(await Count("SELECT count(*) FROM cargo_offers WHERE owner_org = 'idem-sme-2'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Concurrent_repeats_with_one_key_create_one_offer()
+    {
+        using var sme = ListingsApp.As("idem-sme-3", "sme");
+        sme.DefaultRequestHeaders.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        var body = Requests.CargoOffer();
+        var answers = await Task.WhenAll(Enumerable.Range(0, 8).Select(_ => sme.PostJson("/api/cargo-offers", body)));
+        Assert.That(answers.Select(a => a.StatusCode), Is.All.EqualTo(HttpStatusCode.Created));
+        Assert.That(await Count("SELECT count(*) FROM cargo_offers WHERE owner_org = 'idem-sme-3'"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Refused_requests_store_nothing()
+    {
+        using var sme = ListingsApp.As("refused-sme", "sme");
+        await sme.PostJson("/api/cargo-offers", Requests.CargoOffer().With("origin", "NOPE1"));
+        Assert.That(await Count("SELECT count(*) FROM cargo_offers WHERE owner_org = 'refused-sme'"), Is.Zero);
+    }
+
+    [Test]
+    public async Task Pages_walk_every_offer_once_newest_first()
+    {
+        using var sme = ListingsApp.As("paging-sme", "sme");
+        var posted = new List<string>();
+        for (var i = 0; i < 23; i++)
+            posted.Add((await (await sme.PostJson("/api/cargo-offers", Requests.CargoOffer().With("destination", "BYMSQ"))).Created())["id"]!.ToString());
+
+        var seen = new List<string>();
+        string? cursor = null;
+        do
+        {
+            var page = JsonNode.Parse(await sme.GetStringAsync(
+                $"/api/cargo-offers?origin=CNTSN&destination=BYMSQ&limit=10{(cursor is null ? "" : "&cursor=" + cursor)}"))!;
+            seen.AddRange(page["items"]!.AsArray().Select(o => o!["id"]!.ToString()));
+            cursor = page["nextCursor"]?.GetValue<string>();
+        } while (cursor is not null);
+
+        var ours = seen.Where(posted.Contains).ToList();
+        Assert.That(ours, Is.EqualTo(Enumerable.Reverse(posted).ToList()));
+        Assert.That(seen, Is.Unique);
+    }
+
+    [Test]
+    public async Task Offers_past_their_dates_expire_and_publish_through_the_outbox()
+    {
+        using var sme = ListingsApp.As("expiry-sme", "sme");
+        var offer = (await (await sme.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+        await using (var connection = await ListingsApp.Db.OpenConnectionAsync())
+            await connection.ExecuteAsync(
+                "UPDATE cargo_offers SET ready_date = current_date - 10, deliver_by = current_date - 1 WHERE id = @Id",
+                new { Id = Guid.Parse(offer) });
+
+        var job = ListingsApp.Factory.Services.GetServices<IHostedService>().OfType<ExpiryJob>().Single();
+        var expired = await job.ExpireDue(CancellationToken.None);
+
+        Assert.That(expired, Is.GreaterThanOrEqualTo(1));
+        var status = JsonNode.Parse(await sme.GetStringAsync($"/api/cargo-offers/{offer}"))!["status"]!.GetValue<string>();
+        Assert.That(status, Is.EqualTo("expired"));
+        Assert.That(await job.ExpireDue(CancellationToken.None), Is.Zero, "a second run finds nothing more to expire");
+    }
+}

@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using System.Text;
+
+namespace TradeHub.Testing;
+
+/// <summary>
+/// The whole system as real processes: the four services and the gateway, built in Release by
+/// deploy/local/test.sh, on their own ports, databases and RabbitMQ virtual host, so a test run never
+/// shares queues with a system started by up.sh. Every process it starts, it stops.
+/// </summary>
+public sealed class RunningSystem : IAsyncDisposable
+{
+    public static readonly string[] Services = ["listings", "routing", "matching"];
+
+    private readonly Dictionary<string, ServiceProcess> _processes = [];
+    private readonly string _prefix;
+    private readonly int _basePort;
+
+    public RunningSystem(string prefix, int basePort)
+    {
+        _prefix = prefix;
+        _basePort = basePort;
+    }
+
+    public string VirtualHost => _prefix;
+    public Uri GatewayUrl => new($"http://127.0.0.1:{_basePort}/");
+    public Uri ServiceUrl(string service) => new($"http://127.0.0.1:{Port(service)}/");
+    public string DatabaseName(string service) => $"{_prefix}_{service}";
+
+    public static int AmqpPort => int.Parse(Environment.GetEnvironmentVariable("TRADEHUB_AMQP_PORT") ?? "5673");
+    public static int ManagementPort => int.Parse(Environment.GetEnvironmentVariable("TRADEHUB_RABBIT_MGMT_PORT") ?? "15673");
+
+    private int Port(string service) => service switch
+    {
+        "gateway" => _basePort,
+        "listings" => _basePort + 1,
+        "routing" => _basePort + 2,
+        "matching" => _basePort + 3,
+        _ => throw new ArgumentOutOfRangeException(nameof(service)),
+    };
+
+    /// <summary>Fresh databases and virtual host, then every service and the gateway, ready.</summary>
+    public async Task Start(int instancesPerService = 1)
+    {
+        await RecreateVirtualHost();
+        foreach (var service in Services) await TestDatabase.CreateFresh(DatabaseName(service));
+        foreach (var service in Services) StartService(service);
+        StartService("gateway");
+        foreach (var name in _processes.Keys) await WaitReady(name);
+    }
+
+    public void StartService(string service)
+    {
+        var env = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port(service)}",
+            ["ASPNETCORE_ENVIRONMENT"] = "Development",
+            ["RabbitMq__Host"] = "127.0.0.1",
+            ["RabbitMq__Port"] = AmqpPort.ToString(),
+            ["RabbitMq__VirtualHost"] = VirtualHost,
+            ["Auth__DevIssuer__Enabled"] = "true",
+            ["Logging__LogLevel__Default"] = "Warning",
+        };
+        if (service == "gateway")
+        {
+            foreach (var s in Services)
+            {
+                env[$"ReverseProxy__Clusters__{s}__Destinations__primary__Address"] = ServiceUrl(s).ToString();
+                env[$"Services__{char.ToUpperInvariant(s[0])}{s[1..]}"] = ServiceUrl(s).ToString().TrimEnd('/');
+            }
+        }
+        else
+        {
+            env["ConnectionStrings__Database"] = TestDatabase.For(DatabaseName(service));
+        }
+        var process = new ServiceProcess(service, AssemblyPath(service), env);
+        _processes[service] = process;
+        process.Start();
+    }
+
+    /// <summary>Kills a service hard (SIGKILL), as a crash would.</summary>
+    public void Kill(string service) => _processes[service].Kill();
+
+    public async Task WaitReady(string service, TimeSpan? timeout = null)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var url = new Uri(new Uri($"http://127.0.0.1:{Port(service)}/"), "health/ready");
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_processes[service].HasExited)
+                throw new InvalidOperationException($"{service} exited during start-up:\n{_processes[service].Output}");
+            try
+            {
+                if ((await http.GetAsync(url)).IsSuccessStatusCode) return;
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{service} not ready at {url}:\n{_processes[service].Output}");
+    }
+
+    public string Output(string service) => _processes[service].Output;
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var process in _processes.Values) process.Stop();
+        foreach (var process in _processes.Values) process.Dispose();
+        _processes.Clear();
+        await Task.CompletedTask;
+    }
+
+    private Task RecreateVirtualHost() => TestBroker.RecreateVirtualHost(VirtualHost);
+
+    /// <summary>The service's built dll beside this test assembly's configuration (Release under test.sh).</summary>
+    public static string AssemblyPath(string service)
+    {
+        var name = $"TradeHub.{char.ToUpperInvariant(service[0])}{service[1..]}";
+        var configuration = AppContext.BaseDirectory.Contains($"{Path.DirectorySeparatorChar}Debug{Path.DirectorySeparatorChar}")
+            ? "Debug" : "Release";
+        var path = Path.Combine(RepoRoot, "src", name[9..], name, "bin", configuration, "net10.0", $"{name}.dll");
+        return File.Exists(path) ? path : throw new FileNotFoundException($"Build the solution first: {path} is missing.");
+    }
+
+    public static string RepoRoot
+    {
+        get
+        {
+            var dir = new DirectoryInfo(AppContext.BaseDirectory);
+            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "TradeHub.sln"))) dir = dir.Parent;
+            return dir?.FullName ?? throw new InvalidOperationException("TradeHub.sln not found above the test assembly.");
+        }
+    }
+}
+
+/// <summary>One service process with its output kept for failure messages.</summary>
+internal sealed class ServiceProcess(string name, string assembly, IReadOnlyDictionary<string, string> environment) : IDisposable
+{
+    private readonly StringBuilder _output = new();
+    private Process? _process;
+
+    public bool HasExited => _process is null || _process.HasExited;
+
+    public string Output { get { lock (_output) return _output.ToString(); } }
+
+    public void Start()
+    {
+        var info = new ProcessStartInfo("dotnet", [assembly])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(assembly)!,
+        };
+        foreach (var (key, value) in environment) info.Environment[key] = value;
+        _process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output)
+        {
+            if (_output.Length > 200_000) _output.Remove(0, 100_000);
+            _output.AppendLine(line);
+        }
+    }
+
+    public void Kill()
+    {
+        if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
+        _process?.WaitForExit(10_000);
+    }
+
+    /// <summary>Graceful stop (SIGTERM), then a kill if it does not exit in time.</summary>
+    public void Stop()
+    {
+        if (_process is null || _process.HasExited) return;
+        Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
+        if (!_process.WaitForExit(15_000)) _process.Kill(entireProcessTree: true);
+    }
+
+    public void Dispose() => _process?.Dispose();
+}
