@@ -309,6 +309,7 @@ on("GET", "/api/events", (req, res) => {
 const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".json": "application/json", ".svg": "image/svg+xml", ".txt": "text/plain" };
 http.createServer(async (req, res) => {
   const url = new URL(req.url, "http://x");
+  if (url.pathname.startsWith("/health/")) return send(res, 200, { status: "Healthy" });
   if (url.pathname.startsWith("/api/")) {
     for (const r of routesApi) {
       const m = r.re.exec(url.pathname);

@@ -101,14 +101,15 @@ export function matchesPanel(ctx) {
       refresh();
     };
     body.replaceChildren(table([
-      { label: t("matches.kind"), render: (m) => m.kind },
-      { label: t("common.status"), render: (m) => h("span", { class: `badge status-${m.status}`, "data-testid": "match-status" }, m.status) },
+      { label: t("common.status"), render: (m) => h("div", {},
+        h("span", { class: `badge status-${m.status}`, "data-testid": "match-status" }, m.status),
+        h("div", { class: "muted" }, m.kind)) },
       { label: t("matches.score"), num: true, render: (m) => fmt.number((m.score ?? 0) * 100, 0) + " %" },
-      { label: t("offer.lane"), render: (m) => m.legs?.length
-        ? m.legs.map((l) => lane(ctx, l.from, l.to)).join("; ")
-        : (m.route?.legs?.length ? lane(ctx, m.route.legs[0].from, m.route.legs.at(-1).to) : "–") },
+      { label: t("offer.lane"), render: (m) => h("div", {},
+        m.legs?.length ? m.legs.map((l) => lane(ctx, l.from, l.to)).join("; ")
+          : (m.route?.legs?.length ? lane(ctx, m.route.legs[0].from, m.route.legs.at(-1).to) : "–"),
+        h("ul", { class: "explanation" }, (m.explanation || []).map((x) => h("li", {}, x)))) },
       { label: t("bid.price"), num: true, render: (m) => fmt.money(m.price) },
-      { label: "", render: (m) => h("ul", { class: "explanation" }, (m.explanation || []).map((x) => h("li", {}, x))) },
       { label: t("common.actions"), render: (m) => (m.status === "proposed" || m.status === "accepted")
         ? h("div", { class: "actions" },
           h("button", { type: "button", class: "small", "data-testid": "match-accept", onclick: act(m, "accept") }, t("matches.accept")),

@@ -4,6 +4,7 @@
 const dictionaries = {
   en: {
     "app.title": "TradeHub",
+    "common.skip": "Skip to content",
     "app.tagline": "SCO trade and logistics matching",
     "lang.label": "Language",
     "signin.title": "Sign in",
@@ -83,7 +84,7 @@ const dictionaries = {
     "field.transitDays": "Transit days",
     "field.price.amount": "Price", "field.price.currency": "Currency",
     "field.routeId": "Route (optional)", "field.note": "Note",
-    "field.nodeId": "Border crossing or node", "field.reason": "Reason",
+    "field.nodeId": "Border crossing or node", "field.reason": "Reason", "field.legId": "or a single leg",
     "field.choose": "— choose —",
     "cargo.post": "Post cargo offer",
     "trade.post": "Post trade offer",
@@ -127,6 +128,7 @@ const dictionaries = {
   },
   ru: {
     "app.tagline": "Торговля и логистика ШОС",
+    "common.skip": "Перейти к содержимому",
     "lang.label": "Язык",
     "signin.title": "Вход",
     "signin.organisation": "Организация",
@@ -179,7 +181,7 @@ const dictionaries = {
     "field.pricePerContainer.amount": "Цена за контейнер", "field.pricePerContainer.currency": "Валюта",
     "field.transitDays": "Дней в пути", "field.price.amount": "Цена", "field.price.currency": "Валюта",
     "field.routeId": "Маршрут (необязательно)", "field.note": "Примечание",
-    "field.nodeId": "Погранпереход или узел", "field.reason": "Причина", "field.choose": "— выберите —",
+    "field.nodeId": "Погранпереход или узел", "field.reason": "Причина", "field.legId": "или отдельный участок", "field.choose": "— выберите —",
     "cargo.post": "Разместить груз", "trade.post": "Разместить предложение",
     "cargo.posted": "Груз размещён.", "trade.posted": "Предложение размещено.",
     "cargo.routes": "Маршруты", "cargo.bids": "Ставки", "cargo.show": "Маршруты и ставки",
@@ -203,6 +205,7 @@ const dictionaries = {
   },
   zh: {
     "app.tagline": "上合组织贸易与物流撮合",
+    "common.skip": "跳到内容",
     "lang.label": "语言",
     "signin.title": "登录",
     "signin.organisation": "机构",
@@ -250,7 +253,7 @@ const dictionaries = {
     "field.pricePerContainer.amount": "每箱价格", "field.pricePerContainer.currency": "币种",
     "field.transitDays": "在途天数", "field.price.amount": "价格", "field.price.currency": "币种",
     "field.routeId": "线路（可选）", "field.note": "备注",
-    "field.nodeId": "口岸或节点", "field.reason": "原因", "field.choose": "— 请选择 —",
+    "field.nodeId": "口岸或节点", "field.reason": "原因", "field.legId": "或单个路段", "field.choose": "— 请选择 —",
     "cargo.post": "发布货源", "trade.post": "发布报价", "cargo.posted": "货源已发布。", "trade.posted": "报价已发布。",
     "cargo.routes": "线路", "cargo.bids": "报价", "cargo.show": "线路与报价",
     "cargo.pending": "正在计算线路…", "cargo.noRoutes": "未找到线路。", "cargo.invalid": "请更正标出的字段。",

@@ -2,6 +2,7 @@
 // map, a table, a per-month chart and a CSV export; refreshed live when matches are confirmed.
 import { api, query } from "../api.js";
 import { fmt, t } from "../i18n.js";
+import { nodeName } from "../components.js";
 import { field, h, MODES, nodeOptions, section, table } from "../ui.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
@@ -67,13 +68,13 @@ export function mount(host, ctx) {
       return v ?? "–";
     };
     tableHost.replaceChildren(table([
-      { label: t("flows.origin"), render: (r) => ctx.map.name(r.origin) },
-      { label: t("flows.destination"), render: (r) => ctx.map.name(r.destination) },
+      { label: t("flows.origin"), render: (r) => nodeName(ctx, r.origin) },
+      { label: t("flows.destination"), render: (r) => nodeName(ctx, r.destination) },
       { label: t(`group.${groupBy}`), render: groupLabel },
       { label: t("flows.matches"), num: true, render: (r) => fmt.number(r.matches) },
       { label: t("flows.containers"), num: true, render: (r) => fmt.number(r.containers) },
       { label: t("flows.weight"), num: true, render: (r) => fmt.number(r.weightKg) },
-    ], rows.map((r) => ({ ...r, __dataset: { origin: r.origin, destination: r.destination } })), { testid: "flows-table", empty: t("flows.empty") }));
+    ], rows.map((r) => ({ ...r, __dataset: { origin: r.origin, destination: r.destination, containers: String(r.containers ?? 0) } })), { testid: "flows-table", empty: t("flows.empty") }));
     chartHost.replaceChildren(monthChart(months));
   }
 
