@@ -153,12 +153,12 @@ on("POST", "/api/network/disruptions", async (req, res) => {
   const d = { id: uuid(), nodeId: b.nodeId ?? null, legId: b.legId ?? null, from: b.from, to: b.to, reason: b.reason };
   db.disruptions.push(d);
   send(res, 201, d);
-  setTimeout(() => emit("routes.changed", { disruptionId: d.id, offers: db.cargo.filter((o) => o.status === "open").map((o) => o.id) }), 300);
+  setTimeout(() => { for (const o of db.cargo.filter((x) => x.status === "open")) emit("routes.changed", { cargoOfferId: o.id, status: "ready", routes: routesFor(o) }); }, 300);
 }, "admin");
 on("DELETE", "/api/network/disruptions/([^/]+)", (req, res, [id]) => {
   db.disruptions = db.disruptions.filter((d) => d.id !== id);
   res.writeHead(204).end();
-  setTimeout(() => emit("routes.changed", { disruptionId: id }), 300);
+  setTimeout(() => { for (const o of db.cargo.filter((x) => x.status === "open")) emit("routes.changed", { cargoOfferId: o.id, status: "ready", routes: routesFor(o) }); }, 300);
 }, "admin");
 
 on("POST", "/api/cargo-offers", async (req, res, _, who) => {

@@ -223,7 +223,8 @@ export function mount(host, ctx) {
       refreshOffers();
     }
     if (ev.type === "routes.changed") {
-      const affected = ev.data?.offers ?? ev.data?.cargoOfferIds;
+      // The gateway sends one event per re-routed offer ({cargoOfferId, routes}); accept a list of ids too.
+      const affected = ev.data?.cargoOfferId ? [ev.data.cargoOfferId] : ev.data?.offers ?? ev.data?.cargoOfferIds;
       if (!Array.isArray(affected) || affected.includes(selected?.id)) loadRoutes();
     }
     if (ev.type === "match.confirmed") refreshOffers();
