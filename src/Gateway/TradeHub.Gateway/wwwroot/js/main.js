@@ -36,6 +36,8 @@ async function start() {
   renderLegend($("#legend"));
   onLangChange(() => {
     renderLegend($("#legend"));
+    const live = $("[data-testid=live-status]");
+    if (live.dataset.state) live.textContent = t(live.dataset.state === "on" ? "live.on" : "live.off");
     renderSession();
     if (state.map?.projection) state.map.drawNetwork();
     if (session.claims) mountView();
