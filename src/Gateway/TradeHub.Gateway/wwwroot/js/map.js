@@ -1,0 +1,272 @@
+// The corridor map: country outlines (world-atlas 110m, vendored) under the route network, drawn with
+// d3-geo (vendored UMD, window.d3) and topojson-client (window.topojson). Nothing is fetched from outside.
+import { t, fmt } from "./i18n.js";
+
+const SVG_NS = "http://www.w3.org/2000/svg";
+const WIDTH = 1000;
+const HEIGHT = 560;
+
+// ISO 3166-1 numeric ids of SCO members (2025), as world-atlas keys its countries.
+const SCO_MEMBERS = new Set(["156", "643", "398", "417", "762", "860", "356", "586", "364", "112"]);
+
+function el(name, attrs = {}, parent) {
+  const node = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
+  if (parent) parent.append(node);
+  return node;
+}
+
+function title(node, text) {
+  el("title", {}, node).textContent = text;
+  return node;
+}
+
+export function nodeType(type) {
+  const s = String(type || "").toLowerCase();
+  if (s.includes("border")) return "border";
+  if (s.includes("sea")) return "seaport";
+  if (s.includes("dry")) return "dryport";
+  return "city";
+}
+
+/** A node marker: circle (city), square (seaport), diamond (dry port), triangle (border crossing). */
+export function nodeShape(type, size, attrs = {}) {
+  const r = size;
+  switch (nodeType(type)) {
+    case "seaport": return el("rect", { x: -r, y: -r, width: 2 * r, height: 2 * r, ...attrs });
+    case "dryport": return el("path", { d: `M0,${-r * 1.3}L${r * 1.3},0L0,${r * 1.3}L${-r * 1.3},0Z`, ...attrs });
+    case "border": return el("path", { d: `M0,${-r * 1.3}L${r * 1.2},${r}L${-r * 1.2},${r}Z`, ...attrs });
+    default: return el("circle", { r, ...attrs });
+  }
+}
+
+export class CorridorMap {
+  constructor(host) {
+    this.host = host;
+    this.nodes = new Map();
+    this.legs = [];
+    this.disrupted = { nodes: new Set(), legs: new Set() };
+    this.svg = el("svg", {
+      viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "data-testid": "map", class: "map-svg",
+      "aria-labelledby": "map-caption",
+    });
+    this.caption = el("desc", { id: "map-caption" }, this.svg);
+    this.layers = {};
+    for (const name of ["sea", "countries", "legs", "overlay", "nodes", "labels"]) {
+      this.layers[name] = el("g", { class: `layer-${name}` }, this.svg);
+    }
+    host.append(this.svg);
+  }
+
+  async load(nodes, legs) {
+    const world = await fetch("/vendor/countries-110m.json").then((r) => {
+      if (!r.ok) throw new Error(`countries-110m.json: HTTP ${r.status}`);
+      return r.json();
+    });
+    this.countries = window.topojson.feature(world, world.objects.countries);
+    this.setNetwork(nodes, legs);
+  }
+
+  setNetwork(nodes, legs) {
+    this.nodes = new Map(nodes.map((n) => [n.id, n]));
+    this.legs = legs;
+    // Fit the projection to the network itself (Rotterdam to Shanghai, St Petersburg to Mumbai): the SCO region
+    // and the corridors that leave it. A conic equal-area keeps Central Asia's proportions honest.
+    const coordinates = nodes.length ? nodes.map((n) => [n.lon, n.lat]) : [[4.5, 52], [121.5, 31], [72.8, 19], [30.3, 59.9]];
+    const points = { type: "MultiPoint", coordinates };
+    const d3 = window.d3;
+    this.projection = d3.geoConicEqualArea().parallels([25, 55]).rotate([-68, 0])
+      .fitExtent([[24, 24], [WIDTH - 24, HEIGHT - 24]], points);
+    this.path = d3.geoPath(this.projection);
+    this.caption.textContent = `${t("map.title")}: ${nodes.length} nodes, ${legs.length} legs`;
+    this.drawBase();
+    this.drawNetwork();
+  }
+
+  xy(id) {
+    const n = this.nodes.get(id);
+    return n ? this.projection([n.lon, n.lat]) : null;
+  }
+
+  drawBase() {
+    const { sea, countries } = this.layers;
+    sea.replaceChildren();
+    countries.replaceChildren();
+    el("rect", { x: 0, y: 0, width: WIDTH, height: HEIGHT, class: "sea" }, sea);
+    el("path", { d: this.path(window.d3.geoGraticule10()), class: "graticule" }, sea);
+    for (const f of this.countries.features) {
+      const d = this.path(f);
+      if (!d) continue;
+      const p = el("path", { d, class: SCO_MEMBERS.has(String(f.id)) ? "country sco" : "country" }, countries);
+      title(p, f.properties?.name ?? "");
+    }
+  }
+
+  drawNetwork() {
+    const { legs: legLayer, nodes: nodeLayer, labels } = this.layers;
+    legLayer.replaceChildren();
+    nodeLayer.replaceChildren();
+    labels.replaceChildren();
+    const drawn = new Set();
+    for (const leg of this.legs) {
+      const a = this.nodes.get(leg.from), b = this.nodes.get(leg.to);
+      if (!a || !b) continue;
+      // Legs are usable both ways; the API may list both directions: draw each pair once.
+      const pair = [leg.from, leg.to].sort().join("|") + leg.mode + (leg.mode === "sea" ? leg.distanceKm : "");
+      if (drawn.has(pair)) continue;
+      drawn.add(pair);
+      const d = this.path(legLine(a, b, leg));
+      const disrupted = this.disrupted.legs.has(leg.id) || this.disrupted.nodes.has(leg.from) || this.disrupted.nodes.has(leg.to);
+      const line = el("path", {
+        d, class: `leg mode-${leg.mode}${disrupted ? " disrupted" : ""}`, "data-testid": `map-leg-${leg.id ?? pair}`,
+        "data-from": leg.from, "data-to": leg.to,
+      }, legLayer);
+      title(line, `${a.name} – ${b.name}: ${t(`mode.${leg.mode}`)}, ${fmt.km(leg.distanceKm)}, ${fmt.hours(leg.hours)}`
+        + (leg.costUsd ? `, ${fmt.usd(leg.costUsd)}` : "") + (leg.gaugeChange ? ", gauge change" : ""));
+    }
+    for (const n of this.nodes.values()) {
+      const [x, y] = this.projection([n.lon, n.lat]);
+      const type = nodeType(n.type);
+      const disrupted = this.disrupted.nodes.has(n.id);
+      const g = el("g", {
+        transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`,
+        class: `node type-${type}${disrupted ? " disrupted" : ""}`, "data-testid": `map-node-${n.id}`,
+      }, nodeLayer);
+      g.append(nodeShape(type, type === "city" ? 4 : 4.5, { class: "marker" }));
+      if (disrupted) el("path", { d: "M-7,-7L7,7M-7,7L7,-7", class: "closed-mark" }, g);
+      title(g, `${n.name} (${n.id}, ${n.country}) – ${t(`legend.${type}`)}${n.gaugeMm ? `, ${n.gaugeMm} mm` : ""}`
+        + (disrupted ? ` – ${t("legend.disrupted")}` : ""));
+      if (type === "city" || type === "seaport" && /CNTSN|CNSHA|NLRTM/.test(n.id)) {
+        const label = el("text", { x: x + 6, y: y - 5, class: "node-label" }, labels);
+        label.textContent = shortName(n.name);
+      }
+    }
+  }
+
+  setDisruptions(list) {
+    const today = new Date().toISOString().slice(0, 10);
+    this.disrupted = { nodes: new Set(), legs: new Set() };
+    for (const d of list) {
+      if (d.to && String(d.to).slice(0, 10) < today) continue;
+      if (d.nodeId) this.disrupted.nodes.add(d.nodeId);
+      if (d.legId) this.disrupted.legs.add(d.legId);
+    }
+    if (this.projection) this.drawNetwork();
+  }
+
+  clearOverlay() { this.layers.overlay.replaceChildren(); }
+
+  /** Flows as arcs between cities, stroke width by containers. */
+  showFlows(flows) {
+    this.clearOverlay();
+    const max = Math.max(1, ...flows.map((f) => f.containers || 0));
+    const byPair = new Map();
+    for (const f of flows) {
+      const key = `${f.origin}|${f.destination}`;
+      const acc = byPair.get(key) || { origin: f.origin, destination: f.destination, containers: 0, matches: 0 };
+      acc.containers += f.containers || 0;
+      acc.matches += f.matches || 0;
+      byPair.set(key, acc);
+    }
+    for (const f of byPair.values()) {
+      const a = this.xy(f.origin), b = this.xy(f.destination);
+      if (!a || !b) continue;
+      // A quadratic curve bowed to the left of travel so A->B and B->A do not overlap.
+      const mx = (a[0] + b[0]) / 2, my = (a[1] + b[1]) / 2;
+      const dx = b[0] - a[0], dy = b[1] - a[1];
+      const bow = 0.25;
+      const cx = mx + dy * bow, cy = my - dx * bow;
+      const width = 1.5 + 8 * Math.sqrt(f.containers / max);
+      const p = el("path", {
+        d: `M${a[0]},${a[1]}Q${cx},${cy} ${b[0]},${b[1]}`, class: "flow-arc",
+        "stroke-width": width.toFixed(1), "data-testid": "map-flow",
+        "data-origin": f.origin, "data-destination": f.destination,
+      }, this.layers.overlay);
+      el("circle", { cx: b[0], cy: b[1], r: width / 2 + 1.5, class: "flow-head" }, this.layers.overlay);
+      title(p, `${this.name(f.origin)} → ${this.name(f.destination)}: ${fmt.number(f.containers)} ${t("flows.containers")}, ${fmt.number(f.matches)} ${t("flows.matches")}`);
+    }
+  }
+
+  /** A route's legs as a thick highlighted path (geodesic per leg), with its end points ringed. */
+  showRoute(route, { append = false, faded = false } = {}) {
+    if (!append) this.clearOverlay();
+    if (!route?.legs?.length) return;
+    const g = el("g", { class: `route${faded ? " faded" : ""}`, "data-testid": faded ? "map-route-alt" : "map-route" }, this.layers.overlay);
+    for (const leg of route.legs) {
+      const a = this.nodes.get(leg.from), b = this.nodes.get(leg.to);
+      if (!a || !b) continue;
+      el("path", { d: this.path(legLine(a, b, leg)), class: `route-leg mode-${leg.mode}` }, g);
+    }
+    for (const id of [route.legs[0].from, route.legs.at(-1).to]) {
+      const p = this.xy(id);
+      if (p) el("circle", { cx: p[0], cy: p[1], r: 8, class: "route-end" }, g);
+    }
+  }
+
+  /** Soft rings around nodes, e.g. the ends of open cargo offers. */
+  markNodes(ids, cls = "mark") {
+    for (const id of ids) {
+      const p = this.xy(id);
+      if (p) el("circle", { cx: p[0], cy: p[1], r: 10, class: `node-ring ${cls}` }, this.layers.overlay);
+    }
+  }
+
+  name(id) { return this.nodes.get(id)?.name ?? id; }
+}
+
+// Sea legs follow shipping lanes, not great circles over land: waypoints between the two ports, [lon, lat].
+const SEA_LANES = {
+  "CNSHA|CNTSN": [[123, 33], [123.2, 37.5], [121, 38.6]],
+  "CNSHA|INNSA": [[122.5, 25], [114, 12], [104.5, 1.2], [95, 6], [80.5, 5.5], [74, 12]],
+  "CNSHA|IRZBR": [[122.5, 25], [114, 12], [104.5, 1.2], [95, 6], [80.5, 5.5], [66, 20]],
+  "CNSHA|NLRTM/suez": [[122.5, 25], [114, 12], [104.5, 1.2], [95, 6], [80.5, 5.5], [52, 13], [43.4, 12.6], [38, 20], [32.6, 29.5], [32.3, 31.5], [20, 34.5], [11, 37.5], [-5.6, 35.9], [-10, 43], [-5, 48.5], [1.5, 51]],
+  "CNSHA|NLRTM/cape": [[122.5, 25], [114, 12], [104.5, 1.2], [95, -5], [60, -25], [20, -36], [8, -20], [-18, 15], [-12, 40], [-5, 48.5], [1.5, 51]],
+};
+
+/** The geographic line of a leg: the port-to-port shipping lane for known sea legs, else a great circle. */
+export function legLine(a, b, leg) {
+  let key = `${a.id}|${b.id}`;
+  let reversed = false;
+  if (a.id > b.id) { key = `${b.id}|${a.id}`; reversed = true; }
+  let lane = SEA_LANES[key];
+  if (!lane && key === "CNSHA|NLRTM") lane = SEA_LANES[`${key}/${leg?.distanceKm > 22000 ? "cape" : "suez"}`];
+  if (!lane || (leg && leg.mode !== "sea")) return { type: "LineString", coordinates: [[a.lon, a.lat], [b.lon, b.lat]] };
+  const [first, last] = reversed ? [b, a] : [a, b];
+  const coordinates = [[first.lon, first.lat], ...lane, [last.lon, last.lat]];
+  if (reversed) coordinates.reverse();
+  return { type: "LineString", coordinates };
+}
+
+function shortName(name) {
+  return String(name).replace(/\s*\(.*\)\s*/, "");
+}
+
+/** The legend as HTML, with the same marker shapes as the map. */
+export function renderLegend(host) {
+  host.replaceChildren();
+  const h = document.createElement("h3");
+  h.textContent = t("legend.title");
+  h.className = "visually-hidden";
+  host.append(h);
+  const list = document.createElement("ul");
+  list.className = "legend-list";
+  const item = (draw, key) => {
+    const li = document.createElement("li");
+    const svg = el("svg", { viewBox: "-12 -8 24 16", width: 24, height: 16, "aria-hidden": "true" });
+    draw(svg);
+    const span = document.createElement("span");
+    span.textContent = t(key);
+    li.append(svg, span);
+    list.append(li);
+  };
+  for (const type of ["city", "seaport", "dryport", "border"]) {
+    item((svg) => el("g", { class: `node type-${type}` }, svg).append(nodeShape(type, 4.5, { class: "marker" })), `legend.${type}`);
+  }
+  for (const mode of ["rail", "road", "sea", "ferry"]) {
+    item((svg) => el("path", { d: "M-11,0L11,0", class: `leg mode-${mode}` }, svg), `legend.${mode}`);
+  }
+  item((svg) => el("path", { d: "M-11,0L11,0", class: "leg mode-rail disrupted" }, svg), "legend.disrupted");
+  item((svg) => el("path", { d: "M-11,0L11,0", class: "route-leg" }, svg), "legend.route");
+  item((svg) => el("path", { d: "M-11,4Q0,-8 11,4", class: "flow-arc", "stroke-width": 3 }, svg), "legend.flow");
+  host.append(list);
+}
