@@ -1,0 +1,154 @@
+using System.Collections.Concurrent;
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using TradeHub.Hosting.Database;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Testing;
+
+namespace TradeHub.Hosting.Tests;
+
+/// <summary>A test event: a parcel was weighed at a border crossing.</summary>
+public sealed record ParcelWeighed
+{
+    public required Guid ParcelId { get; init; }
+    public required decimal WeightKg { get; init; }
+}
+
+/// <summary>Counts each delivery and applies its effect once through the inbox.</summary>
+public sealed class ParcelWeighedConsumer(NpgsqlDataSource db) : IConsumer<ParcelWeighed>
+{
+    public static readonly ConcurrentBag<Guid> Deliveries = [];
+
+    public async Task Consume(ConsumeContext<ParcelWeighed> context)
+    {
+        Deliveries.Add(context.MessageId!.Value);
+        await db.HandleOnce(context, "tests.parcel-weighed", (connection, tx) =>
+            connection.ExecuteAsync("INSERT INTO weighings (parcel_id, weight_kg) VALUES (@ParcelId, @WeightKg)",
+                context.Message, tx));
+    }
+}
+
+/// <summary>The transactional outbox and the idempotent inbox on the real PostgreSQL and RabbitMQ.</summary>
+public class OutboxAndInboxTests
+{
+    private const string Name = "tradehub_test_hosting";
+    private IHost _host = null!;
+#pragma warning disable NUnit1032 // the host owns the data source and disposes it
+    private NpgsqlDataSource _db = null!;
+#pragma warning restore NUnit1032
+    private OutboxRelay _relay = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        var connectionString = await TestDatabase.CreateFresh(Name);
+        await TestBroker.RecreateVirtualHost(Name);
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:Database"] = connectionString,
+            ["RabbitMq:VirtualHost"] = Name,
+            ["RabbitMq:Port"] = RunningSystem.AmqpPort.ToString(),
+        });
+        builder.AddDatabase();
+        builder.AddBus("hosting-tests", x => x.AddConsumer<ParcelWeighedConsumer>());
+        builder.Configuration.MigrateDatabase(typeof(OutboxAndInboxTests).Assembly);
+        _host = builder.Build();
+        await _host.StartAsync();
+        _db = _host.Services.GetRequiredService<NpgsqlDataSource>();
+        await using var connection = await _db.OpenConnectionAsync();
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS weighings (parcel_id uuid, weight_kg numeric)");
+        _relay = new OutboxRelay(_db, _host.Services.GetRequiredService<IBus>(), NullLogger<OutboxRelay>.Instance);
+        await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        _relay.Dispose();
+        await _host.StopAsync();
+        _host.Dispose();
+    }
+
+    private async Task<long> Scalar(string sql, object? args = null)
+    {
+        await using var connection = await _db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<long>(sql, args);
+    }
+
+    private static async Task Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (!await condition() && DateTime.UtcNow < deadline) await Task.Delay(50);
+    }
+
+    [Test]
+    public async Task An_event_is_written_with_its_change_and_published_once()
+    {
+        var parcel = Guid.NewGuid();
+        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS parcels (id uuid)", transaction: tx);
+            await connection.ExecuteAsync("INSERT INTO parcels (id) VALUES (@parcel)", new { parcel }, tx);
+            await connection.Enqueue(tx, new ParcelWeighed { ParcelId = parcel, WeightKg = 812 });
+            await tx.CommitAsync();
+        }
+        var rowId = await Scalar("SELECT count(*) FROM outbox WHERE body->>'parcelId' = @p", new { p = parcel.ToString() });
+        Assert.That(rowId, Is.EqualTo(1), "the event row committed with its change");
+
+        await _relay.PublishBatch(CancellationToken.None);
+        await _relay.PublishBatch(CancellationToken.None);
+        await Until(async () => await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }) > 0);
+
+        Assert.That(await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }), Is.EqualTo(1));
+        Assert.That(await Scalar("SELECT count(*) FROM outbox"), Is.Zero, "the outbox drained");
+    }
+
+    [Test]
+    public async Task A_rolled_back_change_publishes_nothing()
+    {
+        var parcel = Guid.NewGuid();
+        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await connection.Enqueue(tx, new ParcelWeighed { ParcelId = parcel, WeightKg = 5 });
+            await tx.RollbackAsync();
+        }
+        Assert.That(await Scalar("SELECT count(*) FROM outbox WHERE body->>'parcelId' = @p", new { p = parcel.ToString() }), Is.Zero);
+        Assert.That(await _relay.PublishBatch(CancellationToken.None), Is.Zero);
+    }
+
+    [Test]
+    public async Task The_same_message_delivered_twice_has_one_effect()
+    {
+        var parcel = Guid.NewGuid();
+        var messageId = NewId.NextGuid();
+        var bus = _host.Services.GetRequiredService<IBus>();
+        var message = new ParcelWeighed { ParcelId = parcel, WeightKg = 40 };
+        // A redelivery after a crash carries the same MessageId: the relay publishes a row again when it died before deleting it.
+        await bus.Publish(message, c => c.MessageId = messageId);
+        await bus.Publish(message, c => c.MessageId = messageId);
+        await Until(() => Task.FromResult(ParcelWeighedConsumer.Deliveries.Count(d => d == messageId) >= 2));
+
+        Assert.That(ParcelWeighedConsumer.Deliveries.Count(d => d == messageId), Is.EqualTo(2), "both deliveries arrived");
+        Assert.That(await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }), Is.EqualTo(1));
+        Assert.That(await Scalar("SELECT count(*) FROM inbox WHERE message_id = @messageId", new { messageId }), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_inbox_records_a_message_once_per_consumer()
+    {
+        var messageId = Guid.NewGuid();
+        await using var connection = await _db.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        Assert.That(await connection.TryRecordHandled(tx, messageId, "routing.a"), Is.True);
+        Assert.That(await connection.TryRecordHandled(tx, messageId, "routing.a"), Is.False);
+        Assert.That(await connection.TryRecordHandled(tx, messageId, "matching.a"), Is.True, "another consumer handles it on its own");
+    }
+}
