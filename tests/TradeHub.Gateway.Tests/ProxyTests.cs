@@ -3,6 +3,9 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 using TradeHub.Hosting.Auth;
 
 namespace TradeHub.Gateway.Tests;
@@ -231,6 +234,23 @@ public sealed class ProxyTests
             Assert.That(page, Does.Contain("scalar.js"));
             Assert.That(script.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         });
+    }
+
+    [Test]
+    public void Readiness_covers_the_bus_and_the_three_services()
+    {
+        var checks = _gateway.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
+            .Where(r => r.Tags.Contains("ready")).Select(r => r.Name).ToList();
+        Assert.That(checks, Is.SupersetOf(new[] { "listings", "routing", "matching" }));
+        Assert.That(checks.Any(n => n.Contains("masstransit", StringComparison.OrdinalIgnoreCase)), Is.True, string.Join(", ", checks));
+    }
+
+    [Test]
+    public async Task A_trace_context_reaches_the_service()
+    {
+        using var client = _gateway.ClientAs("tianjin-textiles", Roles.Sme);
+        var echo = await client.GetFromJsonAsync<Echo>("/api/network/nodes");
+        Assert.That(echo!.TraceParent, Does.Match("^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$"));
     }
 
     [Test]

@@ -19,11 +19,20 @@ public static class EventsApi
         builder.Services.AddSingleton<EventHub>();
         builder.Services.AddSingleton(TimeProvider.System);
         var queue = $"gateway-events-{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
-        builder.AddBus("gateway", x => x.AddConsumer<LiveEventConsumer>().Endpoint(e =>
+        builder.AddBus("gateway", x =>
         {
-            e.Name = queue;
-            e.Temporary = true;
-        }));
+            x.AddConsumer<LiveEventConsumer>().Endpoint(e => e.Name = queue);
+            // Set here rather than with Temporary, which MassTransit maps to a one-minute expiry instead of
+            // auto-delete; this way it works on the in-memory transport of the tests too.
+            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
+            {
+                if (name == queue && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.Durable = false;
+                    rabbit.AutoDelete = true;
+                }
+            });
+        });
         // Browsers' EventSource cannot send headers, so the stream also takes the token as ?access_token=.
         builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
         {
