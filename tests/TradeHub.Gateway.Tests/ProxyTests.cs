@@ -102,15 +102,16 @@ public sealed class ProxyTests
         using var client = _gateway.ClientAs("some-org", role);
         using var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), path)
             { Content = method == "POST" ? Json() : null });
-        await ProblemAssert.IsProblem(response, 403);
+        var problem = await ProblemAssert.IsProblem(response, 403);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain($"'{role}'"));
     }
 
-    [TestCase(null)]
-    [TestCase("expired")]
-    [TestCase("another-issuer")]
-    [TestCase("tampered")]
-    [TestCase("garbage")]
-    public async Task A_missing_or_bad_token_is_401(string? kind)
+    [TestCase(null, "No token")]
+    [TestCase("expired", "expired")]
+    [TestCase("another-issuer", "issuer")]
+    [TestCase("tampered", "signature")]
+    [TestCase("garbage", "not valid")]
+    public async Task A_missing_or_bad_token_is_401_saying_why(string? kind, string why)
     {
         using var client = _gateway.CreateClient();
         var token = kind switch
@@ -123,7 +124,8 @@ public sealed class ProxyTests
         };
         if (token is not null) client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
         using var response = await client.GetAsync("/api/cargo-offers");
-        await ProblemAssert.IsProblem(response, 401);
+        var problem = await ProblemAssert.IsProblem(response, 401);
+        Assert.That(problem.GetProperty("detail").GetString(), Does.Contain(why));
     }
 
     [Test]

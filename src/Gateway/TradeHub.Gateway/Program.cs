@@ -1,3 +1,4 @@
+using TradeHub.Gateway.Access;
 using TradeHub.Gateway.DevTokens;
 using TradeHub.Gateway.Docs;
 using TradeHub.Gateway.Events;
@@ -9,6 +10,7 @@ using TradeHub.Hosting;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("gateway");
 builder.AddProxy();
+builder.AddAccessProblems();
 builder.AddLimits();
 builder.AddDevTokens();
 builder.AddLiveEvents();

@@ -25,12 +25,20 @@ internal static class ForwarderProblems
         ForwarderError.RequestTimedOut => (504, "The service did not answer in time; try again shortly."),
         ForwarderError.NoAvailableDestinations or ForwarderError.Request or ForwarderError.ResponseHeaders =>
             (503, "The service is not available; try again shortly."),
-        ForwarderError.RequestBodyClient when error.Exception is BadHttpRequestException { StatusCode: 413 } =>
-            (413, "The request body is too large."),
+        ForwarderError.RequestBodyClient when TooLarge(error.Exception) => (413, "The request body is too large."),
         ForwarderError.RequestBodyClient => (400, "The request body could not be read."),
         ForwarderError.RequestBodyDestination => (503, "The service did not accept the request; try again shortly."),
         // The caller went away; nobody is left to read an answer.
         ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled => (null, ""),
         _ => (502, "The service's answer could not be relayed."),
+    };
+
+    /// <summary>Kestrel's body limit, as YARP reports it when a chunked body outgrows it: wrapped in an AggregateException.</summary>
+    private static bool TooLarge(Exception? e) => e switch
+    {
+        null => false,
+        BadHttpRequestException { StatusCode: 413 } => true,
+        AggregateException all => all.InnerExceptions.Any(TooLarge),
+        _ => TooLarge(e.InnerException),
     };
 }
