@@ -61,7 +61,8 @@ public static class EventsApi
         return app;
     }
 
-    private static async Task Stream(HttpContext http, EventHub hub, LiveEventsOptions options)
+    private static async Task Stream(HttpContext http, EventHub hub, LiveEventsOptions options,
+        IHostApplicationLifetime lifetime)
     {
         var caller = Caller.From(http.User);
         if (string.IsNullOrEmpty(caller.Org))
@@ -79,7 +80,10 @@ public static class EventsApi
         http.Response.Headers["X-Accel-Buffering"] = "no";
         http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
 
-        var ct = http.RequestAborted;
+        // End streams when the gateway stops, so shutdown does not wait for clients; they reconnect elsewhere
+        // with Last-Event-ID.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var ct = ended.Token;
         try
         {
             await Write(http, "retry: 3000\n\n", ct);
