@@ -12,7 +12,6 @@ builder.AddServiceDefaults("gateway");
 builder.AddProxy();
 builder.AddAccessProblems();
 builder.AddLimits();
-builder.AddDevTokens();
 builder.AddLiveEvents();
 builder.AddServiceHealth();
 builder.AddApiDocs();

@@ -25,13 +25,6 @@ public sealed class DevTokenRequestValidator : AbstractValidator<DevTokenRequest
 
 public static class DevTokensApi
 {
-    public static WebApplicationBuilder AddDevTokens(this WebApplicationBuilder builder)
-    {
-        // Hosting registers validators of the entry assembly, which is the test host under WebApplicationFactory.
-        builder.Services.AddValidatorsFromAssemblyContaining<DevTokenRequestValidator>(includeInternalTypes: true);
-        return builder;
-    }
-
     /// <summary>POST /api/dev/tokens exists only while Auth:DevIssuer:Enabled is true; otherwise it is a 404.</summary>
     public static WebApplication MapDevTokensApi(this WebApplication app)
     {
