@@ -116,7 +116,13 @@ public static class Proposals
         return added;
     }
 
-    private sealed record Declined(Guid Id, string Kind, Guid[] OfferIds, string[] PartyOrgs);
+    private sealed class Declined
+    {
+        public Guid Id { get; init; }
+        public string Kind { get; init; } = "";
+        public Guid[] OfferIds { get; init; } = [];
+        public string[] PartyOrgs { get; init; } = [];
+    }
 
     private const string DeclineOpenSql = """
         UPDATE matches SET status = 'declined', decline_reason = @Reason, decided_at = now()

@@ -117,14 +117,14 @@ public static class OfferProjections
             ? JsonSerializer.Deserialize<List<CargoRoute>>(json, OpenOffers.Json) ?? []
             : [];
 
-    private sealed record CargoRow(Guid Id, string OwnerOrg, string Origin, string Destination, DateTime ReadyDate,
-        DateTime DeliverBy, int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice,
+    private sealed record CargoRow(Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate,
+        DateOnly DeliverBy, int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice,
         string? TargetCurrency);
 
     public static async Task<CargoOffer?> OpenCargo(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id) =>
         await connection.QuerySingleOrDefaultAsync<CargoRow>(OpenCargoSql, new { Id = id }, tx) is { } c
-            ? new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, DateOnly.FromDateTime(c.ReadyDate),
-                DateOnly.FromDateTime(c.DeliverBy), c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice, c.TargetCurrency)
+            ? new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
+                c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice, c.TargetCurrency)
             : null;
 
     public static async Task<bool> UpsertLogistics(this NpgsqlConnection connection, NpgsqlTransaction tx, long version,

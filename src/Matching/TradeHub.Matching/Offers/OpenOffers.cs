@@ -28,16 +28,16 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
         lock (gate) return read(index);
     }
 
-    private sealed record CargoRow(Guid Id, string OwnerOrg, string Origin, string Destination, DateTime ReadyDate,
-        DateTime DeliverBy, int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice,
+    private sealed record CargoRow(Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate,
+        DateOnly DeliverBy, int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice,
         string? TargetCurrency, string Status);
 
     private sealed record CapacityRow(Guid Id, string CarrierOrg, string FromNode, string ToNode, string Mode,
-        DateTime DepartureFrom, DateTime DepartureTo, int Containers, string ContainerType, decimal PricePerContainer,
+        DateOnly DepartureFrom, DateOnly DepartureTo, int Containers, string ContainerType, decimal PricePerContainer,
         string Currency, int TransitDays, string Status);
 
     private sealed record TradeRow(Guid Id, string OwnerOrg, string Side, string HsCode, string Product, decimal Quantity,
-        string Unit, decimal UnitPrice, string Currency, string City, DateTime ValidUntil, string Status);
+        string Unit, decimal UnitPrice, string Currency, string City, DateOnly ValidUntil, string Status);
 
     private sealed record RoutesRow(Guid CargoOfferId, string Routes);
 
@@ -93,22 +93,22 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
                 foreach (var c in cargo)
                 {
                     if (c.Status != "open") { index.RemoveCargo(c.Id); continue; }
-                    index.PutCargo(new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, DateOnly.FromDateTime(c.ReadyDate),
-                        DateOnly.FromDateTime(c.DeliverBy), c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice,
+                    index.PutCargo(new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
+                        c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice,
                         c.TargetCurrency));
                 }
                 foreach (var c in capacity)
                 {
                     if (c.Status != "open") { index.RemoveCapacity(c.Id); continue; }
                     index.PutCapacity(new CapacityOffer(c.Id, c.CarrierOrg, c.FromNode, c.ToNode, c.Mode,
-                        DateOnly.FromDateTime(c.DepartureFrom), DateOnly.FromDateTime(c.DepartureTo), c.Containers,
+                        c.DepartureFrom, c.DepartureTo, c.Containers,
                         c.ContainerType, c.PricePerContainer, c.Currency, c.TransitDays));
                 }
                 foreach (var t in trade)
                 {
                     if (t.Status != "open") { index.RemoveTrade(t.Id); continue; }
                     index.PutTrade(new TradeOffer(t.Id, t.OwnerOrg, t.Side, t.HsCode, t.Product, t.Quantity, t.Unit,
-                        t.UnitPrice, t.Currency, t.City, DateOnly.FromDateTime(t.ValidUntil)));
+                        t.UnitPrice, t.Currency, t.City, t.ValidUntil));
                 }
                 if (logistics is not null)
                     index.SetLogistics(JsonSerializer.Deserialize<List<LogisticsQuote>>(logistics, Json) ?? []);
