@@ -120,7 +120,8 @@ public class HostileInputTests
         var created = new ConcurrentDictionary<string, int>();
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = 16 }) { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(30) };
 
-        await Parallel.ForEachAsync(Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        // Each request comes from its own seed, so a retry sends exactly the same request again.
+        (Endpoint Endpoint, string Path, HttpRequestMessage Request) Generate(int i)
         {
             var random = new Random(Seed + i);
             T Pick<T>(IReadOnlyList<T> items) => items[random.Next(items.Count)];
@@ -129,9 +130,8 @@ public class HostileInputTests
             while (path.Contains("{id}")) path = ReplaceFirst(path, "{id}", Uri.EscapeDataString(Pick(ids)));
             while (path.Contains("{q}")) path = ReplaceFirst(path, "{q}", Pick(queryValues));
 
-            using var request = new HttpRequestMessage(endpoint.Method, path);
-            var tokenKind = random.Next(10);
-            var token = tokenKind switch
+            var request = new HttpRequestMessage(endpoint.Method, path);
+            var token = random.Next(10) switch
             {
                 0 => null,
                 1 => "garbage.token.value",
@@ -141,13 +141,39 @@ public class HostileInputTests
                 _ => tokens[endpoint.Role],
             };
             if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            if (endpoint.Method == HttpMethod.Post)
-                request.Content = HostileBody(random, endpoint.Body);
+            if (endpoint.Method == HttpMethod.Post) request.Content = HostileBody(random, endpoint.Body);
             if (random.Next(20) == 0) request.Headers.TryAddWithoutValidation("Idempotency-Key", new string('k', random.Next(1, 400)));
+            return (endpoint, path, request);
+        }
 
-            HttpResponseMessage answer;
-            try { answer = await http.SendAsync(request, ct); }
-            catch (Exception e) { violations.Enqueue($"{endpoint.Method} {path}: no answer ({e.GetType().Name})"); return; }
+        var transportRetries = 0;
+        await Parallel.ForEachAsync(Enumerable.Range(0, Requests), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            var (endpoint, path, request) = Generate(i);
+            HttpResponseMessage? answer = null;
+            for (var attempt = 0; answer is null; attempt++)
+            {
+                try
+                {
+                    answer = await http.SendAsync(request, ct);
+                }
+                catch (HttpRequestException e) when (attempt == 0)
+                {
+                    // A keep-alive connection dropped under load on this 2-core machine: an HTTP client retries
+                    // once on a fresh connection. Counted and printed; a second failure is a violation.
+                    Interlocked.Increment(ref transportRetries);
+                    TestContext.Progress.WriteLine($"retry {endpoint.Method} {path}: {e.GetBaseException().Message}");
+                    request.Dispose();
+                    (_, _, request) = Generate(i);
+                }
+                catch (Exception e)
+                {
+                    violations.Enqueue($"{endpoint.Method} {path}: no answer ({e.GetBaseException().Message})");
+                    request.Dispose();
+                    return;
+                }
+            }
+            using (request)
             using (answer)
             {
                 var status = (int)answer.StatusCode;
@@ -160,8 +186,9 @@ public class HostileInputTests
             }
         });
 
+        TestContext.Progress.WriteLine($"transport retries: {transportRetries}");
         TestContext.Progress.WriteLine("statuses: " + string.Join(", ", statuses.OrderBy(s => s.Key).Select(s => $"{s.Key} x{s.Value}")));
-        Assert.That(violations.Take(25).ToList(), Is.Empty, $"{violations.Count} violations");
+        Assert.That(violations.Take(25).ToList(), Is.Empty, $"{violations.Count} violations:\n" + string.Join("\n", violations.Take(60)));
         Assert.That(statuses.Values.Sum(), Is.EqualTo(Requests));
 
         // Nothing stored from a refused request: the rows of the fuzzing organisations are exactly the 201s.

@@ -36,7 +36,14 @@ public static class ServiceDefaults
             o.SerializerOptions.Converters.Add(new JsonStringEnumConverter(System.Text.Json.JsonNamingPolicy.CamelCase));
             o.SerializerOptions.NumberHandling = JsonNumberHandling.Strict;
         });
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 256 * 1024);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = 256 * 1024;
+            // Long query strings reach the application and get a problem document naming the parameter,
+            // rather than Kestrel's bare 414.
+            k.Limits.MaxRequestLineSize = 64 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = 96 * 1024;
+        });
 
         Validation.UseCamelCaseFieldNames();
         // ApplicationName is the service assembly, also under WebApplicationFactory (where the entry assembly is the test host).
@@ -71,11 +78,26 @@ public static class ServiceDefaults
             });
     }
 
+    /// <summary>A query value with a control character (NUL above all) is a 400 naming the parameter, never a database error.</summary>
+    private static async Task RefuseControlCharactersInQuery(HttpContext http, Func<Task> next)
+    {
+        foreach (var (key, values) in http.Request.Query)
+        {
+            if (!values.Any(v => v is not null && Validation.HasControlCharacter(v)) && !Validation.HasControlCharacter(key)) continue;
+            await TypedResults.ValidationProblem(
+                new Dictionary<string, string[]> { [key] = [$"'{key}' must not contain control characters."] },
+                title: "The request has invalid parameters.").ExecuteAsync(http);
+            return;
+        }
+        await next();
+    }
+
     /// <summary>Error handling, auth, health endpoints and the service's OpenAPI document.</summary>
     public static WebApplication UseServiceDefaults(this WebApplication app)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.Use(RefuseControlCharactersInQuery);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });

@@ -81,6 +81,9 @@ public static class LimitsExtensions
             var limits = http.RequestServices.GetRequiredService<RequestLimitsOptions>();
             if (request.ContentLength > limits.MaxRequestBodyBytes)
             {
+                // The unread body makes Kestrel drop the connection after answering: say so, or a keep-alive
+                // client sends its next request down a connection that is about to close.
+                http.Response.Headers.Connection = "close";
                 await Problem.Write(http, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
                     $"The limit is {limits.MaxRequestBodyBytes} bytes.", TooLargeType);
                 return;

@@ -45,6 +45,9 @@ public sealed class ProblemExceptionHandler(
         BadHttpRequestException { StatusCode: 413 } => (413, new ProblemDetails
             { Title = "The request body is too large." }),
         BadHttpRequestException bad => (bad.StatusCode, new ProblemDetails { Title = bad.Message }),
+        // Class 22 is a data exception: a value the client sent that PostgreSQL cannot take; the request is at fault.
+        PostgresException { SqlState: [ '2', '2', ..] } => (400, new ProblemDetails
+            { Title = "A value in the request cannot be stored.", Detail = "Check text for control characters and numbers for range." }),
         NpgsqlException or TimeoutException or InvalidOperationException { InnerException: NpgsqlException } =>
             (503, new ProblemDetails { Title = "The service's database is not available; try again shortly." }),
         OperationCanceledException => (499, new ProblemDetails { Title = "The request was cancelled." }),
