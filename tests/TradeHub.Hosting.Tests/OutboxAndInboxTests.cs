@@ -27,6 +27,8 @@ public sealed class ParcelWeighedConsumer(NpgsqlDataSource db) : IConsumer<Parce
     public async Task Consume(ConsumeContext<ParcelWeighed> context)
     {
         Deliveries.Add(context.MessageId!.Value);
+        // A poison message: no retry can make a negative weight valid.
+        if (context.Message.WeightKg < 0) throw new InvalidOperationException("A parcel cannot weigh less than nothing.");
         await db.HandleOnce(context, "tests.parcel-weighed", (connection, tx) =>
             connection.ExecuteAsync("INSERT INTO weighings (parcel_id, weight_kg) VALUES (@ParcelId, @WeightKg)",
                 context.Message, tx));
@@ -139,6 +141,31 @@ public class OutboxAndInboxTests
         Assert.That(ParcelWeighedConsumer.Deliveries.Count(d => d == messageId), Is.EqualTo(2), "both deliveries arrived");
         Assert.That(await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }), Is.EqualTo(1));
         Assert.That(await Scalar("SELECT count(*) FROM inbox WHERE message_id = @messageId", new { messageId }), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task A_message_that_always_fails_lands_in_the_error_queue_and_the_consumer_goes_on()
+    {
+        var bus = _host.Services.GetRequiredService<IBus>();
+        var poisonId = NewId.NextGuid();
+        await bus.Publish(new ParcelWeighed { ParcelId = Guid.NewGuid(), WeightKg = -1 }, c => c.MessageId = poisonId);
+        var good = Guid.NewGuid();
+        await bus.Publish(new ParcelWeighed { ParcelId = good, WeightKg = 10 });
+
+        await Until(async () => await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @good", new { good }) == 1);
+        Assert.That(await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @good", new { good }), Is.EqualTo(1),
+            "the consumer went on with the next message");
+
+        var errorQueue = $"queues/{Name}/hosting-tests-parcel-weighed_error";
+        long parked = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (parked == 0 && DateTime.UtcNow < deadline)
+        {
+            parked = await TestBroker.MessagesIn(errorQueue);
+            if (parked == 0) await Task.Delay(500);
+        }
+        Assert.That(parked, Is.EqualTo(1), "the poison message is parked after its retries");
+        Assert.That(ParcelWeighedConsumer.Deliveries.Count(d => d == poisonId), Is.GreaterThan(1), "it was retried first");
     }
 
     [Test]

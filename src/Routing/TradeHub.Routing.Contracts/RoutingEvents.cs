@@ -14,6 +14,8 @@ public sealed record RouteLeg
     /// <summary>The leg crosses a customs border (not an internal EAEU border).</summary>
     public required bool BorderCrossing { get; init; }
     public required bool GaugeChange { get; init; }
+    /// <summary>The leg crosses a border inside the EAEU customs union (no customs clearance). Added later: optional.</summary>
+    public bool InternalBorder { get; init; }
 }
 
 /// <summary>A Pareto-optimal route option for a shipment.</summary>
@@ -27,6 +29,10 @@ public sealed record RouteOption
     public required double Co2Kg { get; init; }
     public required int BorderCrossings { get; init; }
     public required int GaugeChanges { get; init; }
+    /// <summary>Borders inside the EAEU customs union crossed (counted apart from customs borders). Optional.</summary>
+    public int InternalBorderCrossings { get; init; }
+    /// <summary>Origin and destination terminal allowance included in TotalHours. Optional.</summary>
+    public double TerminalHours { get; init; }
 }
 
 /// <summary>The current route options of a cargo offer; a higher Version replaces a lower one.</summary>

@@ -1,0 +1,130 @@
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.OpenApi;
+using Microsoft.OpenApi;
+using Scalar.AspNetCore;
+using TradeHub.Gateway.Health;
+
+namespace TradeHub.Gateway.Docs;
+
+/// <summary>
+/// The public API's one OpenAPI document: the gateway's own operations plus the paths and schemas of the three
+/// services' documents, fetched server-side and cached briefly. A service that is away leaves its part out
+/// for a few seconds rather than failing the whole document.
+/// </summary>
+public sealed class ApiDocument(
+    [FromKeyedServices("v1")] IOpenApiDocumentProvider gateway,
+    IHttpClientFactory clients, ServiceDirectory services, TimeProvider clock, ILogger<ApiDocument> log)
+{
+    private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan FreshWhenPartial = TimeSpan.FromSeconds(5);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private (string Json, DateTimeOffset Until)? _cached;
+
+    public async Task<string> Get(CancellationToken ct)
+    {
+        if (_cached is { } hit && hit.Until > clock.GetUtcNow()) return hit.Json;
+        await _gate.WaitAsync(ct);
+        try
+        {
+            if (_cached is { } again && again.Until > clock.GetUtcNow()) return again.Json;
+            var (json, complete) = await Build(ct);
+            _cached = (json, clock.GetUtcNow() + (complete ? Fresh : FreshWhenPartial));
+            return json;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(string Json, bool Complete)> Build(CancellationToken ct)
+    {
+        var own = await (await gateway.GetOpenApiDocumentAsync(ct)).SerializeAsJsonAsync(OpenApiSpecVersion.OpenApi3_1, ct);
+        var merged = JsonNode.Parse(own)!.AsObject();
+        merged["info"] = new JsonObject
+        {
+            ["title"] = "TradeHub API",
+            ["version"] = "v1",
+            ["description"] = "The public API of TradeHub, served by its gateway. Authenticate with " +
+                              "'Authorization: Bearer <JWT>'; errors are RFC 7807 problem documents.",
+        };
+        merged["servers"] = new JsonArray(new JsonObject { ["url"] = "/" });
+        var paths = Object(merged, "paths");
+        var components = Object(merged, "components");
+        var schemas = Object(components, "schemas");
+        Object(components, "securitySchemes")["bearer"] = new JsonObject
+        {
+            ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT",
+        };
+        merged["security"] = new JsonArray(new JsonObject { ["bearer"] = new JsonArray() });
+
+        var fetched = await Task.WhenAll(services.Services.Select(s => Fetch(s.Key, s.Value, ct)));
+        var missing = new JsonArray();
+        foreach (var (name, document) in fetched)
+        {
+            if (document is null)
+            {
+                missing.Add(name);
+                continue;
+            }
+            Copy(document["paths"] as JsonObject, paths);
+            Copy((document["components"] as JsonObject)?["schemas"] as JsonObject, schemas);
+        }
+        if (missing.Count > 0) merged["x-tradehub-unavailable"] = missing;
+        return (merged.ToJsonString(), missing.Count == 0);
+    }
+
+    private async Task<(string Name, JsonObject? Document)> Fetch(string name, Uri address, CancellationToken ct)
+    {
+        try
+        {
+            using var response = await clients.CreateClient(ServiceHealth.Client)
+                .GetAsync(new Uri(address, "openapi/v1.json"), ct);
+            if (!response.IsSuccessStatusCode) return (name, null);
+            return (name, JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException or System.Text.Json.JsonException)
+        {
+            log.LogInformation("OpenAPI document of {Service} not available: {Reason}", name, e.Message);
+            return (name, null);
+        }
+    }
+
+    /// <summary>First one wins: the services share schema names only for the same shared shapes.</summary>
+    private static void Copy(JsonObject? from, JsonObject to)
+    {
+        if (from is null) return;
+        foreach (var (key, value) in from)
+            if (!to.ContainsKey(key) && value is not null)
+                to[key] = value.DeepClone();
+    }
+
+    private static JsonObject Object(JsonObject parent, string name)
+    {
+        if (parent[name] is JsonObject existing) return existing;
+        var created = new JsonObject();
+        parent[name] = created;
+        return created;
+    }
+}
+
+public static class ApiDocs
+{
+    public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<ApiDocument>();
+        return builder;
+    }
+
+    /// <summary>The merged document at /openapi/v1.json (a literal route, so it wins over Hosting's MapOpenApi) and Scalar at /docs.</summary>
+    public static WebApplication MapApiDocs(this WebApplication app)
+    {
+        app.MapGet("/openapi/v1.json", async (ApiDocument document, CancellationToken ct) =>
+                TypedResults.Text(await document.Get(ct), "application/json"))
+            .ExcludeFromDescription();
+        app.MapScalarApiReference("/docs", o => o
+            .WithTitle("TradeHub API")
+            .WithOpenApiRoutePattern("/openapi/v1.json"));
+        return app;
+    }
+}

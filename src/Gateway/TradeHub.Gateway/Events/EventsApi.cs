@@ -1,0 +1,122 @@
+using System.Text;
+using MassTransit;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.AspNetCore.Http.Features;
+using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Messaging;
+
+namespace TradeHub.Gateway.Events;
+
+public static class EventsApi
+{
+    /// <summary>
+    /// The hub and the bus: one non-durable, auto-deleted queue per gateway instance, so every instance hears
+    /// every event for the clients connected to it, and a stopped instance leaves no queue behind.
+    /// </summary>
+    public static WebApplicationBuilder AddLiveEvents(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton(builder.Configuration.GetSection("Events").Get<LiveEventsOptions>() ?? new());
+        builder.Services.AddSingleton<EventHub>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        var queue = $"gateway-events-{Environment.MachineName}-{Guid.NewGuid():N}".ToLowerInvariant();
+        builder.AddBus("gateway", x =>
+        {
+            x.AddConsumer<LiveEventConsumer>().Endpoint(e => e.Name = queue);
+            // Set here rather than with Temporary, which MassTransit maps to a one-minute expiry instead of
+            // auto-delete; this way it works on the in-memory transport of the tests too.
+            x.AddConfigureEndpointsCallback((_, name, endpoint) =>
+            {
+                if (name == queue && endpoint is IRabbitMqReceiveEndpointConfigurator rabbit)
+                {
+                    rabbit.Durable = false;
+                    rabbit.AutoDelete = true;
+                }
+            });
+        });
+        // Browsers' EventSource cannot send headers, so the stream also takes the token as ?access_token=.
+        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
+        {
+            o.Events ??= new JwtBearerEvents();
+            var inner = o.Events.OnMessageReceived;
+            o.Events.OnMessageReceived = async context =>
+            {
+                await inner(context);
+                if (context.Token is null && context.Request.Path.StartsWithSegments("/api/events")
+                    && context.Request.Query["access_token"] is [{ Length: > 0 } token])
+                    context.Token = token;
+            };
+        });
+        return builder;
+    }
+
+    public static WebApplication MapEventsApi(this WebApplication app)
+    {
+        app.MapGet("/api/events", Stream)
+            .RequireAuthorization()
+            .WithTags("Events")
+            .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, " +
+                         "bid.placed, bid.awarded, routes.changed; send Last-Event-ID to catch up after a reconnect.")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesProblem(StatusCodes.Status401Unauthorized);
+        return app;
+    }
+
+    private static async Task Stream(HttpContext http, EventHub hub, LiveEventsOptions options,
+        IHostApplicationLifetime lifetime)
+    {
+        var caller = Caller.From(http.User);
+        if (string.IsNullOrEmpty(caller.Org))
+        {
+            await Problem.Write(http, StatusCodes.Status403Forbidden, "The token names no organisation.");
+            return;
+        }
+
+        var lastEventId = http.Request.Headers["Last-Event-ID"].FirstOrDefault()
+            ?? http.Request.Query["lastEventId"].FirstOrDefault();
+        using var subscription = hub.Subscribe(caller.Org, lastEventId);
+
+        http.Response.ContentType = "text/event-stream";
+        http.Response.Headers.CacheControl = "no-cache";
+        http.Response.Headers["X-Accel-Buffering"] = "no";
+        http.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+
+        // End streams when the gateway stops, so shutdown does not wait for clients; they reconnect elsewhere
+        // with Last-Event-ID.
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(http.RequestAborted, lifetime.ApplicationStopping);
+        var ct = ended.Token;
+        try
+        {
+            await Write(http, "retry: 3000\n\n", ct);
+            foreach (var e in subscription.Missed) await Write(http, Format(e), ct);
+            await http.Response.Body.FlushAsync(ct);
+            while (!ct.IsCancellationRequested)
+            {
+                using var beat = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                beat.CancelAfter(options.Heartbeat);
+                bool more;
+                try
+                {
+                    more = await subscription.Reader.WaitToReadAsync(beat.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await Write(http, ": heartbeat\n\n", ct);
+                    await http.Response.Body.FlushAsync(ct);
+                    continue;
+                }
+                if (!more) break;
+                while (subscription.Reader.TryRead(out var e)) await Write(http, Format(e), ct);
+                await http.Response.Body.FlushAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The client went away: the normal end of a stream.
+        }
+    }
+
+    internal static string Format(LiveEvent e) => $"id: {e.Id}\nevent: {e.Type}\ndata: {e.Data}\n\n";
+
+    private static Task Write(HttpContext http, string text, CancellationToken ct) =>
+        http.Response.Body.WriteAsync(Encoding.UTF8.GetBytes(text), ct).AsTask();
+}

@@ -1,0 +1,92 @@
+using System.Text.Json;
+using MassTransit;
+using TradeHub.Listings.Contracts;
+using TradeHub.Matching.Contracts;
+using TradeHub.Routing.Contracts;
+
+namespace TradeHub.Gateway.Events;
+
+/// <summary>
+/// Turns bus events into live events for the organisations they concern, shaped like the API's resources.
+/// Nothing durable happens here, so no inbox: a redelivered message is at worst shown twice, with the same id.
+/// </summary>
+public sealed class LiveEventConsumer(EventHub hub) :
+    IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
+    IConsumer<CargoRoutesComputed>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    public Task Consume(ConsumeContext<MatchProposed> context)
+    {
+        var m = context.Message;
+        Publish(context, m.PartyOrgs, "match.proposed", new
+        {
+            id = m.MatchId, m.Kind, status = "proposed", m.Score, m.Explanation, offers = m.OfferIds,
+            legs = Legs(m.Legs), m.ProposedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<MatchConfirmed> context)
+    {
+        var m = context.Message;
+        Publish(context, m.PartyOrgs, "match.confirmed", new
+        {
+            id = m.MatchId, m.Kind, status = "confirmed", offers = m.OfferIds, legs = Legs(m.Legs),
+            m.Origin, m.Destination, m.Corridor, m.Mode, m.HsCode, m.Containers, m.WeightKg, m.ConfirmedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Bids are sealed: only the bidding carrier and the cargo's owner hear of one.</summary>
+    public Task Consume(ConsumeContext<BidPlaced> context)
+    {
+        var b = context.Message;
+        Publish(context, [b.CarrierOrg, b.CargoOwnerOrg], "bid.placed", new
+        {
+            id = b.BidId, b.CargoOfferId, carrier = b.CarrierOrg,
+            price = new { amount = b.PriceAmount, currency = b.PriceCurrency },
+            b.TransitDays, b.ValidUntil, b.RouteId, b.PlacedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<BidAwarded> context)
+    {
+        var b = context.Message;
+        Publish(context, [b.CarrierOrg, b.CargoOwnerOrg], "bid.awarded", new
+        {
+            id = b.BidId, b.CargoOfferId, carrier = b.CarrierOrg,
+            price = new { amount = b.PriceAmount, currency = b.PriceCurrency },
+            b.Origin, b.Destination, containers = new { count = b.ContainerCount, type = b.ContainerType },
+            b.WeightKg, b.HsCode, b.RouteId, b.AwardedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<CargoRoutesComputed> context)
+    {
+        var r = context.Message;
+        Publish(context, [r.OwnerOrg], "routes.changed", new
+        {
+            r.CargoOfferId, status = "ready", r.Version, r.Reason, r.ComputedAt,
+            routes = r.Routes.Select(o => new
+            {
+                id = o.RouteId,
+                legs = o.Legs.Select(l => new
+                {
+                    l.From, l.To, l.Mode, l.DistanceKm, l.Hours, l.CostUsd, l.Co2Kg, l.BorderCrossing, l.GaugeChange,
+                }),
+                o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
+            }),
+        });
+        return Task.CompletedTask;
+    }
+
+    private static IEnumerable<object> Legs(IReadOnlyList<MatchedLeg> legs) =>
+        legs.Select(l => new { l.CapacityOfferId, l.From, l.To, carrier = l.CarrierOrg, l.Mode, l.Containers });
+
+    private void Publish<T>(ConsumeContext context, IEnumerable<string> orgs, string type, T resource) =>
+        hub.Publish(orgs, type, (context.MessageId ?? NewId.NextGuid()).ToString(),
+            JsonSerializer.Serialize(resource, Json));
+}

@@ -1,0 +1,230 @@
+using System.Net;
+using System.Text.Json;
+using MassTransit;
+using MassTransit.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using TradeHub.Hosting.Auth;
+using TradeHub.Listings.Contracts;
+using TradeHub.Matching.Contracts;
+using TradeHub.Routing.Contracts;
+
+namespace TradeHub.Gateway.Tests;
+
+/// <summary>Events published on the (in-memory) bus reach the live streams of the organisations they concern.</summary>
+public sealed class EventTests
+{
+    private GatewayFactory _gateway = null!;
+    private ITestHarness _harness = null!;
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        var down = FakeService.DownAddress();
+        var settings = GatewayFactory.Settings(down, down, down);
+        settings["Events:Heartbeat"] = "00:00:00.200";
+        _gateway = new GatewayFactory(settings);
+        _gateway.CreateClient().Dispose();
+        _harness = _gateway.Services.GetTestHarness();
+        await _harness.Start();
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop() => await _gateway.DisposeAsync();
+
+    [Test]
+    public async Task A_client_sees_its_own_match_and_not_another_organisations()
+    {
+        await using var stream = await EventStream.Open(_gateway, "tianjin-textiles", Roles.Sme);
+
+        var other = await Publish(Proposed("minsk-tractors", "khorgos-rail"));
+        var own = await Publish(Proposed("tianjin-textiles", "khorgos-rail"));
+
+        var received = await stream.Next();
+        Assert.Multiple(() =>
+        {
+            Assert.That(received.Type, Is.EqualTo("match.proposed"));
+            Assert.That(received.Id, Is.EqualTo(own.MessageId.ToString()));
+            Assert.That(received.Data.GetProperty("id").GetGuid(), Is.EqualTo(own.Match.MatchId));
+            Assert.That(received.Data.GetProperty("status").GetString(), Is.EqualTo("proposed"));
+            Assert.That(received.Id, Is.Not.EqualTo(other.MessageId.ToString()));
+        });
+    }
+
+    [Test]
+    public async Task A_reconnecting_client_gets_what_it_missed_after_its_last_event_id()
+    {
+        var org = "replay-" + Guid.NewGuid().ToString("N")[..8];
+        var first = await Publish(Proposed(org, "carrier-x"));
+        var second = await Publish(Proposed(org, "carrier-x"));
+        var third = await Publish(Proposed(org, "carrier-y"));
+
+        await using var stream = await EventStream.Open(_gateway, org, Roles.Sme, lastEventId: first.MessageId.ToString());
+        var a = await stream.Next();
+        var b = await stream.Next();
+        Assert.Multiple(() =>
+        {
+            Assert.That(a.Id, Is.EqualTo(second.MessageId.ToString()));
+            Assert.That(b.Id, Is.EqualTo(third.MessageId.ToString()));
+        });
+    }
+
+    [Test]
+    public async Task Bids_reach_the_carrier_and_the_cargo_owner()
+    {
+        await using var owner = await EventStream.Open(_gateway, "owner-org", Roles.Sme);
+        await using var carrier = await EventStream.Open(_gateway, "bidding-carrier", Roles.Carrier);
+        var bid = new BidPlaced
+        {
+            BidId = NewId.NextGuid(), CargoOfferId = NewId.NextGuid(), CarrierOrg = "bidding-carrier",
+            CargoOwnerOrg = "owner-org", PriceAmount = 2350m, PriceCurrency = "USD", TransitDays = 14,
+            ValidUntil = new DateOnly(2026, 12, 31), PlacedAt = DateTimeOffset.UtcNow,
+        };
+        await _harness.Bus.Publish(bid);
+
+        var seenByOwner = await owner.Next();
+        var seenByCarrier = await carrier.Next();
+        Assert.Multiple(() =>
+        {
+            Assert.That(seenByOwner.Type, Is.EqualTo("bid.placed"));
+            Assert.That(seenByCarrier.Type, Is.EqualTo("bid.placed"));
+            Assert.That(seenByOwner.Data.GetProperty("price").GetProperty("amount").GetDecimal(), Is.EqualTo(2350m));
+        });
+    }
+
+    [Test]
+    public async Task Computed_routes_reach_the_cargo_owner_as_routes_changed()
+    {
+        await using var owner = await EventStream.Open(_gateway, "routes-owner", Roles.Sme);
+        await _harness.Bus.Publish(new CargoRoutesComputed
+        {
+            CargoOfferId = NewId.NextGuid(), OwnerOrg = "routes-owner", Version = 2, Reason = "disruption",
+            ComputedAt = DateTimeOffset.UtcNow,
+            Routes = [new RouteOption
+            {
+                RouteId = "r1", TotalHours = 300, TotalDistanceKm = 4500, CostUsd = 5200m, Co2Kg = 900,
+                BorderCrossings = 1, GaugeChanges = 1,
+                Legs = [new RouteLeg
+                {
+                    LegId = "l1", From = "CNTSN", To = "UZTAS", Mode = "rail", DistanceKm = 4500, Hours = 300,
+                    CostUsd = 5200m, Co2Kg = 900, BorderCrossing = true, GaugeChange = true,
+                }],
+            }],
+        });
+        var e = await owner.Next();
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Type, Is.EqualTo("routes.changed"));
+            Assert.That(e.Data.GetProperty("routes")[0].GetProperty("id").GetString(), Is.EqualTo("r1"));
+        });
+    }
+
+    [Test]
+    public async Task An_idle_stream_carries_heartbeats()
+    {
+        await using var stream = await EventStream.Open(_gateway, "quiet-org", Roles.Sme);
+        Assert.That(await stream.NextComment(), Does.Contain("heartbeat"));
+    }
+
+    [Test]
+    public async Task The_stream_needs_a_token()
+    {
+        using var client = _gateway.CreateClient();
+        using var response = await client.GetAsync("/api/events");
+        await ProblemAssert.IsProblem(response, 401);
+    }
+
+    [Test]
+    public async Task A_browser_may_pass_the_token_in_the_query()
+    {
+        using var client = _gateway.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get,
+            "/api/events?access_token=" + Tokens.For("browser-org", Roles.Sme));
+        using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Multiple(() =>
+        {
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
+        });
+    }
+
+    private async Task<(Guid MessageId, MatchProposed Match)> Publish(MatchProposed match)
+    {
+        var messageId = NewId.NextGuid();
+        await _harness.Bus.Publish(match, c => c.MessageId = messageId);
+        Assert.That(await _harness.Consumed.Any<MatchProposed>(m => m.Context.MessageId == messageId), Is.True);
+        return (messageId, match);
+    }
+
+    private static MatchProposed Proposed(params string[] parties) => new()
+    {
+        MatchId = NewId.NextGuid(), Kind = "cargo-capacity", OfferIds = [NewId.NextGuid(), NewId.NextGuid()],
+        PartyOrgs = parties, Score = 0.8, Explanation = ["lane covers Tianjin to Khorgos"],
+        ProposedAt = DateTimeOffset.UtcNow,
+    };
+}
+
+/// <summary>A test client of /api/events that reads one event (or comment) at a time.</summary>
+public sealed class EventStream : IAsyncDisposable
+{
+    private readonly HttpClient _client;
+    private readonly HttpResponseMessage _response;
+    private readonly StreamReader _reader;
+    private readonly CancellationTokenSource _timeout = new(TimeSpan.FromSeconds(20));
+
+    private EventStream(HttpClient client, HttpResponseMessage response, StreamReader reader)
+    {
+        _client = client;
+        _response = response;
+        _reader = reader;
+    }
+
+    public sealed record Event(string Id, string Type, JsonElement Data);
+
+    public static async Task<EventStream> Open(GatewayFactory gateway, string org, string role, string? lastEventId = null)
+    {
+        var client = gateway.ClientAs(org, role);
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
+        if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        var stream = new EventStream(client, response, new StreamReader(await response.Content.ReadAsStreamAsync()));
+        // The stream opens with a retry hint once the subscription is in place.
+        Assert.That(await stream.ReadLine(), Does.StartWith("retry:"));
+        return stream;
+    }
+
+    public async Task<Event> Next()
+    {
+        string? id = null, type = null, data = null;
+        while (await ReadLine() is { } line)
+        {
+            if (line.Length == 0)
+            {
+                if (data is not null) return new Event(id!, type!, JsonDocument.Parse(data).RootElement.Clone());
+                continue;
+            }
+            if (line.StartsWith("id: ", StringComparison.Ordinal)) id = line[4..];
+            else if (line.StartsWith("event: ", StringComparison.Ordinal)) type = line[7..];
+            else if (line.StartsWith("data: ", StringComparison.Ordinal)) data = line[6..];
+        }
+        throw new EndOfStreamException();
+    }
+
+    public async Task<string> NextComment()
+    {
+        while (await ReadLine() is { } line)
+            if (line.StartsWith(':')) return line;
+        throw new EndOfStreamException();
+    }
+
+    private async Task<string?> ReadLine() => await _reader.ReadLineAsync(_timeout.Token);
+
+    public ValueTask DisposeAsync()
+    {
+        _reader.Dispose();
+        _response.Dispose();
+        _client.Dispose();
+        _timeout.Dispose();
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,92 @@
+using System.IdentityModel.Tokens.Jwt;
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Text;
+using System.Text.Json;
+using MassTransit;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.IdentityModel.Tokens;
+using TradeHub.Hosting.Auth;
+
+namespace TradeHub.Gateway.Tests;
+
+/// <summary>
+/// The gateway in-process, with its clusters pointed at the given addresses and the bus swapped for
+/// MassTransit's in-memory test harness.
+/// </summary>
+public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+{
+    public static Dictionary<string, string?> Settings(string listings, string routing, string matching) => new()
+    {
+        ["Auth:DevIssuer:Enabled"] = "true",
+        ["ReverseProxy:Clusters:listings:Destinations:primary:Address"] = listings,
+        ["ReverseProxy:Clusters:routing:Destinations:primary:Address"] = routing,
+        ["ReverseProxy:Clusters:matching:Destinations:primary:Address"] = matching,
+        ["Services:Listings"] = listings,
+        ["Services:Routing"] = routing,
+        ["Services:Matching"] = matching,
+    };
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        foreach (var (key, value) in settings) builder.UseSetting(key, value);
+        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness());
+    }
+
+    public HttpClient ClientAs(string organisation, string role)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Tokens.For(organisation, role));
+        return client;
+    }
+}
+
+/// <summary>Tokens good and bad, made the way the dev issuer makes them.</summary>
+public static class Tokens
+{
+    private static readonly AuthOptions Options = new() { DevIssuer = { Enabled = true } };
+
+    public static string For(string organisation, string role) => TokenAuth.IssueDevToken(Options, organisation, role);
+
+    public static string Expired() =>
+        TokenAuth.IssueDevToken(Options, "tianjin-textiles", Roles.Sme, expires: DateTime.UtcNow.AddHours(-1));
+
+    public static string FromAnotherIssuer()
+    {
+        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Options.DevIssuer.SigningKey.PadRight(32, '.')));
+        var handler = new JwtSecurityTokenHandler();
+        return handler.WriteToken(handler.CreateJwtSecurityToken(
+            issuer: "somebody-else", audience: Options.Audience,
+            subject: new ClaimsIdentity([new Claim("sub", "x"), new Claim("org", "tianjin-textiles"), new Claim("role", Roles.Sme)]),
+            expires: DateTime.UtcNow.AddHours(1),
+            signingCredentials: new SigningCredentials(key, SecurityAlgorithms.HmacSha256)));
+    }
+
+    /// <summary>A valid token whose payload was edited afterwards (sme promoted to admin); the signature no longer fits.</summary>
+    public static string Tampered()
+    {
+        var parts = For("tianjin-textiles", Roles.Sme).Split('.');
+        var payload = Encoding.UTF8.GetString(Base64UrlEncoder.DecodeBytes(parts[1])).Replace("\"sme\"", "\"admin\"");
+        return $"{parts[0]}.{Base64UrlEncoder.Encode(payload)}.{parts[2]}";
+    }
+}
+
+public static class ProblemAssert
+{
+    /// <summary>Asserts an RFC 7807 answer with the status; returns the document.</summary>
+    public static async Task<JsonElement> IsProblem(HttpResponseMessage response, int status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.Multiple(() =>
+        {
+            Assert.That((int)response.StatusCode, Is.EqualTo(status), body);
+            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("application/problem+json"));
+        });
+        var problem = JsonDocument.Parse(body).RootElement.Clone();
+        Assert.That(problem.GetProperty("status").GetInt32(), Is.EqualTo(status));
+        return problem;
+    }
+}

@@ -1,0 +1,132 @@
+using TradeHub.Routing.Network;
+using TradeHub.Routing.Routes;
+
+namespace TradeHub.Routing.Tests.Engine;
+
+/// <summary>Properties of the search on seeded random graphs, checked against Dijkstra and brute force.</summary>
+public class ParetoPropertyTests
+{
+    private static bool Dominates(ParetoPath a, ParetoPath b) =>
+        a.Hours <= b.Hours && a.Usd <= b.Usd && a.Co2 <= b.Co2 && (a.Hours < b.Hours || a.Usd < b.Usd || a.Co2 < b.Co2);
+
+    private static IEnumerable<(NetworkGraph G, int S, int T)> Cases(int nodes, int legs, int graphs, int pairs)
+    {
+        for (var seed = 1; seed <= graphs; seed++)
+        {
+            var g = SyntheticNetwork.Generate(nodes, legs, seed, 1000, 600, nearest: 5).Graph;
+            var rng = new Random(seed * 31);
+            for (var k = 0; k < pairs; k++)
+            {
+                var s = rng.Next(nodes);
+                var t = rng.Next(nodes);
+                if (s != t) yield return (g, s, t);
+            }
+        }
+    }
+
+    [Test]
+    public void Pareto_set_never_holds_a_dominated_route_and_always_holds_each_single_criterion_optimum()
+    {
+        var dijkstra = new ShortestPath();
+        var checkedPairs = 0;
+        foreach (var (g, s, t) in Cases(120, 260, 12, 8))
+        {
+            var result = new ParetoSearch().Search(g, s, t, RouteFilter.None, SearchOptions.Exact);
+            Assert.That(result.Exact, Is.True);
+            if (dijkstra.Path(g, s, t, Criterion.Hours, RouteFilter.None, out _) is null)
+            {
+                Assert.That(result.Reachable, Is.False, "no path by Dijkstra, none by the Pareto search");
+                Assert.That(result.Paths, Is.Empty);
+                continue;
+            }
+            foreach (var a in result.Paths)
+                foreach (var b in result.Paths)
+                    Assert.That(Dominates(a, b), Is.False);
+            foreach (var c in Enum.GetValues<Criterion>())
+            {
+                var path = dijkstra.Path(g, s, t, c, RouteFilter.None, out var best);
+                Assert.That(path, Is.Not.Null);
+                var min = result.Paths.Min(p => c == Criterion.Hours ? p.Hours : c == Criterion.Cost ? p.Usd : p.Co2);
+                Assert.That(min, Is.EqualTo(best).Within(1e-9 * Math.Max(1, best)), $"{c} optimum");
+            }
+            checkedPairs++;
+        }
+        Assert.That(checkedPairs, Is.GreaterThan(80));
+    }
+
+    [Test]
+    public void Exact_search_finds_exactly_the_brute_force_Pareto_set_on_small_graphs()
+    {
+        foreach (var (g, s, t) in Cases(11, 22, 25, 4))
+        {
+            var expected = BruteForce(g, s, t);
+            var found = new ParetoSearch().Search(g, s, t, RouteFilter.None, SearchOptions.Exact).Paths;
+            Assert.That(found, Has.Count.EqualTo(expected.Count));
+            foreach (var e in expected)
+                Assert.That(found.Any(f => Same(f, e)), Is.True, "an exact Pareto route is missing");
+        }
+    }
+
+    [TestCase(0.01)]
+    [TestCase(0.05)]
+    [TestCase(0.25)]
+    public void Approximate_set_covers_the_exact_set_within_its_epsilon(double epsilon)
+    {
+        foreach (var (g, s, t) in Cases(400, 1000, 4, 6))
+        {
+            var exact = new ParetoSearch().Search(g, s, t, RouteFilter.None, SearchOptions.Exact).Paths;
+            var approx = new ParetoSearch().Search(g, s, t, RouteFilter.None, SearchOptions.Exact with { ForceEpsilon = epsilon });
+            Assert.That(approx.Epsilon, Is.EqualTo(epsilon));
+            Assert.That(approx.Paths.Count, Is.LessThanOrEqualTo(exact.Count));
+            foreach (var e in exact)
+                Assert.That(approx.Paths.Any(a => a.Hours <= (1 + epsilon) * e.Hours * (1 + 1e-12) && a.Usd <= (1 + epsilon) * e.Usd * (1 + 1e-12)
+                    && a.Co2 <= (1 + epsilon) * e.Co2 * (1 + 1e-12)), Is.True);
+        }
+    }
+
+    [Test]
+    public void Returned_routes_are_real_paths_whose_totals_add_up()
+    {
+        foreach (var (g, s, t) in Cases(120, 260, 3, 5))
+            foreach (var p in new ParetoSearch().Search(g, s, t, RouteFilter.None, SearchOptions.Exact).Paths)
+            {
+                var at = s;
+                double h = 0, c = 0, e = 0;
+                foreach (var a in p.Arcs)
+                {
+                    Assert.That(g.TailOf(a), Is.EqualTo(at));
+                    h += g.Arcs[a].Hours; c += g.Arcs[a].Usd; e += g.Arcs[a].Co2;
+                    at = g.Arcs[a].Head;
+                }
+                Assert.That(at, Is.EqualTo(t));
+                Assert.That(h, Is.EqualTo(p.Hours).Within(1e-6));
+                Assert.That(c, Is.EqualTo(p.Usd).Within(1e-6));
+                Assert.That(e, Is.EqualTo(p.Co2).Within(1e-6));
+            }
+    }
+
+    private static bool Same(ParetoPath a, ParetoPath b) =>
+        Math.Abs(a.Hours - b.Hours) < 1e-9 && Math.Abs(a.Usd - b.Usd) < 1e-9 && Math.Abs(a.Co2 - b.Co2) < 1e-9;
+
+    /// <summary>Every simple path by depth-first search, then the non-dominated ones (one per distinct vector).</summary>
+    private static List<ParetoPath> BruteForce(NetworkGraph g, int s, int t)
+    {
+        var all = new List<ParetoPath>();
+        var onPath = new bool[g.NodeCount];
+        void Walk(int u, double h, double c, double e)
+        {
+            if (u == t)
+            {
+                all.Add(new ParetoPath([], h, c, e));
+                return;
+            }
+            onPath[u] = true;
+            for (var a = g.OutStart[u]; a < g.OutStart[u + 1]; a++)
+                if (!onPath[g.Arcs[a].Head]) Walk(g.Arcs[a].Head, h + g.Arcs[a].Hours, c + g.Arcs[a].Usd, e + g.Arcs[a].Co2);
+            onPath[u] = false;
+        }
+        Walk(s, 0, 0, 0);
+        var front = all.Where(p => !all.Any(q => Dominates(q, p))).ToList();
+        return front.Where((p, i) => !front.Take(i).Any(q => Same(p, q))).ToList();
+    }
+}
