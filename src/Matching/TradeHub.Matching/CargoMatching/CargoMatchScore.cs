@@ -1,0 +1,74 @@
+using System.Globalization;
+using TradeHub.Matching.Offers;
+
+namespace TradeHub.Matching.CargoMatching;
+
+/// <summary>
+/// Scores a chain in 0..1: prompt departures (30 %), few hand-overs (20 %), price against the shipper's target (30 %)
+/// and time to spare before deliver-by (20 %); every part says in a sentence why it scored as it did.
+/// </summary>
+public static class CargoMatchScore
+{
+    public static CargoMatch Of(CapacityChain chain)
+    {
+        var cargo = chain.Cargo;
+        var segments = chain.Segments;
+        var legCount = chain.Route.Legs.Count;
+        var carriedLegs = segments.Sum(s => s.LastLeg - s.FirstLeg + 1);
+        var carriers = segments.Select(s => s.Capacity.CarrierOrg).Distinct().Count();
+        var explanation = new List<string>
+        {
+            $"covers {carriedLegs + chain.BridgedLegs.Count} of {legCount} legs" +
+            (segments.Count == 1 ? " with one carrier" : $" with {segments.Count} capacity offers from {Plural(carriers, "carrier")}"),
+        };
+        foreach (var index in chain.BridgedLegs)
+        {
+            var leg = chain.Route.Legs[index];
+            var what = leg.BorderCrossing && leg.GaugeChange ? "border crossing and gauge change"
+                : leg.BorderCrossing ? "border crossing" : "gauge change";
+            explanation.Add($"changes carrier at the {what} {leg.From} -> {leg.To}");
+        }
+
+        var firstWait = segments[0].Departs.DayNumber - cargo.ReadyDate.DayNumber;
+        explanation.Add(firstWait == 0 ? "departs on the ready date" : $"departs {Plural(firstWait, "day")} after ready date");
+        var waits = segments.Sum(s => s.WaitDays);
+        var timing = Math.Max(0, 1 - waits / (3.0 * segments.Count + 1));
+        if (segments.Count > 1 && waits - segments[0].WaitDays > 0)
+            explanation.Add($"waits {Plural(waits - segments[0].WaitDays, "day")} for connections");
+
+        var spare = cargo.DeliverBy.DayNumber - chain.Arrives.DayNumber;
+        explanation.Add(spare == 0 ? "arrives on the deliver-by date" : $"arrives {Plural(spare, "day")} before deliver-by");
+        var margin = Math.Min(1, 0.5 + spare / 4.0);
+
+        var simplicity = 1.0 / segments.Count;
+
+        var currencies = segments.Select(s => s.Capacity.Currency).Distinct().ToList();
+        decimal? price = currencies.Count == 1 ? segments.Sum(s => s.Capacity.PricePerContainer) * cargo.Containers : null;
+        double priceScore;
+        if (price is null)
+        {
+            priceScore = 0.5;
+            explanation.Add("carriers quote in different currencies");
+        }
+        else if (cargo.TargetPrice is > 0 && string.Equals(cargo.TargetCurrency, currencies[0], StringComparison.OrdinalIgnoreCase))
+        {
+            var ratio = (double)(price.Value / cargo.TargetPrice.Value);
+            var percent = (int)Math.Round(Math.Abs(1 - ratio) * 100);
+            explanation.Add(ratio <= 1
+                ? percent == 0 ? "price meets the target" : $"price {percent} % under target"
+                : $"price {percent} % over target");
+            priceScore = ratio <= 1 ? 1 : Math.Max(0, 1 - (ratio - 1) * 2);
+        }
+        else
+        {
+            priceScore = 0.5;
+            explanation.Add(string.Create(CultureInfo.InvariantCulture,
+                $"price {price:0.##} {currencies[0]} (no target price to compare)"));
+        }
+
+        var score = 0.3 * timing + 0.2 * simplicity + 0.3 * priceScore + 0.2 * margin;
+        return new CargoMatch(chain, Math.Round(Math.Clamp(score, 0, 1), 3), explanation, price, price is null ? null : currencies[0]);
+    }
+
+    internal static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";
+}

@@ -1,0 +1,14 @@
+namespace TradeHub.Matching.CargoMatching;
+
+/// <summary>Tunables of cargo-capacity matching (section Matching).</summary>
+public sealed class MatchingRules
+{
+    /// <summary>A departure window must open within this many days after the cargo reaches the lane's start.</summary>
+    public int DepartureSlackDays { get; set; } = 3;
+    /// <summary>Open (proposed or accepted) proposals kept per cargo or trade offer.</summary>
+    public int MaxOpenProposalsPerOffer { get; set; } = 3;
+    /// <summary>Per lane and chain position, only the best few fitting offers are tried (bounds the chain search).</summary>
+    public int CandidatesPerLane { get; set; } = 4;
+    /// <summary>Upper bound of chain-search steps per cargo offer.</summary>
+    public int MaxSearchSteps { get; set; } = 20_000;
+}

@@ -1,0 +1,45 @@
+using MassTransit;
+using Npgsql;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Contracts;
+using TradeHub.Matching.CargoMatching;
+using TradeHub.Matching.Matches;
+using TradeHub.Matching.Offers;
+
+namespace TradeHub.Matching.Consumers;
+
+/// <summary>New capacity: matched against the open cargo offers whose routes pass its lane (node index).</summary>
+public sealed class CapacityOfferPostedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+    : IConsumer<CapacityOfferPosted>
+{
+    public async Task Consume(ConsumeContext<CapacityOfferPosted> context)
+    {
+        await offers.CatchUp(context.CancellationToken);
+        var offer = context.Message.ToOffer();
+        await dataSource.HandleOnce(context, "matching.capacity-offer-posted", async (connection, tx) =>
+        {
+            await connection.LockOffer(tx, offer.Id);
+            if (!await connection.InsertCapacity(tx, offer)) return;
+            var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
+            await connection.Propose(tx, found.Select(Proposal.From), rules);
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}
+
+/// <summary>Capacity withdrawn (even before its post arrives): closed, its open proposals declined.</summary>
+public sealed class CapacityOfferWithdrawnConsumer(NpgsqlDataSource dataSource, OpenOffers offers)
+    : IConsumer<CapacityOfferWithdrawn>
+{
+    public async Task Consume(ConsumeContext<CapacityOfferWithdrawn> context)
+    {
+        var id = context.Message.CapacityOfferId;
+        await dataSource.HandleOnce(context, "matching.capacity-offer-withdrawn", async (connection, tx) =>
+        {
+            await connection.LockOffer(tx, id);
+            await connection.CloseOffer(tx, id, "withdrawn");
+            await connection.DeclineOpen(tx, id, "the capacity offer was withdrawn");
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}

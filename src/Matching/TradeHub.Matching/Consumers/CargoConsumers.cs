@@ -1,0 +1,99 @@
+using MassTransit;
+using Npgsql;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Contracts;
+using TradeHub.Matching.CargoMatching;
+using TradeHub.Matching.Flows;
+using TradeHub.Matching.Matches;
+using TradeHub.Matching.Offers;
+using TradeHub.Routing.Contracts;
+
+namespace TradeHub.Matching.Consumers;
+
+/// <summary>A new cargo offer: stored, then matched against the open capacity on its routes (if they came first).</summary>
+public sealed class CargoOfferPostedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+    : IConsumer<CargoOfferPosted>
+{
+    public async Task Consume(ConsumeContext<CargoOfferPosted> context)
+    {
+        await offers.CatchUp(context.CancellationToken);
+        var offer = context.Message.ToOffer();
+        await dataSource.HandleOnce(context, "matching.cargo-offer-posted", async (connection, tx) =>
+        {
+            await connection.LockOffer(tx, offer.Id);
+            if (!await connection.InsertCargo(tx, offer)) return;
+            var routes = await connection.RoutesOf(tx, offer.Id);
+            if (routes.Count == 0) return;
+            var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
+            await connection.Propose(tx, found.Select(Proposal.From), rules);
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}
+
+/// <summary>New route options for a cargo offer (posted or re-routed): proposals off the new routes go, new chains are sought.</summary>
+public sealed class CargoRoutesComputedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+    : IConsumer<CargoRoutesComputed>
+{
+    public async Task Consume(ConsumeContext<CargoRoutesComputed> context)
+    {
+        await offers.CatchUp(context.CancellationToken);
+        var message = context.Message;
+        var routes = message.ToRoutes();
+        await dataSource.HandleOnce(context, "matching.cargo-routes-computed", async (connection, tx) =>
+        {
+            await connection.LockOffer(tx, message.CargoOfferId);
+            if (!await connection.UpsertRoutes(tx, message.CargoOfferId, message.Version, routes)) return;
+            if (await connection.OpenCargo(tx, message.CargoOfferId) is not { } offer) return;
+            await connection.DeclineOffRoute(tx, offer.Id, routes);
+            var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
+            await connection.Propose(tx, found.Select(Proposal.From), rules);
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}
+
+/// <summary>A cargo offer went away: it closes (even before its post arrives) and its open proposals are declined.</summary>
+public sealed class CargoOfferWithdrawnConsumer(NpgsqlDataSource dataSource, OpenOffers offers)
+    : IConsumer<CargoOfferWithdrawn>, IConsumer<CargoOfferExpired>
+{
+    public Task Consume(ConsumeContext<CargoOfferWithdrawn> context) =>
+        Close(context, context.Message.CargoOfferId, "withdrawn", "matching.cargo-offer-withdrawn");
+
+    public Task Consume(ConsumeContext<CargoOfferExpired> context) =>
+        Close(context, context.Message.CargoOfferId, "expired", "matching.cargo-offer-expired");
+
+    private async Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class
+    {
+        await dataSource.HandleOnce(context, consumer, async (connection, tx) =>
+        {
+            await connection.LockOffer(tx, id);
+            await connection.CloseOffer(tx, id, status);
+            await connection.DeclineOpen(tx, id, $"the cargo offer was {status}");
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// An awarded bid counts as a flow (corridor and mode from the awarded route when Matching knows it), and the cargo
+/// offer is no longer open for matching.
+/// </summary>
+public sealed class BidAwardedConsumer(NpgsqlDataSource dataSource, OpenOffers offers) : IConsumer<BidAwarded>
+{
+    public async Task Consume(ConsumeContext<BidAwarded> context)
+    {
+        var m = context.Message;
+        await dataSource.HandleOnce(context, "matching.bid-awarded", async (connection, tx) =>
+        {
+            await connection.LockOffer(tx, m.CargoOfferId);
+            var routes = await connection.RoutesOf(tx, m.CargoOfferId);
+            var route = routes.FirstOrDefault(r => r.RouteId == m.RouteId) ?? routes.FirstOrDefault();
+            await connection.RecordFlow(tx, new Flow(m.BidId, "bid", m.Origin, m.Destination, route?.Corridor ?? "",
+                route?.MainMode ?? "", m.HsCode, m.ContainerCount, m.WeightKg, m.AwardedAt));
+            await connection.CloseOffer(tx, m.CargoOfferId, "awarded");
+            await connection.DeclineOpen(tx, m.CargoOfferId, "the cargo offer was awarded to a bid");
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}

@@ -1,0 +1,64 @@
+using MassTransit;
+using Npgsql;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Contracts;
+using TradeHub.Matching.CargoMatching;
+using TradeHub.Matching.Matches;
+using TradeHub.Matching.Offers;
+using TradeHub.Routing.Contracts;
+
+namespace TradeHub.Matching.Consumers;
+
+/// <summary>A new trade offer: matched against the open opposite offers under its HS heading.</summary>
+public sealed class TradeOfferPostedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+    : IConsumer<TradeOfferPosted>
+{
+    public async Task Consume(ConsumeContext<TradeOfferPosted> context)
+    {
+        await offers.CatchUp(context.CancellationToken);
+        var offer = context.Message.ToOffer();
+        await dataSource.HandleOnce(context, "matching.trade-offer-posted", async (connection, tx) =>
+        {
+            await connection.LockOffer(tx, offer.Id);
+            if (!await connection.InsertTrade(tx, offer)) return;
+            var found = offers.Read(i => i.MatchTrade(offer, rules.MaxOpenProposalsPerOffer));
+            await connection.Propose(tx, found.Select(Proposal.From), rules);
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}
+
+/// <summary>A trade offer withdrawn or expired (even before its post arrives): closed, its open proposals declined.</summary>
+public sealed class TradeOfferWithdrawnConsumer(NpgsqlDataSource dataSource, OpenOffers offers)
+    : IConsumer<TradeOfferWithdrawn>
+{
+    public async Task Consume(ConsumeContext<TradeOfferWithdrawn> context)
+    {
+        var id = context.Message.TradeOfferId;
+        await dataSource.HandleOnce(context, "matching.trade-offer-withdrawn", async (connection, tx) =>
+        {
+            await connection.LockOffer(tx, id);
+            await connection.CloseOffer(tx, id, "withdrawn");
+            await connection.DeclineOpen(tx, id, "the trade offer was withdrawn");
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}
+
+/// <summary>A newer logistics cost table: landed costs change, so every open buyer is matched again.</summary>
+public sealed class LogisticsCostTableComputedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+    : IConsumer<LogisticsCostTableComputed>
+{
+    public async Task Consume(ConsumeContext<LogisticsCostTableComputed> context)
+    {
+        await offers.CatchUp(context.CancellationToken);
+        var quotes = context.Message.ToQuotes();
+        await dataSource.HandleOnce(context, "matching.logistics-cost-table-computed", async (connection, tx) =>
+        {
+            if (!await connection.UpsertLogistics(tx, context.Message.Version, quotes)) return;
+            var found = offers.Read(i => i.MatchAllTrade(rules.MaxOpenProposalsPerOffer, quotes));
+            await connection.Propose(tx, found.Select(Proposal.From), rules);
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}

@@ -1,0 +1,125 @@
+using Dapper;
+using Npgsql;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Matching.Contracts;
+using TradeHub.Matching.Flows;
+
+namespace TradeHub.Matching.Matches;
+
+/// <summary>The outcome of a party's decision: the match now, or why not (404 not a party, 409 state).</summary>
+public sealed record Decision(MatchRow? Match, int Status, string? Problem);
+
+/// <summary>
+/// proposed -> accepted (by some parties) -> confirmed (by all) | declined. Confirming reserves room on every capacity
+/// offer of the match (never below zero, else 409), marks the cargo or trade offers matched, declines their other open
+/// proposals and records the flow; all events leave through the outbox in the same transaction.
+/// </summary>
+public static class MatchLifecycle
+{
+    private const string LockSql = $"SELECT {MatchRow.Columns} FROM matches WHERE id = @Id FOR UPDATE";
+
+    private const string AcceptSql = """
+        UPDATE matches SET accepted_by = array_append(accepted_by, @Org), status = @Status,
+               decided_at = CASE WHEN @Status = 'confirmed' THEN now() ELSE decided_at END
+        WHERE id = @Id
+        """;
+
+    private const string DeclineSql = """
+        UPDATE matches SET status = 'declined', decline_reason = @Reason, decided_at = now() WHERE id = @Id
+        """;
+
+    private const string ReserveSql = """
+        UPDATE capacity_offers SET containers = containers - @Containers, changed_xid = pg_current_xact_id()
+        WHERE id = @Id AND status = 'open' AND containers >= @Containers
+        """;
+
+    private const string CloseCargoSql = """
+        UPDATE cargo_offers SET status = 'matched', changed_xid = pg_current_xact_id() WHERE id = ANY(@Ids) AND status = 'open';
+        UPDATE trade_offers SET status = 'matched', changed_xid = pg_current_xact_id() WHERE id = ANY(@Ids) AND status = 'open';
+        INSERT INTO offer_closures (offer_id, status) SELECT unnest(@Ids), 'matched' ON CONFLICT DO NOTHING;
+        """;
+
+
+    public static async Task<Decision> Accept(NpgsqlDataSource dataSource, Guid id, string org, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var match = await connection.QuerySingleOrDefaultAsync<MatchRow>(LockSql, new { Id = id }, tx);
+        if (match is null || !match.PartyOrgs.Contains(org)) return NotFound();
+        if (match.Status is MatchStatuses.Declined or MatchStatuses.Confirmed)
+            return new Decision(match, 409, $"The match is already {match.Status}.");
+        if (match.AcceptedBy.Contains(org)) return new Decision(match, 200, null);
+
+        var accepted = match.AcceptedBy.Append(org).ToHashSet();
+        var confirmed = match.PartyOrgs.All(accepted.Contains);
+        if (confirmed)
+        {
+            var problem = await Confirm(connection, tx, match);
+            if (problem is not null) return new Decision(match, 409, problem);
+        }
+        await connection.ExecuteAsync(AcceptSql,
+            new { Id = id, Org = org, Status = confirmed ? MatchStatuses.Confirmed : MatchStatuses.Accepted }, tx);
+        var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
+        await tx.CommitAsync(ct);
+        return new Decision(after, 200, null);
+    }
+
+    public static async Task<Decision> Decline(NpgsqlDataSource dataSource, Guid id, string org, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var match = await connection.QuerySingleOrDefaultAsync<MatchRow>(LockSql, new { Id = id }, tx);
+        if (match is null || !match.PartyOrgs.Contains(org)) return NotFound();
+        if (match.Status is MatchStatuses.Declined or MatchStatuses.Confirmed)
+            return new Decision(match, 409, $"The match is already {match.Status}.");
+        var reason = $"declined by {org}";
+        await connection.ExecuteAsync(DeclineSql, new { Id = id, Reason = reason }, tx);
+        await connection.Enqueue(tx, new MatchDeclined
+        {
+            MatchId = id, Kind = match.Kind, OfferIds = match.OfferIds, PartyOrgs = match.PartyOrgs, Reason = reason,
+            DeclinedAt = DateTimeOffset.UtcNow,
+        });
+        var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
+        await tx.CommitAsync(ct);
+        return new Decision(after, 200, null);
+    }
+
+    /// <summary>Reserves, closes and announces; returns the conflict when a capacity offer lacks room.</summary>
+    private static async Task<string?> Confirm(NpgsqlConnection connection, NpgsqlTransaction tx, MatchRow match)
+    {
+        var now = DateTimeOffset.UtcNow;
+        var legs = match.MatchedLegs;
+        foreach (var leg in legs)
+        {
+            var reserved = await connection.ExecuteAsync(ReserveSql, new { Id = leg.CapacityOfferId, leg.Containers }, tx);
+            if (reserved == 0)
+            {
+                await tx.RollbackAsync();
+                return $"Capacity offer {leg.CapacityOfferId} no longer has room for {leg.Containers} containers.";
+            }
+            await connection.Enqueue(tx, new CapacityReserved
+            {
+                CapacityOfferId = leg.CapacityOfferId, MatchId = match.Id, Containers = leg.Containers, At = now,
+            });
+        }
+
+        // The shipment or the goods are taken; capacity offers keep whatever room is left.
+        var capacityIds = legs.Select(l => l.CapacityOfferId).ToHashSet();
+        var closed = match.OfferIds.Where(o => !capacityIds.Contains(o)).ToArray();
+        await connection.ExecuteAsync(CloseCargoSql, new { Ids = closed }, tx);
+        foreach (var offerId in closed)
+            await connection.DeclineOpen(tx, offerId, "an offer of this match was matched in another match", match.Id);
+
+        await connection.Enqueue(tx, new MatchConfirmed
+        {
+            MatchId = match.Id, Kind = match.Kind, OfferIds = match.OfferIds, PartyOrgs = match.PartyOrgs, Legs = legs,
+            Origin = match.Origin, Destination = match.Destination, Corridor = match.Corridor, Mode = match.Mode,
+            HsCode = match.HsCode, Containers = match.Containers, WeightKg = match.WeightKg, ConfirmedAt = now,
+        });
+        await connection.RecordFlow(tx, new Flow(match.Id, "match", match.Origin, match.Destination, match.Corridor,
+            match.Mode, match.HsCode, match.Containers, match.WeightKg, now));
+        return null;
+    }
+
+    private static Decision NotFound() => new(null, 404, "No such match among yours.");
+}

@@ -1,0 +1,88 @@
+using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
+using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Http;
+using TradeHub.Matching.Offers;
+
+namespace TradeHub.Matching.Matches;
+
+/// <summary>Matches for their parties: list, read, accept, decline. A match of others is answered 404.</summary>
+public static class MatchesApi
+{
+    private const string ListSql = $"""
+        SELECT {MatchRow.Columns} FROM matches
+        WHERE party_orgs @> ARRAY[@Org]
+          AND (@OfferId::uuid IS NULL OR offer_ids @> ARRAY[@OfferId::uuid])
+          AND (@Status::text IS NULL OR status = @Status)
+          AND (@After::uuid IS NULL OR id < @After)
+        ORDER BY id DESC
+        LIMIT @Take
+        """;
+
+    private const string GetSql = $"SELECT {MatchRow.Columns} FROM matches WHERE id = @Id AND party_orgs @> ARRAY[@Org]";
+
+    public static IEndpointRouteBuilder MapMatchesApi(this IEndpointRouteBuilder app)
+    {
+        var matches = app.MapGroup("/api/matches").RequireAuthorization().WithTags("Matches");
+
+        matches.MapGet("/", async Task<Results<Ok<Page<MatchView>>, ValidationProblem>> (
+            string? offerId, string? status, int? limit, string? cursor, HttpContext http, NpgsqlDataSource dataSource,
+            CancellationToken ct) =>
+        {
+            Cursor.TryRead(limit, cursor, out var size, out var after, out var errors);
+            Guid? offer = null;
+            if (!string.IsNullOrEmpty(offerId))
+            {
+                if (Guid.TryParse(offerId, out var parsed)) offer = parsed;
+                else errors["offerId"] = ["'offerId' must be an offer id (a UUID)."];
+            }
+            if (!string.IsNullOrEmpty(status) && !MatchStatuses.All.Contains(status))
+                errors["status"] = ["'status' must be one of proposed, accepted, confirmed or declined."];
+            if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
+
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var rows = (await connection.QueryAsync<MatchRow>(new CommandDefinition(ListSql, new
+            {
+                Caller.From(http.User).Org, OfferId = offer, Status = string.IsNullOrEmpty(status) ? null : status,
+                After = after, Take = size + 1,
+            }, cancellationToken: ct))).Select(r => r.View()).ToList();
+            return TypedResults.Ok(Cursor.Page(rows, size, r => r.Id));
+        });
+
+        matches.MapGet("/{id:guid}", async Task<Results<Ok<MatchView>, ProblemHttpResult>> (
+            Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var row = await connection.QuerySingleOrDefaultAsync<MatchRow>(new CommandDefinition(GetSql,
+                new { Id = id, Caller.From(http.User).Org }, cancellationToken: ct));
+            return row is null
+                ? TypedResults.Problem(statusCode: 404, title: "No such match among yours.")
+                : TypedResults.Ok(row.View());
+        });
+
+        matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
+                CancellationToken ct) =>
+            Decide(MatchLifecycle.Accept, id, http, dataSource, offers, ct));
+        matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
+                CancellationToken ct) =>
+            Decide(MatchLifecycle.Decline, id, http, dataSource, offers, ct));
+        return app;
+    }
+
+    private static async Task<Results<Ok<MatchView>, ProblemHttpResult>> Decide(
+        Func<NpgsqlDataSource, Guid, string, CancellationToken, Task<Decision>> decide,
+        Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers, CancellationToken ct)
+    {
+        var caller = Caller.From(http.User);
+        if (string.IsNullOrEmpty(caller.Org)) return TypedResults.Problem(statusCode: 404, title: "No such match among yours.");
+        var decision = await decide(dataSource, id, caller.Org, ct);
+        if (decision.Status != 200)
+            return TypedResults.Problem(statusCode: decision.Status,
+                title: decision.Status == 404 ? "No such match among yours." : "The match cannot change that way.",
+                detail: decision.Problem);
+        // Room reserved and offers closed: the index follows the tables now rather than at the next refresh.
+        await offers.CatchUp(ct);
+        return TypedResults.Ok(decision.Match!.View());
+    }
+}

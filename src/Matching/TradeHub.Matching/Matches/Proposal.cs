@@ -1,0 +1,176 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Matching.CargoMatching;
+using TradeHub.Matching.Contracts;
+using TradeHub.Matching.Offers;
+using TradeHub.Matching.TradeMatching;
+
+namespace TradeHub.Matching.Matches;
+
+/// <summary>Match kinds as they appear on the wire.</summary>
+public static class MatchKinds
+{
+    public const string CargoCapacity = "cargo-capacity";
+    public const string Trade = "trade";
+}
+
+/// <summary>Match statuses as they appear on the wire.</summary>
+public static class MatchStatuses
+{
+    public const string Proposed = "proposed";
+    public const string Accepted = "accepted";
+    public const string Confirmed = "confirmed";
+    public const string Declined = "declined";
+    public static readonly IReadOnlyList<string> All = [Proposed, Accepted, Confirmed, Declined];
+}
+
+/// <summary>A match about to be proposed: what is stored and what the flows need once it is confirmed.</summary>
+public sealed record Proposal(
+    string Kind, IReadOnlyList<Guid> OfferIds, IReadOnlyList<Guid> Anchors, IReadOnlyList<string> PartyOrgs, double Score,
+    IReadOnlyList<string> Explanation, IReadOnlyList<MatchedLeg> Legs, string? RouteId, string? RouteSummary,
+    string? RouteSignature, decimal? PriceAmount, string? PriceCurrency, string Origin, string Destination, string Corridor,
+    string Mode, string? HsCode, int Containers, decimal WeightKg)
+{
+    /// <summary>Kind and sorted offer ids: equal for the same match however it was found.</summary>
+    public string OfferKey => Kind + ":" + string.Join(',', OfferIds.Order());
+
+    public static Proposal From(CargoMatch match)
+    {
+        var chain = match.Chain;
+        var cargo = chain.Cargo;
+        var legs = chain.Segments.Select(s => new MatchedLeg
+        {
+            CapacityOfferId = s.Capacity.Id,
+            CarrierOrg = s.Capacity.CarrierOrg,
+            From = s.Capacity.From,
+            To = s.Capacity.To,
+            Mode = s.Capacity.Mode,
+            Containers = cargo.Containers,
+        }).ToList();
+        return new Proposal(MatchKinds.CargoCapacity, chain.OfferIds, [cargo.Id],
+            [cargo.OwnerOrg, .. legs.Select(l => l.CarrierOrg).Where(o => o != cargo.OwnerOrg).Distinct()],
+            match.Score, match.Explanation, legs, chain.Route.RouteId, chain.Route.Summary, Signature(chain.Route),
+            match.Price, match.Currency, chain.Route.Origin, chain.Route.Destination, chain.Route.Corridor,
+            chain.Route.MainMode, cargo.HsCode, cargo.Containers, cargo.WeightKg);
+    }
+
+    public static Proposal From(TradeMatch match) => new(
+        MatchKinds.Trade, match.OfferIds, match.OfferIds, [match.Seller.OwnerOrg, match.Buyer.OwnerOrg], match.Score,
+        match.Explanation, [], null, match.Landed.RouteSummary, null, match.Landed.PerUnit, match.Seller.Currency,
+        match.Seller.City, match.Buyer.City, "", "", match.Buyer.HsCode, match.Landed.Containers,
+        LandedCost.WeightKg(match.Quantity, match.Seller.Unit));
+
+    /// <summary>The legs' nodes and modes: a re-routing that keeps them keeps the proposal.</summary>
+    public static string Signature(CargoRoute route) => string.Join('|', route.Legs.Select(l => $"{l.From}>{l.To}:{l.Mode}"));
+}
+
+/// <summary>Stores proposals (once per offer set, at most a few open per offer) and announces them through the outbox.</summary>
+public static class Proposals
+{
+    private const string InsertSql = """
+        INSERT INTO matches (id, kind, status, score, explanation, offer_ids, offer_key, party_orgs, legs, route_id,
+                             route_summary, route_signature, price_amount, price_currency, origin, destination, corridor,
+                             mode, hs_code, containers, weight_kg)
+        SELECT @Id, @Kind, 'proposed', @Score, @Explanation, @OfferIds, @OfferKey, @PartyOrgs, CAST(@Legs AS jsonb), @RouteId,
+               @RouteSummary, @RouteSignature, @PriceAmount, @PriceCurrency, @Origin, @Destination, @Corridor,
+               @Mode, @HsCode, @Containers, @WeightKg
+        WHERE NOT EXISTS (SELECT 1 FROM offer_closures WHERE offer_id = ANY(@OfferIds))
+          AND NOT EXISTS (
+              SELECT 1 FROM unnest(@Anchors) AS a(offer_id)
+              WHERE (SELECT count(*) FROM matches m
+                     WHERE m.offer_ids @> ARRAY[a.offer_id] AND m.status IN ('proposed', 'accepted')) >= @MaxOpen)
+        ON CONFLICT (offer_key) DO NOTHING
+        """;
+
+    /// <summary>Proposes the given matches, best first; returns how many were new.</summary>
+    public static async Task<int> Propose(this NpgsqlConnection connection, NpgsqlTransaction tx,
+        IEnumerable<Proposal> proposals, MatchingRules rules)
+    {
+        var added = 0;
+        foreach (var p in proposals.OrderByDescending(p => p.Score))
+        {
+            var id = Guid.CreateVersion7();
+            var inserted = await connection.ExecuteAsync(InsertSql, new
+            {
+                Id = id, p.Kind, p.Score, Explanation = p.Explanation.ToArray(), OfferIds = p.OfferIds.ToArray(), p.OfferKey,
+                PartyOrgs = p.PartyOrgs.ToArray(), Legs = JsonSerializer.Serialize(p.Legs, OpenOffers.Json), p.RouteId,
+                p.RouteSummary, p.RouteSignature, p.PriceAmount, p.PriceCurrency, p.Origin, p.Destination, p.Corridor,
+                p.Mode, p.HsCode, p.Containers, p.WeightKg, Anchors = p.Anchors.ToArray(), MaxOpen = rules.MaxOpenProposalsPerOffer,
+            }, tx);
+            if (inserted == 0) continue;
+            added++;
+            await connection.Enqueue(tx, new MatchProposed
+            {
+                MatchId = id,
+                Kind = p.Kind,
+                OfferIds = p.OfferIds,
+                PartyOrgs = p.PartyOrgs,
+                Score = p.Score,
+                Explanation = p.Explanation,
+                Legs = p.Legs,
+                ProposedAt = DateTimeOffset.UtcNow,
+            });
+        }
+        return added;
+    }
+
+    private sealed class Declined
+    {
+        public Guid Id { get; init; }
+        public string Kind { get; init; } = "";
+        public Guid[] OfferIds { get; init; } = [];
+        public string[] PartyOrgs { get; init; } = [];
+    }
+
+    private const string DeclineOpenSql = """
+        UPDATE matches SET status = 'declined', decline_reason = @Reason, decided_at = now()
+        WHERE offer_ids @> ARRAY[@OfferId] AND status IN ('proposed', 'accepted') AND id <> @Except
+        RETURNING id, kind, offer_ids AS OfferIds, party_orgs AS PartyOrgs
+        """;
+
+    private const string DeclineOffRouteSql = """
+        UPDATE matches SET status = 'declined', decline_reason = @Reason, decided_at = now()
+        WHERE offer_ids @> ARRAY[@OfferId] AND kind = 'cargo-capacity' AND status IN ('proposed', 'accepted')
+          AND NOT (route_signature = ANY(@Signatures))
+        RETURNING id, kind, offer_ids AS OfferIds, party_orgs AS PartyOrgs
+        """;
+
+    /// <summary>After a re-routing (a disruption): proposals along a route the cargo no longer has are declined.</summary>
+    public static async Task<int> DeclineOffRoute(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId,
+        IReadOnlyList<CargoRoute> routes)
+    {
+        var declined = (await connection.QueryAsync<Declined>(DeclineOffRouteSql, new
+        {
+            OfferId = cargoId, Reason = "the route of this match is no longer among the cargo offer's routes",
+            Signatures = routes.Select(Proposal.Signature).ToArray(),
+        }, tx)).AsList();
+        await Announce(connection, tx, declined, "the route of this match is no longer among the cargo offer's routes");
+        return declined.Count;
+    }
+
+    /// <summary>Declines the open proposals that include an offer which went away; tells the parties why.</summary>
+    public static async Task<int> DeclineOpen(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid offerId,
+        string reason, Guid? except = null)
+    {
+        var declined = (await connection.QueryAsync<Declined>(DeclineOpenSql,
+            new { OfferId = offerId, Reason = reason, Except = except ?? Guid.Empty }, tx)).AsList();
+        await Announce(connection, tx, declined, reason);
+        return declined.Count;
+    }
+
+    private static async Task Announce(NpgsqlConnection connection, NpgsqlTransaction tx, List<Declined> declined, string reason)
+    {
+        foreach (var d in declined)
+            await connection.Enqueue(tx, new MatchDeclined
+            {
+                MatchId = d.Id,
+                Kind = d.Kind,
+                OfferIds = d.OfferIds,
+                PartyOrgs = d.PartyOrgs,
+                Reason = reason,
+                DeclinedAt = DateTimeOffset.UtcNow,
+            });
+    }
+}

@@ -1,0 +1,158 @@
+using System.Text.Json;
+using Dapper;
+using Npgsql;
+using TradeHub.Listings.Contracts;
+using TradeHub.Routing.Contracts;
+
+namespace TradeHub.Matching.Offers;
+
+/// <summary>
+/// Writes the projections from events. Posts and closures may arrive in any order: a closure is remembered in
+/// offer_closures, and a post that comes after it is stored closed.
+/// </summary>
+public static class OfferProjections
+{
+    private const string ClosedOr = "COALESCE((SELECT status FROM offer_closures WHERE offer_id = @Id), 'open')";
+
+    private const string InsertCargoSql = $"""
+        INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, containers, container_type,
+                                  weight_kg, hs_code, target_price, target_currency, status)
+        VALUES (@Id, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @Containers, @ContainerType, @WeightKg,
+                @HsCode, @TargetPrice, @TargetCurrency, {ClosedOr})
+        ON CONFLICT (id) DO NOTHING
+        RETURNING status
+        """;
+
+    private const string InsertCapacitySql = $"""
+        INSERT INTO capacity_offers (id, carrier_org, from_node, to_node, mode, departure_from, departure_to, containers,
+                                     container_type, price_per_container, currency, transit_days, status)
+        VALUES (@Id, @CarrierOrg, @From, @To, @Mode, @DepartureFrom, @DepartureTo, @Containers, @ContainerType,
+                @PricePerContainer, @Currency, @TransitDays, {ClosedOr})
+        ON CONFLICT (id) DO NOTHING
+        RETURNING status
+        """;
+
+    private const string InsertTradeSql = $"""
+        INSERT INTO trade_offers (id, owner_org, side, hs_code, product, quantity, unit, unit_price, currency, city,
+                                  valid_until, status)
+        VALUES (@Id, @OwnerOrg, @Side, @HsCode, @Product, @Quantity, @Unit, @UnitPrice, @Currency, @City, @ValidUntil, {ClosedOr})
+        ON CONFLICT (id) DO NOTHING
+        RETURNING status
+        """;
+
+    private const string CloseSql = """
+        INSERT INTO offer_closures (offer_id, status) VALUES (@Id, @Status) ON CONFLICT (offer_id) DO NOTHING;
+        UPDATE cargo_offers SET status = @Status, changed_xid = pg_current_xact_id() WHERE id = @Id AND status = 'open';
+        UPDATE capacity_offers SET status = @Status, changed_xid = pg_current_xact_id() WHERE id = @Id AND status = 'open';
+        UPDATE trade_offers SET status = @Status, changed_xid = pg_current_xact_id() WHERE id = @Id AND status = 'open';
+        """;
+
+    private const string UpsertRoutesSql = """
+        INSERT INTO cargo_routes (cargo_offer_id, version, routes) VALUES (@Id, @Version, CAST(@Routes AS jsonb))
+        ON CONFLICT (cargo_offer_id) DO UPDATE
+            SET version = EXCLUDED.version, routes = EXCLUDED.routes, changed_xid = pg_current_xact_id()
+            WHERE cargo_routes.version < EXCLUDED.version
+        """;
+
+    private const string RoutesSql = "SELECT routes::text FROM cargo_routes WHERE cargo_offer_id = @Id";
+
+    private const string OpenCargoSql = """
+        SELECT id, owner_org AS OwnerOrg, origin, destination, ready_date AS ReadyDate, deliver_by AS DeliverBy, containers,
+               container_type AS ContainerType, weight_kg AS WeightKg, hs_code AS HsCode, target_price AS TargetPrice,
+               target_currency AS TargetCurrency
+        FROM cargo_offers WHERE id = @Id AND status = 'open'
+        """;
+
+    private const string UpsertLogisticsSql = """
+        INSERT INTO logistics_table (id, version, pairs) VALUES (1, @Version, CAST(@Pairs AS jsonb))
+        ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version, pairs = EXCLUDED.pairs, changed_xid = pg_current_xact_id()
+            WHERE logistics_table.version < EXCLUDED.version
+        """;
+
+    private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))";
+
+    /// <summary>
+    /// Serialises the handling of one cargo offer across consumers and instances, so its post and its routes
+    /// arriving at the same moment still see each other.
+    /// </summary>
+    public static Task LockOffer(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id) =>
+        connection.ExecuteAsync(LockSql, new { Key = id.ToString() }, tx);
+
+    /// <summary>Stores the cargo offer; true when it is new and open.</summary>
+    public static async Task<bool> InsertCargo(this NpgsqlConnection connection, NpgsqlTransaction tx, CargoOffer o) =>
+        await connection.ExecuteScalarAsync<string?>(InsertCargoSql, new
+        {
+            o.Id, o.OwnerOrg, o.Origin, o.Destination, ReadyDate = Day(o.ReadyDate), DeliverBy = Day(o.DeliverBy),
+            o.Containers, o.ContainerType, o.WeightKg, o.HsCode, o.TargetPrice, o.TargetCurrency,
+        }, tx) == "open";
+
+    public static async Task<bool> InsertCapacity(this NpgsqlConnection connection, NpgsqlTransaction tx, CapacityOffer o) =>
+        await connection.ExecuteScalarAsync<string?>(InsertCapacitySql, new
+        {
+            o.Id, o.CarrierOrg, o.From, o.To, o.Mode, DepartureFrom = Day(o.DepartureFrom), DepartureTo = Day(o.DepartureTo),
+            o.Containers, o.ContainerType, o.PricePerContainer, o.Currency, o.TransitDays,
+        }, tx) == "open";
+
+    public static async Task<bool> InsertTrade(this NpgsqlConnection connection, NpgsqlTransaction tx, TradeOffer o) =>
+        await connection.ExecuteScalarAsync<string?>(InsertTradeSql, new
+        {
+            o.Id, o.OwnerOrg, o.Side, o.HsCode, o.Product, o.Quantity, o.Unit, o.UnitPrice, o.Currency, o.City,
+            ValidUntil = Day(o.ValidUntil),
+        }, tx) == "open";
+
+    /// <summary>Closes any kind of offer (withdrawn, expired, awarded), even one not posted yet.</summary>
+    public static Task CloseOffer(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string status) =>
+        connection.ExecuteAsync(CloseSql, new { Id = id, Status = status }, tx);
+
+    /// <summary>Stores the routes when they are newer than the stored ones; true when they replaced them.</summary>
+    public static async Task<bool> UpsertRoutes(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId,
+        long version, IReadOnlyList<CargoRoute> routes) =>
+        await connection.ExecuteAsync(UpsertRoutesSql, new
+        {
+            Id = cargoId, Version = version, Routes = JsonSerializer.Serialize(routes, OpenOffers.Json),
+        }, tx) == 1;
+
+    public static async Task<IReadOnlyList<CargoRoute>> RoutesOf(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId) =>
+        await connection.ExecuteScalarAsync<string?>(RoutesSql, new { Id = cargoId }, tx) is { } json
+            ? JsonSerializer.Deserialize<List<CargoRoute>>(json, OpenOffers.Json) ?? []
+            : [];
+
+    private sealed record CargoRow(Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate,
+        DateOnly DeliverBy, int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice,
+        string? TargetCurrency);
+
+    public static async Task<CargoOffer?> OpenCargo(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id) =>
+        await connection.QuerySingleOrDefaultAsync<CargoRow>(OpenCargoSql, new { Id = id }, tx) is { } c
+            ? new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
+                c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice, c.TargetCurrency)
+            : null;
+
+    public static async Task<bool> UpsertLogistics(this NpgsqlConnection connection, NpgsqlTransaction tx, long version,
+        IReadOnlyList<LogisticsQuote> quotes) =>
+        await connection.ExecuteAsync(UpsertLogisticsSql, new
+        {
+            Version = version, Pairs = JsonSerializer.Serialize(quotes, OpenOffers.Json),
+        }, tx) == 1;
+
+    private static DateTime Day(DateOnly d) => d.ToDateTime(TimeOnly.MinValue);
+
+    public static CargoOffer ToOffer(this CargoOfferPosted m) => new(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination,
+        m.ReadyDate, m.DeliverBy, m.ContainerCount, m.ContainerType, m.WeightKg, m.HsCode, m.TargetPriceAmount, m.TargetPriceCurrency);
+
+    public static CapacityOffer ToOffer(this CapacityOfferPosted m) => new(m.CapacityOfferId, m.CarrierOrg, m.From, m.To,
+        m.Mode, m.DepartureFrom, m.DepartureTo, m.ContainerCount, m.ContainerType, m.PricePerContainerAmount,
+        m.PriceCurrency, m.TransitDays);
+
+    public static TradeOffer ToOffer(this TradeOfferPosted m) => new(m.TradeOfferId, m.OwnerOrg, m.Side.ToLowerInvariant(),
+        m.HsCode, m.Product, m.Quantity, m.Unit, m.UnitPriceAmount, m.UnitPriceCurrency, m.City, m.ValidUntil);
+
+    public static IReadOnlyList<CargoRoute> ToRoutes(this CargoRoutesComputed m) => m.Routes
+        .Where(r => r.Legs.Count > 0)
+        .Select(r => new CargoRoute(r.RouteId, r.Legs
+            .Select(l => new Leg(l.From, l.To, l.Mode, l.Hours, l.DistanceKm, l.BorderCrossing, l.GaugeChange)).ToList()))
+        .ToList();
+
+    public static IReadOnlyList<LogisticsQuote> ToQuotes(this LogisticsCostTableComputed m) => m.Pairs
+        .Select(p => new LogisticsQuote(p.From, p.To, p.CheapestCostUsd, p.CheapestHours, p.CheapestRouteSummary))
+        .ToList();
+}

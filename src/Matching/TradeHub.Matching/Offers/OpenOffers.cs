@@ -1,0 +1,149 @@
+using System.Data;
+using System.Text.Json;
+using Dapper;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+
+namespace TradeHub.Matching.Offers;
+
+/// <summary>
+/// The in-memory index of open offers, kept in step with the matching database (the truth). Every change to a
+/// projection row stamps it with its transaction id; catching up re-reads the rows of transactions at or after the
+/// oldest one that was still running at the last read, so rows committed by other instances (or out of order) are
+/// never missed. Re-reading a row twice is harmless: applying a row replaces the offer.
+/// </summary>
+public sealed class OpenOffers(NpgsqlDataSource dataSource)
+{
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private readonly OfferIndex index = new();
+    private readonly Lock gate = new();
+    private readonly SemaphoreSlim reading = new(1, 1);
+    private long watermark;
+
+    /// <summary>Reads (or matches against) the index under its lock; keep the work short.</summary>
+    public T Read<T>(Func<OfferIndex, T> read)
+    {
+        lock (gate) return read(index);
+    }
+
+    private sealed record CargoRow(Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate,
+        DateOnly DeliverBy, int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice,
+        string? TargetCurrency, string Status);
+
+    private sealed record CapacityRow(Guid Id, string CarrierOrg, string FromNode, string ToNode, string Mode,
+        DateOnly DepartureFrom, DateOnly DepartureTo, int Containers, string ContainerType, decimal PricePerContainer,
+        string Currency, int TransitDays, string Status);
+
+    private sealed record TradeRow(Guid Id, string OwnerOrg, string Side, string HsCode, string Product, decimal Quantity,
+        string Unit, decimal UnitPrice, string Currency, string City, DateOnly ValidUntil, string Status);
+
+    private sealed record RoutesRow(Guid CargoOfferId, string Routes);
+
+    private const string WatermarkSql = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    private const string Since = "changed_xid >= CAST(CAST(@Watermark AS text) AS xid8)";
+
+    private const string CargoSql = $"""
+        SELECT id, owner_org AS OwnerOrg, origin, destination, ready_date AS ReadyDate, deliver_by AS DeliverBy, containers,
+               container_type AS ContainerType, weight_kg AS WeightKg, hs_code AS HsCode, target_price AS TargetPrice,
+               target_currency AS TargetCurrency, status
+        FROM cargo_offers WHERE {Since}
+        """;
+
+    private const string CapacitySql = $"""
+        SELECT id, carrier_org AS CarrierOrg, from_node AS FromNode, to_node AS ToNode, mode, departure_from AS DepartureFrom,
+               departure_to AS DepartureTo, containers, container_type AS ContainerType,
+               price_per_container AS PricePerContainer, currency, transit_days AS TransitDays, status
+        FROM capacity_offers WHERE {Since}
+        """;
+
+    private const string TradeSql = $"""
+        SELECT id, owner_org AS OwnerOrg, side, hs_code AS HsCode, product, quantity, unit, unit_price AS UnitPrice, currency,
+               city, valid_until AS ValidUntil, status
+        FROM trade_offers WHERE {Since}
+        """;
+
+    private const string RoutesSql = $"SELECT cargo_offer_id AS CargoOfferId, routes::text AS Routes FROM cargo_routes WHERE {Since}";
+
+    private const string LogisticsSql = $"SELECT pairs::text FROM logistics_table WHERE id = 1 AND {Since}";
+
+    /// <summary>Applies every projection row changed since the last catch-up (all rows the first time).</summary>
+    public async Task CatchUp(CancellationToken ct = default)
+    {
+        await reading.WaitAsync(ct);
+        try
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            // One snapshot for the watermark and every read, so nothing committed in between slips through.
+            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+            var next = await connection.ExecuteScalarAsync<long>(WatermarkSql, transaction: tx);
+            var args = new { Watermark = watermark };
+            var cargo = (await connection.QueryAsync<CargoRow>(CargoSql, args, tx)).AsList();
+            var capacity = (await connection.QueryAsync<CapacityRow>(CapacitySql, args, tx)).AsList();
+            var trade = (await connection.QueryAsync<TradeRow>(TradeSql, args, tx)).AsList();
+            var routes = (await connection.QueryAsync<RoutesRow>(RoutesSql, args, tx)).AsList();
+            var logistics = await connection.QuerySingleOrDefaultAsync<string>(LogisticsSql, args, tx);
+            await tx.CommitAsync(ct);
+
+            lock (gate)
+            {
+                foreach (var r in routes)
+                    index.PutRoutes(r.CargoOfferId, JsonSerializer.Deserialize<List<CargoRoute>>(r.Routes, Json) ?? []);
+                foreach (var c in cargo)
+                {
+                    if (c.Status != "open") { index.RemoveCargo(c.Id); continue; }
+                    index.PutCargo(new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
+                        c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice,
+                        c.TargetCurrency));
+                }
+                foreach (var c in capacity)
+                {
+                    if (c.Status != "open") { index.RemoveCapacity(c.Id); continue; }
+                    index.PutCapacity(new CapacityOffer(c.Id, c.CarrierOrg, c.FromNode, c.ToNode, c.Mode,
+                        c.DepartureFrom, c.DepartureTo, c.Containers,
+                        c.ContainerType, c.PricePerContainer, c.Currency, c.TransitDays));
+                }
+                foreach (var t in trade)
+                {
+                    if (t.Status != "open") { index.RemoveTrade(t.Id); continue; }
+                    index.PutTrade(new TradeOffer(t.Id, t.OwnerOrg, t.Side, t.HsCode, t.Product, t.Quantity, t.Unit,
+                        t.UnitPrice, t.Currency, t.City, t.ValidUntil));
+                }
+                if (logistics is not null)
+                    index.SetLogistics(JsonSerializer.Deserialize<List<LogisticsQuote>>(logistics, Json) ?? []);
+                watermark = next;
+            }
+        }
+        finally
+        {
+            reading.Release();
+        }
+    }
+}
+
+/// <summary>Loads the index from the tables at start-up, then catches up now and then with what other instances wrote.</summary>
+public sealed class OpenOffersRefresh(OpenOffers offers, ILogger<OpenOffersRefresh> log) : BackgroundService
+{
+    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await offers.CatchUp(stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                log.LogWarning(e, "Catching up the open offers failed; retrying");
+            }
+            try { await Task.Delay(Interval, stoppingToken); } catch (OperationCanceledException) { return; }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+using TradeHub.Listings.Contracts;
+using static TradeHub.Matching.Tests.Database.Messages;
+
+namespace TradeHub.Matching.Tests.Database;
+
+public class ConsumerTests : ConsumerRig
+{
+    private const string OpenCargoMatches = "SELECT count(*) FROM matches WHERE kind = 'cargo-capacity' AND status = 'proposed'";
+
+    [Test]
+    public async Task The_same_message_twice_has_one_effect()
+    {
+        var cargo = Cargo();
+        await Deliver(China());
+        await Deliver(Central());
+        await Deliver(Routes(cargo.CargoOfferId));
+        var messageId = Guid.NewGuid();
+
+        await Deliver(cargo, messageId);
+        await Deliver(cargo, messageId);
+
+        Assert.That(await Scalar<long>("SELECT count(*) FROM cargo_offers"), Is.EqualTo(1));
+        Assert.That(await Scalar<long>(OpenCargoMatches), Is.EqualTo(1));
+        Assert.That(await Outboxed("MatchProposed"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task The_same_capacity_posted_again_under_a_new_message_id_proposes_nothing_new()
+    {
+        var cargo = Cargo();
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        var central = Central();
+        await Deliver(China());
+        await Deliver(central);
+        await Deliver(central);
+
+        Assert.That(await Scalar<long>(OpenCargoMatches), Is.EqualTo(1));
+        Assert.That(await Outboxed("MatchProposed"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task Routes_that_arrive_before_their_offer_are_matched_when_the_offer_arrives()
+    {
+        var cargo = Cargo();
+        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(China());
+        await Deliver(Central());
+        Assert.That(await Scalar<long>(OpenCargoMatches), Is.Zero);
+
+        await Deliver(cargo);
+
+        var parties = await Query<string[]>("SELECT party_orgs FROM matches");
+        Assert.That(parties, Has.Count.EqualTo(1));
+        Assert.That(parties[0], Is.EquivalentTo(new[] { "tianjin-textiles", "china-rail", "kaz-rail" }));
+    }
+
+    [Test]
+    public async Task Capacity_arriving_last_completes_a_chain_found_through_the_node_index()
+    {
+        var cargo = Cargo();
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(China());
+        Assert.That(await Scalar<long>(OpenCargoMatches), Is.Zero);
+
+        await Deliver(Central());
+
+        Assert.That(await Scalar<long>(OpenCargoMatches), Is.EqualTo(1));
+        Assert.That(await Scalar<string>("SELECT corridor FROM matches"), Is.EqualTo("CNKHG"));
+    }
+
+    [Test]
+    public async Task A_withdrawal_before_the_post_keeps_the_offer_closed()
+    {
+        var cargo = Cargo();
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(China());
+        var central = Central();
+        await Deliver(new CapacityOfferWithdrawn { CapacityOfferId = central.CapacityOfferId, CarrierOrg = "kaz-rail", At = DateTimeOffset.UtcNow });
+
+        await Deliver(central);
+
+        Assert.That(await Scalar<string>("SELECT status FROM capacity_offers WHERE id = @Id", new { Id = central.CapacityOfferId }),
+            Is.EqualTo("withdrawn"));
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero);
+        await Offers.CatchUp();
+        Assert.That(Offers.Read(i => i.Capacity(central.CapacityOfferId)), Is.Null);
+    }
+
+    [Test]
+    public async Task A_withdrawn_offer_declines_its_open_proposals_with_a_reason()
+    {
+        var cargo = Cargo();
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        var china = China();
+        await Deliver(china);
+        await Deliver(Central());
+
+        await Deliver(new CapacityOfferWithdrawn { CapacityOfferId = china.CapacityOfferId, CarrierOrg = "china-rail", At = DateTimeOffset.UtcNow });
+
+        Assert.That(await Scalar<string>("SELECT status FROM matches"), Is.EqualTo("declined"));
+        Assert.That(await Scalar<string>("SELECT decline_reason FROM matches"), Is.EqualTo("the capacity offer was withdrawn"));
+        Assert.That(await Outboxed("MatchDeclined"), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task An_older_route_version_does_not_replace_a_newer_one()
+    {
+        var cargo = Cargo();
+        await Deliver(Routes(cargo.CargoOfferId, version: 2, viaKhorgos: false));
+        await Deliver(Routes(cargo.CargoOfferId, version: 1));
+        await Deliver(cargo);
+        await Deliver(China());
+        await Deliver(Central());
+
+        Assert.That(await Scalar<long>("SELECT version FROM cargo_routes"), Is.EqualTo(2));
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_re_routing_away_from_the_crossing_declines_proposals_on_the_old_route()
+    {
+        var cargo = Cargo();
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(China());
+        await Deliver(Central());
+
+        await Deliver(Routes(cargo.CargoOfferId, version: 2, viaKhorgos: false));
+
+        Assert.That(await Scalar<string>("SELECT status FROM matches"), Is.EqualTo("declined"));
+        Assert.That(await Scalar<string>("SELECT decline_reason FROM matches"), Does.Contain("no longer among"));
+    }
+
+    [Test]
+    public async Task A_buyer_is_matched_once_the_logistics_table_prices_the_lane()
+    {
+        var seller = Trade("sell", "tianjin-textiles", "CNTSN", 2.00m);
+        await Deliver(seller);
+        var buyer = Trade("buy", "tashkent-garments", "UZTAS", 2.50m);
+        await Deliver(buyer);
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero);
+
+        await Deliver(Logistics(1, 5000m));
+
+        Assert.That(await Scalar<string>("SELECT kind FROM matches"), Is.EqualTo("trade"));
+        Assert.That(await Scalar<decimal>("SELECT price_amount FROM matches"), Is.EqualTo(2.20m));
+        Assert.That(await Scalar<string>("SELECT route_summary FROM matches"), Is.EqualTo("CNTSN -rail-> KZALT -rail-> UZTAS"));
+    }
+
+    [Test]
+    public async Task An_awarded_bid_counts_as_a_flow_on_its_route_and_closes_the_cargo_offer()
+    {
+        var cargo = Cargo();
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        var award = new BidAwarded
+        {
+            BidId = Guid.NewGuid(), CargoOfferId = cargo.CargoOfferId, CarrierOrg = "kaz-rail", CargoOwnerOrg = "tianjin-textiles",
+            Origin = "CNTSN", Destination = "UZTAS", ContainerCount = 2, ContainerType = "40GP", WeightKg = 36_000m,
+            HsCode = "520812", RouteId = "khorgos-v1", PriceAmount = 4000m, PriceCurrency = "USD",
+            AwardedAt = new DateTimeOffset(2026, 3, 2, 10, 0, 0, TimeSpan.Zero),
+        };
+
+        await Deliver(award);
+        await Deliver(award);
+
+        var flows = await Query<(string Corridor, string Mode, string HsChapter, DateTime Month)>(
+            "SELECT corridor, mode, hs_chapter, month FROM flows");
+        Assert.That(flows, Is.EqualTo(new[] { ("CNKHG", "rail", "52", new DateTime(2026, 3, 1)) }));
+        Assert.That(await Scalar<string>("SELECT status FROM cargo_offers"), Is.EqualTo("awarded"));
+    }
+}

@@ -1,0 +1,102 @@
+using TradeHub.Matching.Matches;
+using static TradeHub.Matching.Tests.Database.Messages;
+
+namespace TradeHub.Matching.Tests.Database;
+
+public class LifecycleTests : ConsumerRig
+{
+    private async Task<Guid> ProposedChain(int containers = 2, Guid? chinaId = null, Guid? centralId = null, bool post = true)
+    {
+        var cargo = Cargo(containers: containers);
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        if (post)
+        {
+            await Deliver(China(id: chinaId));
+            await Deliver(Central(id: centralId));
+        }
+        return await Scalar<Guid>("SELECT id FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = cargo.CargoOfferId });
+    }
+
+    [Test]
+    public async Task A_match_is_confirmed_once_every_party_accepted_and_room_is_reserved()
+    {
+        var id = await ProposedChain();
+
+        var first = await MatchLifecycle.Accept(DataSource, id, "tianjin-textiles", default);
+        await MatchLifecycle.Accept(DataSource, id, "china-rail", default);
+        var last = await MatchLifecycle.Accept(DataSource, id, "kaz-rail", default);
+
+        Assert.That(first.Match!.Status, Is.EqualTo("accepted"));
+        Assert.That(last.Match!.Status, Is.EqualTo("confirmed"));
+        Assert.That(last.Match.AcceptedBy, Is.EquivalentTo(new[] { "tianjin-textiles", "china-rail", "kaz-rail" }));
+        Assert.That(await Query<int>("SELECT containers FROM capacity_offers"), Is.EqualTo(new[] { 8, 8 }));
+        Assert.That(await Outboxed("MatchConfirmed"), Is.EqualTo(1));
+        Assert.That(await Outboxed("CapacityReserved"), Is.EqualTo(2));
+        Assert.That(await Scalar<long>("SELECT sum(containers) FROM flows"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task A_stranger_gets_not_found_and_a_decided_match_a_conflict()
+    {
+        var id = await ProposedChain();
+
+        var stranger = await MatchLifecycle.Accept(DataSource, id, "someone-else", default);
+        var declined = await MatchLifecycle.Decline(DataSource, id, "kaz-rail", default);
+        var late = await MatchLifecycle.Accept(DataSource, id, "tianjin-textiles", default);
+
+        Assert.That(stranger.Status, Is.EqualTo(404));
+        Assert.That(declined.Match!.Status, Is.EqualTo("declined"));
+        Assert.That(declined.Match.DeclineReason, Is.EqualTo("declined by kaz-rail"));
+        Assert.That(late.Status, Is.EqualTo(409));
+    }
+
+    [Test]
+    public async Task Confirming_when_the_room_is_gone_is_a_conflict_and_room_never_goes_below_zero()
+    {
+        var chinaId = Guid.NewGuid();
+        var centralId = Guid.NewGuid();
+        var first = await ProposedChain(containers: 2, chinaId, centralId);
+        await Deliver(China(containers: 3, id: Guid.NewGuid()) with { From = "XX", To = "YY" });
+        // A second shipment proposed on the same two offers, each with room for 3: only one of them can be confirmed.
+        var cargo = Cargo(containers: 2);
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        var second = await Scalar<Guid>("SELECT id FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = cargo.CargoOfferId });
+        await using (var connection = await DataSource.OpenConnectionAsync())
+            await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE capacity_offers SET containers = 3");
+
+        foreach (var org in new[] { "tianjin-textiles", "china-rail", "kaz-rail" })
+            await MatchLifecycle.Accept(DataSource, first, org, default);
+        await MatchLifecycle.Accept(DataSource, second, "tianjin-textiles", default);
+        await MatchLifecycle.Accept(DataSource, second, "china-rail", default);
+        var conflict = await MatchLifecycle.Accept(DataSource, second, "kaz-rail", default);
+
+        Assert.That(conflict.Status, Is.EqualTo(409));
+        Assert.That(conflict.Problem, Does.Contain("no longer has room"));
+        Assert.That(await Query<int>("SELECT containers FROM capacity_offers WHERE id = ANY(@Ids) ORDER BY id",
+            new { Ids = new[] { chinaId, centralId } }), Is.EqualTo(new[] { 1, 1 }));
+        Assert.That(await Scalar<string>("SELECT status FROM matches WHERE id = @Id", new { Id = second }), Is.EqualTo("accepted"));
+        Assert.That(await Outboxed("CapacityReserved"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task Confirming_a_match_declines_the_other_proposals_of_its_cargo_offer()
+    {
+        var cargo = Cargo();
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(China());
+        await Deliver(Central());
+        await Deliver(Capacity("CNTSN", "UZTAS", 0, 2, 8, "through-rail"));
+        var ids = await Query<Guid>("SELECT id FROM matches WHERE status = 'proposed' ORDER BY score DESC");
+        Assert.That(ids, Has.Count.EqualTo(2));
+
+        await MatchLifecycle.Accept(DataSource, ids[0], "tianjin-textiles", default);
+        var parties = await Scalar<string[]>("SELECT party_orgs FROM matches WHERE id = @Id", new { Id = ids[0] });
+        foreach (var org in parties) await MatchLifecycle.Accept(DataSource, ids[0], org, default);
+
+        Assert.That(await Scalar<string>("SELECT status FROM matches WHERE id = @Id", new { Id = ids[1] }), Is.EqualTo("declined"));
+        Assert.That(await Scalar<string>("SELECT status FROM cargo_offers"), Is.EqualTo("matched"));
+    }
+}

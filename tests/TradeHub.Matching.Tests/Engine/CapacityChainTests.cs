@@ -1,0 +1,134 @@
+using TradeHub.Matching.CargoMatching;
+using TradeHub.Matching.Offers;
+using static TradeHub.Matching.Tests.Engine.Corridor;
+
+namespace TradeHub.Matching.Tests.Engine;
+
+public class CapacityChainTests
+{
+    [Test]
+    public void Two_carriers_chain_across_the_Khorgos_Altynkol_crossing()
+    {
+        var china = Capacity("CNTSN", "CNKHG", 0, 2, 5, carrier: "china-rail");
+        var central = Capacity("KZALT", "UZTAS", 5, 9, 3, carrier: "kaz-rail");
+
+        var matches = CapacityChains.Best(Cargo(), [TianjinTashkent], Lanes(china, central), Rules, 3);
+
+        Assert.That(matches, Has.Count.EqualTo(1));
+        var chain = matches[0].Chain;
+        Assert.That(chain.Segments.Select(s => s.Capacity.Id), Is.EqualTo(new[] { china.Id, central.Id }));
+        Assert.That(chain.BridgedLegs, Is.EqualTo(new[] { 2 }));
+        // Arrives at Khorgos day 5, 6 hours across, departs Altynkol day 5, three days on.
+        Assert.That(chain.Segments[1].Departs, Is.EqualTo(Ready.AddDays(5)));
+        Assert.That(chain.Arrives, Is.EqualTo(Ready.AddDays(8)));
+        Assert.That(matches[0].Explanation, Has.Some.Contains("changes carrier at the border crossing and gauge change CNKHG -> KZALT"));
+    }
+
+    [Test]
+    public void A_gap_that_is_not_a_crossing_cannot_be_bridged()
+    {
+        var toXian = Capacity("CNTSN", "CNXIY", 0, 2, 2);
+        var central = Capacity("KZALT", "UZTAS", 3, 9, 3);
+
+        var matches = CapacityChains.Best(Cargo(), [TianjinTashkent], Lanes(toXian, central), Rules, 3);
+
+        Assert.That(matches, Is.Empty);
+    }
+
+    [Test]
+    public void A_window_that_does_not_line_up_breaks_the_chain()
+    {
+        // The cargo reaches Altynkol on day 5; the window opens on day 10, beyond the 3-day slack.
+        var china = Capacity("CNTSN", "CNKHG", 0, 2, 5);
+        var lateCentral = Capacity("KZALT", "UZTAS", 10, 14, 3);
+
+        var matches = CapacityChains.Best(Cargo(), [TianjinTashkent], Lanes(china, lateCentral), Rules, 3);
+
+        Assert.That(matches, Is.Empty);
+    }
+
+    [Test]
+    public void Partial_coverage_is_not_proposed()
+    {
+        var china = Capacity("CNTSN", "CNKHG", 0, 2, 5);
+
+        var matches = CapacityChains.Best(Cargo(), [TianjinTashkent], Lanes(china), Rules, 3);
+
+        Assert.That(matches, Is.Empty);
+    }
+
+    [Test]
+    public void A_crossing_is_not_bridged_at_the_start_of_a_route()
+    {
+        var route = new CargoRoute("r2",
+        [
+            new Leg("CNKHG", "KZALT", "rail", 6, 10, true, true),
+            new Leg("KZALT", "UZTAS", "rail", 54, 1130, false, false),
+        ]);
+        var central = Capacity("KZALT", "UZTAS", 0, 5, 3);
+
+        var matches = CapacityChains.Best(Cargo(), [route], Lanes(central), Rules, 3);
+
+        Assert.That(matches, Is.Empty);
+    }
+
+    [Test]
+    public void Three_segments_chain_when_lanes_meet_at_a_node()
+    {
+        var china = Capacity("CNTSN", "CNKHG", 0, 2, 5);
+        var toAlmaty = Capacity("KZALT", "KZALA", 5, 7, 1);
+        var toTashkent = Capacity("KZALA", "UZTAS", 6, 9, 2);
+
+        var matches = CapacityChains.Best(Cargo(), [TianjinTashkent], Lanes(china, toAlmaty, toTashkent), Rules, 3);
+
+        Assert.That(matches, Has.Count.EqualTo(1));
+        Assert.That(matches[0].Chain.Segments, Has.Count.EqualTo(3));
+        Assert.That(matches[0].Explanation[0], Is.EqualTo("covers 5 of 5 legs with 3 capacity offers from 1 carrier"));
+    }
+
+    [Test]
+    public void Only_the_best_few_are_proposed_best_first()
+    {
+        var offers = Enumerable.Range(0, 6)
+            .Select(i => Capacity("CNTSN", "UZTAS", 0, 3, 8, carrier: $"carrier-{i}", price: 1000m + 100 * i)).ToArray();
+        var direct = new CargoRoute("direct", [new Leg("CNTSN", "UZTAS", "rail", 168, 5000, false, false)]);
+
+        var matches = CapacityChains.Best(Cargo(target: 3000m), [direct], Lanes(offers), Rules, 3);
+
+        Assert.That(matches, Has.Count.EqualTo(3));
+        Assert.That(matches.Select(m => m.Score), Is.Ordered.Descending);
+        Assert.That(matches[0].Chain.Segments[0].Capacity.CarrierOrg, Is.EqualTo("carrier-0"));
+    }
+
+    [Test]
+    public void A_new_capacity_offer_finds_cargo_through_the_node_index_and_chains_with_open_capacity()
+    {
+        var index = new OfferIndex();
+        var cargo = Cargo();
+        index.PutCargo(cargo);
+        index.PutRoutes(cargo.Id, [TianjinTashkent]);
+        index.PutCapacity(Capacity("CNTSN", "CNKHG", 0, 2, 5, carrier: "china-rail"));
+        var elsewhere = Cargo();
+        index.PutCargo(elsewhere);
+        index.PutRoutes(elsewhere.Id, [new CargoRoute("x", [new Leg("BYMSQ", "PLWAW", "rail", 20, 500, true, true)])]);
+
+        var central = Capacity("KZALT", "UZTAS", 5, 9, 3, carrier: "kaz-rail");
+        var matches = index.MatchCapacity(central, Rules, 3);
+
+        Assert.That(matches, Has.Count.EqualTo(1));
+        Assert.That(matches[0].Chain.Cargo.Id, Is.EqualTo(cargo.Id));
+        Assert.That(matches[0].Chain.OfferIds, Does.Contain(central.Id));
+    }
+
+    [Test]
+    public void Confirmed_room_leaves_the_index_when_a_capacity_offer_is_full()
+    {
+        var index = new OfferIndex();
+        var offer = Capacity("CNTSN", "CNKHG", 0, 2, 5);
+        index.PutCapacity(offer);
+        index.PutCapacity(offer with { Containers = 0 });
+
+        Assert.That(index.OnLane(offer.Lane), Is.Empty);
+        Assert.That(index.CapacityCount, Is.Zero);
+    }
+}
