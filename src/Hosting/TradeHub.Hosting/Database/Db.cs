@@ -39,9 +39,25 @@ public static class Db
     {
         var connectionString = ConnectionString(configuration);
         EnsureDatabase.For.PostgresqlDatabase(connectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
-        Run(connectionString, typeof(Db).Assembly);
-        Run(connectionString, serviceAssembly);
+        // Replicas of one service start together (compose, Kubernetes): one migrates while the others wait on a
+        // session advisory lock, then find nothing left to run. Unlocked explicitly: a pooled connection keeps it.
+        using var gate = new NpgsqlConnection(connectionString);
+        gate.Open();
+        using (var lockCommand = new NpgsqlCommand(MigrationLockSql, gate)) lockCommand.ExecuteNonQuery();
+        try
+        {
+            Run(connectionString, typeof(Db).Assembly);
+            Run(connectionString, serviceAssembly);
+        }
+        finally
+        {
+            using var unlockCommand = new NpgsqlCommand(MigrationUnlockSql, gate);
+            unlockCommand.ExecuteNonQuery();
+        }
     }
+
+    private const string MigrationLockSql = "SELECT pg_advisory_lock(hashtext('tradehub-migrations'))";
+    private const string MigrationUnlockSql = "SELECT pg_advisory_unlock(hashtext('tradehub-migrations'))";
 
     private static void Run(string connectionString, Assembly assembly)
     {
