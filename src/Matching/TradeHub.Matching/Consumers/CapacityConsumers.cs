@@ -14,10 +14,10 @@ public sealed class CapacityOfferPostedConsumer(NpgsqlDataSource dataSource, Ope
 {
     public async Task Consume(ConsumeContext<CapacityOfferPosted> context)
     {
-        await offers.CatchUp(context.CancellationToken);
         var offer = context.Message.ToOffer();
         await dataSource.HandleOnce(context, "matching.capacity-offer-posted", async (connection, tx) =>
         {
+            await connection.TakeTurn(tx, MatchingTurn.CargoCapacity, offers, context.CancellationToken);
             await connection.LockOffer(tx, offer.Id);
             if (!await connection.InsertCapacity(tx, offer)) return;
             var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));

@@ -16,10 +16,10 @@ public sealed class CargoOfferPostedConsumer(NpgsqlDataSource dataSource, OpenOf
 {
     public async Task Consume(ConsumeContext<CargoOfferPosted> context)
     {
-        await offers.CatchUp(context.CancellationToken);
         var offer = context.Message.ToOffer();
         await dataSource.HandleOnce(context, "matching.cargo-offer-posted", async (connection, tx) =>
         {
+            await connection.TakeTurn(tx, MatchingTurn.CargoCapacity, offers, context.CancellationToken);
             await connection.LockOffer(tx, offer.Id);
             if (!await connection.InsertCargo(tx, offer)) return;
             var routes = await connection.RoutesOf(tx, offer.Id);
@@ -37,11 +37,11 @@ public sealed class CargoRoutesComputedConsumer(NpgsqlDataSource dataSource, Ope
 {
     public async Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
-        await offers.CatchUp(context.CancellationToken);
         var message = context.Message;
         var routes = message.ToRoutes();
         await dataSource.HandleOnce(context, "matching.cargo-routes-computed", async (connection, tx) =>
         {
+            await connection.TakeTurn(tx, MatchingTurn.CargoCapacity, offers, context.CancellationToken);
             await connection.LockOffer(tx, message.CargoOfferId);
             if (!await connection.UpsertRoutes(tx, message.CargoOfferId, message.Version, routes)) return;
             if (await connection.OpenCargo(tx, message.CargoOfferId) is not { } offer) return;

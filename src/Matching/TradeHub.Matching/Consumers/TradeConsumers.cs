@@ -15,10 +15,10 @@ public sealed class TradeOfferPostedConsumer(NpgsqlDataSource dataSource, OpenOf
 {
     public async Task Consume(ConsumeContext<TradeOfferPosted> context)
     {
-        await offers.CatchUp(context.CancellationToken);
         var offer = context.Message.ToOffer();
         await dataSource.HandleOnce(context, "matching.trade-offer-posted", async (connection, tx) =>
         {
+            await connection.TakeTurn(tx, MatchingTurn.Trade, offers, context.CancellationToken);
             await connection.LockOffer(tx, offer.Id);
             if (!await connection.InsertTrade(tx, offer)) return;
             var found = offers.Read(i => i.MatchTrade(offer, rules.MaxOpenProposalsPerOffer));
@@ -51,10 +51,10 @@ public sealed class LogisticsCostTableComputedConsumer(NpgsqlDataSource dataSour
 {
     public async Task Consume(ConsumeContext<LogisticsCostTableComputed> context)
     {
-        await offers.CatchUp(context.CancellationToken);
         var quotes = context.Message.ToQuotes();
         await dataSource.HandleOnce(context, "matching.logistics-cost-table-computed", async (connection, tx) =>
         {
+            await connection.TakeTurn(tx, MatchingTurn.Trade, offers, context.CancellationToken);
             if (!await connection.UpsertLogistics(tx, context.Message.Version, quotes)) return;
             var found = offers.Read(i => i.MatchAllTrade(rules.MaxOpenProposalsPerOffer, quotes));
             await connection.Propose(tx, found.Select(Proposal.From), rules);
