@@ -9,7 +9,7 @@ namespace TradeHub.Benchmarks;
 /// against 100,000 open capacity offers: through the lane index, and by a naive full scan of every offer.
 /// </summary>
 [MemoryDiagnoser]
-[ShortRunJob]
+[SimpleJob(warmupCount: 3, iterationCount: 15)]
 public class CargoMatchingBenchmarks
 {
     private static readonly DateOnly Ready = new(2026, 3, 1);
