@@ -47,7 +47,7 @@ public static class LaneFit
     }
 
     /// <summary>The index of the route's leg that ends at the lane's end, with every leg from first on in the lane's mode; -1 if none.</summary>
-    internal static int CoveredUpTo(IReadOnlyList<Leg> legs, int first, CapacityOffer capacity)
+    public static int CoveredUpTo(IReadOnlyList<Leg> legs, int first, CapacityOffer capacity)
     {
         for (var j = first; j < legs.Count && legs[j].Mode == capacity.Mode; j++)
             if (legs[j].To == capacity.To) return j;
