@@ -90,6 +90,36 @@ public class ConsumerTests : ConsumerRig
     }
 
     [Test]
+    public async Task A_cargo_offer_that_expired_before_its_post_arrived_is_never_matched()
+    {
+        var cargo = Cargo();
+        await Deliver(new CargoOfferExpired { CargoOfferId = cargo.CargoOfferId, OwnerOrg = cargo.OwnerOrg, At = DateTimeOffset.UtcNow });
+        await Deliver(China());
+        await Deliver(Central());
+        await Deliver(Routes(cargo.CargoOfferId));
+
+        await Deliver(cargo);
+
+        Assert.That(await Scalar<string>("SELECT status FROM cargo_offers"), Is.EqualTo("expired"));
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_trade_offer_withdrawn_before_its_post_arrived_is_never_matched()
+    {
+        await Deliver(Logistics(1, 5000m));
+        await Deliver(Trade("sell", "tianjin-textiles", "CNTSN", 2.00m));
+        var buyer = Trade("buy", "tashkent-garments", "UZTAS", 2.50m);
+        await Deliver(new TradeOfferWithdrawn { TradeOfferId = buyer.TradeOfferId, OwnerOrg = buyer.OwnerOrg, At = DateTimeOffset.UtcNow });
+
+        await Deliver(buyer);
+
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero);
+        Assert.That(await Scalar<string>("SELECT status FROM trade_offers WHERE id = @Id", new { Id = buyer.TradeOfferId }),
+            Is.EqualTo("withdrawn"));
+    }
+
+    [Test]
     public async Task A_withdrawn_offer_declines_its_open_proposals_with_a_reason()
     {
         var cargo = Cargo();

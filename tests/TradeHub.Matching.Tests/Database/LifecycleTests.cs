@@ -57,7 +57,6 @@ public class LifecycleTests : ConsumerRig
         var chinaId = Guid.NewGuid();
         var centralId = Guid.NewGuid();
         var first = await ProposedChain(containers: 2, chinaId, centralId);
-        await Deliver(China(containers: 3, id: Guid.NewGuid()) with { From = "XX", To = "YY" });
         // A second shipment proposed on the same two offers, each with room for 3: only one of them can be confirmed.
         var cargo = Cargo(containers: 2);
         await Deliver(cargo);
@@ -78,6 +77,23 @@ public class LifecycleTests : ConsumerRig
             new { Ids = new[] { chinaId, centralId } }), Is.EqualTo(new[] { 1, 1 }));
         Assert.That(await Scalar<string>("SELECT status FROM matches WHERE id = @Id", new { Id = second }), Is.EqualTo("accepted"));
         Assert.That(await Outboxed("CapacityReserved"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task The_same_offers_are_never_proposed_twice()
+    {
+        var id = await ProposedChain();
+        var ids = await Scalar<Guid[]>("SELECT offer_ids FROM matches WHERE id = @Id", new { Id = id });
+        var again = new Proposal(MatchKinds.CargoCapacity, [ids[2], ids[0], ids[1]], [ids[0]], ["tianjin-textiles"], 0.9, ["again"],
+            [], null, null, null, null, null, "CNTSN", "UZTAS", "", "rail", null, 2, 0m);
+
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var added = await connection.Propose(tx, [again, again], new TradeHub.Matching.CargoMatching.MatchingRules());
+        await tx.CommitAsync();
+
+        Assert.That(added, Is.Zero);
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.EqualTo(1));
     }
 
     [Test]

@@ -29,20 +29,23 @@ public static class CapacityChains
         CargoOffer cargo, IEnumerable<CargoRoute> routes, Func<Lane, IEnumerable<CapacityOffer>> onLane,
         MatchingRules rules, int take, Guid? mustInclude = null)
     {
-        var found = new List<CargoMatch>();
+        var found = new List<(CapacityChain Chain, double Score)>();
         foreach (var route in routes)
         {
             if (route.Legs.Count == 0) continue;
             var search = new Search(cargo, route, onLane, rules, mustInclude);
             search.Extend(0, 0, false);
-            found.AddRange(search.Chains.Select(CargoMatchScore.Of));
+            foreach (var chain in search.Chains) found.Add((chain, CargoMatchScore.Score(chain)));
         }
-        // The same offers on two routes are one match: keep the better.
-        return found
-            .OrderByDescending(m => m.Score)
-            .DistinctBy(m => string.Join(',', m.Chain.OfferIds))
-            .Take(take)
-            .ToList();
+        // Sentences only for the few proposed; the same offers on two routes are one match: keep the better.
+        var best = new List<CargoMatch>(take);
+        var seen = new HashSet<string>();
+        foreach (var (chain, _) in found.OrderByDescending(f => f.Score))
+        {
+            if (best.Count == take) break;
+            if (seen.Add(string.Join(',', chain.OfferIds.Order()))) best.Add(CargoMatchScore.Of(chain));
+        }
+        return best;
     }
 
     private sealed class Search(CargoOffer cargo, CargoRoute route, Func<Lane, IEnumerable<CapacityOffer>> onLane,
@@ -52,6 +55,8 @@ public static class CapacityChains
         private readonly List<ChainSegment> segments = [];
         private readonly List<int> bridged = [];
         private int steps;
+        // The offers that fit a lane depend only on the day the cargo reaches it: many prefixes share them.
+        private readonly Dictionary<(int First, int Last, int Day), List<ChainSegment>> fitting = [];
         public readonly List<CapacityChain> Chains = [];
 
         /// <summary>Carries the cargo on from leg position, which it reaches hours after its ready date.</summary>
@@ -81,6 +86,7 @@ public static class CapacityChains
             {
                 foreach (var segment in Candidates(position, last, hours))
                 {
+                    if (Used(segment.Capacity.Id)) continue;
                     segments.Add(segment);
                     Extend(last + 1, (segment.Arrives.DayNumber - cargo.ReadyDate.DayNumber) * 24.0, false);
                     segments.RemoveAt(segments.Count - 1);
@@ -91,11 +97,17 @@ public static class CapacityChains
         /// <summary>The few best fitting offers on the lane of legs first..last: earliest departure, then cheapest.</summary>
         private List<ChainSegment> Candidates(int first, int last, double hours)
         {
+            var key = (first, last, LaneFit.DayAt(cargo.ReadyDate, hours).DayNumber);
+            if (!fitting.TryGetValue(key, out var best)) fitting[key] = best = Fitting(first, last, hours);
+            return best;
+        }
+
+        private List<ChainSegment> Fitting(int first, int last, double hours)
+        {
             var best = new List<ChainSegment>(rules.CandidatesPerLane + 1);
             foreach (var capacity in onLane(new Lane(legs[first].From, legs[last].To, legs[first].Mode)))
             {
-                if (segments.Exists(s => s.Capacity.Id == capacity.Id)) continue;
-                var segment = LaneFit.Segment(cargo, legs, first, last, capacity, hours, rules, out _);
+                var segment = LaneFit.Segment(cargo, first, last, capacity, hours, rules, out _);
                 if (segment is null) continue;
                 var at = best.FindIndex(b => Better(segment, b));
                 if (at < 0) best.Add(segment); else best.Insert(at, segment);
@@ -104,9 +116,15 @@ public static class CapacityChains
             // An offer that must be in the chain is never crowded out by better ones on its lane.
             if (mustInclude is { } id && !best.Exists(b => b.Capacity.Id == id))
                 foreach (var capacity in onLane(new Lane(legs[first].From, legs[last].To, legs[first].Mode)))
-                    if (capacity.Id == id && LaneFit.Segment(cargo, legs, first, last, capacity, hours, rules, out _) is { } own)
+                    if (capacity.Id == id && LaneFit.Segment(cargo, first, last, capacity, hours, rules, out _) is { } own)
                         best.Add(own);
             return best;
+        }
+
+        private bool Used(Guid id)
+        {
+            foreach (var s in segments) if (s.Capacity.Id == id) return true;
+            return false;
         }
 
         private static bool Better(ChainSegment a, ChainSegment b) =>

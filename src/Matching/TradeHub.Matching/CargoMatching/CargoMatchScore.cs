@@ -1,5 +1,4 @@
 using System.Globalization;
-using TradeHub.Matching.Offers;
 
 namespace TradeHub.Matching.CargoMatching;
 
@@ -9,6 +8,37 @@ namespace TradeHub.Matching.CargoMatching;
 /// </summary>
 public static class CargoMatchScore
 {
+    /// <summary>The score alone, without building sentences: the chain search ranks every chain it finds by it.</summary>
+    public static double Score(CapacityChain chain)
+    {
+        var cargo = chain.Cargo;
+        var segments = chain.Segments;
+        var waits = 0;
+        decimal price = 0;
+        var currency = segments[0].Capacity.Currency;
+        var oneCurrency = true;
+        foreach (var s in segments)
+        {
+            waits += s.WaitDays;
+            price += s.Capacity.PricePerContainer;
+            oneCurrency &= s.Capacity.Currency == currency;
+        }
+        price *= cargo.Containers;
+        var timing = Math.Max(0, 1 - waits / (3.0 * segments.Count + 1));
+        var spare = cargo.DeliverBy.DayNumber - chain.Arrives.DayNumber;
+        var margin = Math.Min(1, 0.5 + spare / 4.0);
+        var simplicity = 1.0 / segments.Count;
+        var priceScore = 0.5;
+        if (oneCurrency && cargo.TargetPrice is > 0 && string.Equals(cargo.TargetCurrency, currency, StringComparison.OrdinalIgnoreCase))
+        {
+            var ratio = (double)(price / cargo.TargetPrice.Value);
+            priceScore = ratio <= 1 ? 1 : Math.Max(0, 1 - (ratio - 1) * 2);
+        }
+        var score = 0.3 * timing + 0.2 * simplicity + 0.3 * priceScore + 0.2 * margin;
+        return Math.Round(Math.Clamp(score, 0, 1), 3);
+    }
+
+    /// <summary>The score and the sentences that explain it.</summary>
     public static CargoMatch Of(CapacityChain chain)
     {
         var cargo = chain.Cargo;
@@ -31,25 +61,16 @@ public static class CargoMatchScore
 
         var firstWait = segments[0].Departs.DayNumber - cargo.ReadyDate.DayNumber;
         explanation.Add(firstWait == 0 ? "departs on the ready date" : $"departs {Plural(firstWait, "day")} after ready date");
-        var waits = segments.Sum(s => s.WaitDays);
-        var timing = Math.Max(0, 1 - waits / (3.0 * segments.Count + 1));
-        if (segments.Count > 1 && waits - segments[0].WaitDays > 0)
-            explanation.Add($"waits {Plural(waits - segments[0].WaitDays, "day")} for connections");
+        var connectionWaits = segments.Skip(1).Sum(s => s.WaitDays);
+        if (connectionWaits > 0) explanation.Add($"waits {Plural(connectionWaits, "day")} for connections");
 
         var spare = cargo.DeliverBy.DayNumber - chain.Arrives.DayNumber;
         explanation.Add(spare == 0 ? "arrives on the deliver-by date" : $"arrives {Plural(spare, "day")} before deliver-by");
-        var margin = Math.Min(1, 0.5 + spare / 4.0);
-
-        var simplicity = 1.0 / segments.Count;
 
         var currencies = segments.Select(s => s.Capacity.Currency).Distinct().ToList();
         decimal? price = currencies.Count == 1 ? segments.Sum(s => s.Capacity.PricePerContainer) * cargo.Containers : null;
-        double priceScore;
         if (price is null)
-        {
-            priceScore = 0.5;
             explanation.Add("carriers quote in different currencies");
-        }
         else if (cargo.TargetPrice is > 0 && string.Equals(cargo.TargetCurrency, currencies[0], StringComparison.OrdinalIgnoreCase))
         {
             var ratio = (double)(price.Value / cargo.TargetPrice.Value);
@@ -57,17 +78,12 @@ public static class CargoMatchScore
             explanation.Add(ratio <= 1
                 ? percent == 0 ? "price meets the target" : $"price {percent} % under target"
                 : $"price {percent} % over target");
-            priceScore = ratio <= 1 ? 1 : Math.Max(0, 1 - (ratio - 1) * 2);
         }
         else
-        {
-            priceScore = 0.5;
             explanation.Add(string.Create(CultureInfo.InvariantCulture,
                 $"price {price:0.##} {currencies[0]} (no target price to compare)"));
-        }
 
-        var score = 0.3 * timing + 0.2 * simplicity + 0.3 * priceScore + 0.2 * margin;
-        return new CargoMatch(chain, Math.Round(Math.Clamp(score, 0, 1), 3), explanation, price, price is null ? null : currencies[0]);
+        return new CargoMatch(chain, Score(chain), explanation, price, price is null ? null : currencies[0]);
     }
 
     internal static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";

@@ -47,7 +47,7 @@ public static class LaneFit
     }
 
     /// <summary>The index of the route's leg that ends at the lane's end, with every leg from first on in the lane's mode; -1 if none.</summary>
-    internal static int CoveredUpTo(IReadOnlyList<Leg> legs, int first, CapacityOffer capacity)
+    public static int CoveredUpTo(IReadOnlyList<Leg> legs, int first, CapacityOffer capacity)
     {
         for (var j = first; j < legs.Count && legs[j].Mode == capacity.Mode; j++)
             if (legs[j].To == capacity.To) return j;
@@ -61,28 +61,37 @@ public static class LaneFit
     internal static ChainSegment? Segment(CargoOffer cargo, IReadOnlyList<Leg> legs, int first, int last,
         CapacityOffer capacity, double hoursSinceReady, MatchingRules rules, out string reason)
     {
-        if (capacity.Containers < cargo.Containers)
+        var segment = Segment(cargo, first, last, capacity, hoursSinceReady, rules, out var misfit);
+        var reaches = DayAt(cargo.ReadyDate, hoursSinceReady);
+        reason = misfit switch
         {
-            reason = $"only {capacity.Containers} of {cargo.Containers} containers of room left";
-            return null;
-        }
-        if (!ContainerTypes.Fits(cargo.ContainerType, capacity.ContainerType))
-        {
-            reason = $"{capacity.ContainerType} slots do not take {cargo.ContainerType} containers";
-            return null;
-        }
+            Misfit.Room => $"only {capacity.Containers} of {cargo.Containers} containers of room left",
+            Misfit.ContainerType => $"{capacity.ContainerType} slots do not take {cargo.ContainerType} containers",
+            Misfit.WindowClosed => $"departure window closes {capacity.DepartureTo:yyyy-MM-dd}, before the cargo reaches {capacity.From} on {reaches:yyyy-MM-dd}",
+            Misfit.WindowLate => $"departure window opens {capacity.DepartureFrom:yyyy-MM-dd}, more than {rules.DepartureSlackDays} days after the cargo reaches {capacity.From} on {reaches:yyyy-MM-dd}",
+            _ => "fits",
+        };
+        return segment;
+    }
+
+    internal enum Misfit { None, Room, ContainerType, WindowClosed, WindowLate }
+
+    /// <summary>The same check without sentences: the chain search runs it for every offer on a lane.</summary>
+    internal static ChainSegment? Segment(CargoOffer cargo, int first, int last, CapacityOffer capacity,
+        double hoursSinceReady, MatchingRules rules, out Misfit misfit)
+    {
+        if (capacity.Containers < cargo.Containers) { misfit = Misfit.Room; return null; }
+        if (!ContainerTypes.Fits(cargo.ContainerType, capacity.ContainerType)) { misfit = Misfit.ContainerType; return null; }
         var reaches = DayAt(cargo.ReadyDate, hoursSinceReady);
         var earliest = reaches > capacity.DepartureFrom ? reaches : capacity.DepartureFrom;
         var latest = reaches.AddDays(rules.DepartureSlackDays);
         if (capacity.DepartureTo < latest) latest = capacity.DepartureTo;
         if (earliest > latest)
         {
-            reason = capacity.DepartureTo < reaches
-                ? $"departure window closes {capacity.DepartureTo:yyyy-MM-dd}, before the cargo reaches {capacity.From} on {reaches:yyyy-MM-dd}"
-                : $"departure window opens {capacity.DepartureFrom:yyyy-MM-dd}, more than {rules.DepartureSlackDays} days after the cargo reaches {capacity.From} on {reaches:yyyy-MM-dd}";
+            misfit = capacity.DepartureTo < reaches ? Misfit.WindowClosed : Misfit.WindowLate;
             return null;
         }
-        reason = "fits";
+        misfit = Misfit.None;
         return new ChainSegment(capacity, first, last, reaches, earliest, earliest.AddDays(capacity.TransitDays));
     }
 

@@ -8,7 +8,7 @@ public sealed class MatchingRules
     /// <summary>Open (proposed or accepted) proposals kept per cargo or trade offer.</summary>
     public int MaxOpenProposalsPerOffer { get; set; } = 3;
     /// <summary>Per lane and chain position, only the best few fitting offers are tried (bounds the chain search).</summary>
-    public int CandidatesPerLane { get; set; } = 4;
+    public int CandidatesPerLane { get; set; } = 3;
     /// <summary>Upper bound of chain-search steps per cargo offer.</summary>
     public int MaxSearchSteps { get; set; } = 20_000;
 }

@@ -92,7 +92,12 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
                     index.PutRoutes(r.CargoOfferId, JsonSerializer.Deserialize<List<CargoRoute>>(r.Routes, Json) ?? []);
                 foreach (var c in cargo)
                 {
-                    if (c.Status != "open") { index.RemoveCargo(c.Id); continue; }
+                    if (c.Status != "open")
+                    {
+                        index.RemoveCargo(c.Id);
+                        index.RemoveRoutes(c.Id);
+                        continue;
+                    }
                     index.PutCargo(new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
                         c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice,
                         c.TargetCurrency));
