@@ -11,23 +11,6 @@ public class CargoJourneyTests
 {
     private static string Day(int fromToday) => DateOnly.FromDateTime(DateTime.UtcNow).AddDays(fromToday).ToString("yyyy-MM-dd");
 
-    /// <summary>Splits a route's legs into two chained lanes: the first carrier takes the start, the second the rest.</summary>
-    private static List<(string From, string To, string Mode)> Lanes(JsonArray legs)
-    {
-        var runs = new List<List<JsonNode>>();
-        foreach (var leg in legs)
-        {
-            if (runs.Count > 0 && runs[^1][^1]["mode"]!.GetValue<string>() == leg!["mode"]!.GetValue<string>()) runs[^1].Add(leg);
-            else runs.Add([leg!]);
-        }
-        if (runs.Count == 1 && runs[0].Count > 1)
-        {
-            var mid = runs[0].Count / 2;
-            runs = [runs[0][..mid], runs[0][mid..]];
-        }
-        return runs.Select(r => (r[0]["from"]!.GetValue<string>(), r[^1]["to"]!.GetValue<string>(), r[0]["mode"]!.GetValue<string>())).ToList();
-    }
-
     [Test]
     public async Task Two_carriers_chain_into_one_confirmed_match_that_shows_as_a_flow()
     {
@@ -51,7 +34,7 @@ public class CargoJourneyTests
         Assert.That(route["legs"]!.AsArray().First()!["from"]!.GetValue<string>(), Is.EqualTo("CNTSN"));
         Assert.That(route["legs"]!.AsArray().Last()!["to"]!.GetValue<string>(), Is.EqualTo("UZTAS"));
 
-        var lanes = Lanes(route["legs"]!.AsArray());
+        var lanes = RouteLanes.Split(route["legs"]!.AsArray());
         Assert.That(lanes, Has.Count.GreaterThanOrEqualTo(2), "the route has at least two lanes to chain");
         var carriers = new[] { firstCarrier, secondCarrier };
         for (var i = 0; i < lanes.Count; i++)

@@ -7,16 +7,22 @@ namespace TradeHub.EndToEnd.Tests;
 public sealed class TradeHubSystem
 {
     public static RunningSystem System { get; private set; } = null!;
+    public static OtlpSink Traces { get; private set; } = null!;
 
     [OneTimeSetUp]
     public async Task Start()
     {
-        System = new RunningSystem("tradehub_e2e", basePort: 18080);
+        Traces = new OtlpSink();
+        System = new RunningSystem("tradehub_e2e", basePort: 18080) { Traces = Traces };
         await System.Start();
     }
 
     [OneTimeTearDown]
-    public async Task Stop() => await System.DisposeAsync();
+    public async Task Stop()
+    {
+        await System.DisposeAsync();
+        Traces.Dispose();
+    }
 
     public static Task<ApiClient> SignIn(string organisation, string role) =>
         ApiClient.SignIn(System.GatewayUrl, organisation, role);

@@ -15,6 +15,7 @@ public sealed class RunningSystem : IAsyncDisposable
     private readonly Dictionary<string, ServiceProcess> _processes = [];
     private readonly string _prefix;
     private readonly int _basePort;
+    private int _instances = 1;
 
     public RunningSystem(string prefix, int basePort)
     {
@@ -23,37 +24,61 @@ public sealed class RunningSystem : IAsyncDisposable
     }
 
     public string VirtualHost => _prefix;
+
+    /// <summary>When set, every process exports its traces to this sink (OTLP over HTTP), quickly.</summary>
+    public OtlpSink? Traces { get; init; }
+
     public Uri GatewayUrl => new($"http://127.0.0.1:{_basePort}/");
-    public Uri ServiceUrl(string service) => new($"http://127.0.0.1:{Port(service)}/");
+    public Uri ServiceUrl(string instance) => new($"http://127.0.0.1:{Port(instance)}/");
     public string DatabaseName(string service) => $"{_prefix}_{service}";
+
+    /// <summary>Process names: "gateway", "listings", and "listings#2" for a second instance.</summary>
+    public IReadOnlyCollection<string> Instances => _processes.Keys;
 
     public static int AmqpPort => int.Parse(Environment.GetEnvironmentVariable("TRADEHUB_AMQP_PORT") ?? "5673");
     public static int ManagementPort => int.Parse(Environment.GetEnvironmentVariable("TRADEHUB_RABBIT_MGMT_PORT") ?? "15673");
 
-    private int Port(string service) => service switch
-    {
-        "gateway" => _basePort,
-        "listings" => _basePort + 1,
-        "routing" => _basePort + 2,
-        "matching" => _basePort + 3,
-        _ => throw new ArgumentOutOfRangeException(nameof(service)),
-    };
+    private static (string Service, int Index) Parse(string instance) =>
+        instance.Split('#') is [var service, var n] ? (service, int.Parse(n) - 1) : (instance, 0);
 
-    /// <summary>Fresh databases and virtual host, then every service and the gateway, ready.</summary>
+    private int Port(string instance)
+    {
+        var (service, index) = Parse(instance);
+        var offset = service switch
+        {
+            "gateway" => 0,
+            "listings" => 1,
+            "routing" => 2,
+            "matching" => 3,
+            _ => throw new ArgumentOutOfRangeException(nameof(instance)),
+        };
+        return _basePort + offset + 10 * index;
+    }
+
+    private static string InstanceName(string service, int index) => index == 0 ? service : $"{service}#{index + 1}";
+
+    /// <summary>Fresh databases and virtual host, then every service (N instances each, as competing consumers) and the gateway, ready.</summary>
     public async Task Start(int instancesPerService = 1)
     {
+        _instances = instancesPerService;
         await RecreateVirtualHost();
         foreach (var service in Services) await TestDatabase.CreateFresh(DatabaseName(service));
+        // The first instance migrates its database alone; the others start once it is ready.
         foreach (var service in Services) StartService(service);
+        foreach (var service in Services) await WaitReady(service);
+        for (var i = 1; i < instancesPerService; i++)
+            foreach (var service in Services) StartService(InstanceName(service, i));
         StartService("gateway");
         foreach (var name in _processes.Keys) await WaitReady(name);
     }
 
-    public void StartService(string service)
+    /// <summary>Starts (or restarts) one instance, e.g. "routing" or "routing#2".</summary>
+    public void StartService(string instance)
     {
+        var (service, _) = Parse(instance);
         var env = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port(service)}",
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{Port(instance)}",
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["RabbitMq__Host"] = "127.0.0.1",
             ["RabbitMq__Port"] = AmqpPort.ToString(),
@@ -61,6 +86,12 @@ public sealed class RunningSystem : IAsyncDisposable
             ["Auth__DevIssuer__Enabled"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
         };
+        if (Traces is not null)
+        {
+            env["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.EndpointFor(service);
+            env["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+            env["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+        }
         if (service == "gateway")
         {
             // Tests drive one organisation hard; the limiter has its own test in the gateway's suite.
@@ -68,7 +99,9 @@ public sealed class RunningSystem : IAsyncDisposable
             env["RateLimiting__Burst"] = "100000";
             foreach (var s in Services)
             {
-                env[$"ReverseProxy__Clusters__{s}__Destinations__primary__Address"] = ServiceUrl(s).ToString();
+                for (var i = 0; i < _instances; i++)
+                    env[$"ReverseProxy__Clusters__{s}__Destinations__{(i == 0 ? "primary" : $"instance{i + 1}")}__Address"] =
+                        ServiceUrl(InstanceName(s, i)).ToString();
                 env[$"Services__{char.ToUpperInvariant(s[0])}{s[1..]}"] = ServiceUrl(s).ToString().TrimEnd('/');
             }
         }
@@ -76,8 +109,10 @@ public sealed class RunningSystem : IAsyncDisposable
         {
             env["ConnectionStrings__Database"] = TestDatabase.For(DatabaseName(service));
         }
-        var process = new ServiceProcess(service, AssemblyPath(service), env);
-        _processes[service] = process;
+        _processes.Remove(instance, out var old);
+        old?.Dispose();
+        var process = new ServiceProcess(instance, AssemblyPath(service), env);
+        _processes[instance] = process;
         process.Start();
     }
 
@@ -87,8 +122,8 @@ public sealed class RunningSystem : IAsyncDisposable
     public async Task WaitReady(string service, TimeSpan? timeout = null)
     {
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
-        var url = new Uri(new Uri($"http://127.0.0.1:{Port(service)}/"), "health/ready");
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(90));
+        var url = new Uri(ServiceUrl(service), "health/ready");
         while (DateTime.UtcNow < deadline)
         {
             if (_processes[service].HasExited)
