@@ -12,7 +12,7 @@ namespace TradeHub.Benchmarks.Routing;
 [IterationCount(8)]
 public class RoutingBenchmarks
 {
-    private const int Pairs = 40;
+    public const int Pairs = 10;
     private RoutingWorkload w = null!;
     private readonly ShortestPath dijkstra = new();
     private readonly ParetoSearch pareto = new();

@@ -24,7 +24,7 @@ public sealed class RoutingWorkload
     public (int S, int T)[] CorridorPairs { get; }
 
     private static RoutingWorkload? shared;
-    public static RoutingWorkload Shared => shared ??= new RoutingWorkload(40);
+    public static RoutingWorkload Shared => shared ??= new RoutingWorkload(RoutingBenchmarks.Pairs);
 
     public RoutingWorkload(int pairsPerSet)
     {
