@@ -1,12 +1,31 @@
+using System.Globalization;
 using BenchmarkDotNet.Running;
+using TradeHub.Benchmarks.Routing;
 
 namespace TradeHub.Benchmarks;
 
 /// <summary>
-/// dotnet run -c Release --project tests/TradeHub.Benchmarks -- --filter '*CargoMatching*'
-/// (not top-level statements: their implicit Program would clash with the services' public Program classes).
+/// dotnet run -c Release --project tests/TradeHub.Benchmarks -- --filter '*CargoMatching*' (BenchmarkDotNet), or
+/// `routes-quick [pairs] [repeats]`: route medians/p95 and the measured epsilon without BenchmarkDotNet.
+/// (Not top-level statements: their implicit Program would clash with the services' public Program classes.)
 /// </summary>
 public static class Benchmarks
 {
-    public static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Benchmarks).Assembly).Run(args);
+    public static void Main(string[] args)
+    {
+        switch (args)
+        {
+            case ["routes-quick", ..]:
+                QuickRun.Run(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+                break;
+            case ["routes-probe", var pairs, var epsilon]:
+                Probe.Run(int.Parse(pairs, CultureInfo.InvariantCulture), double.Parse(epsilon, CultureInfo.InvariantCulture));
+                break;
+            default:
+                BenchmarkSwitcher.FromAssembly(typeof(Benchmarks).Assembly).Run(args);
+                break;
+        }
+    }
 }

@@ -75,20 +75,23 @@ public static class SyntheticNetwork
                 LegMode.Road => (55.0, 1.60, 1.24),
                 _ => (28.0, 0.20, 0.12),
             };
+            // Terrain, gradients and congestion move a leg's hours, cost and CO2 together (one shared factor,
+            // +-15%); each criterion also has its own small noise (+-4%): tariffs, loads and timetables differ.
+            var shared = 0.85 + 0.3 * rng.NextDouble();
             legs.Add((a, b, new Arc
             {
                 Leg = legs.Count,
                 Mode = mode,
-                Hours = km / speed * Noise(rng),
-                Usd = km * usd * Noise(rng),
-                Co2 = km * co2 * Noise(rng),
+                Hours = km / speed * shared * Noise(rng),
+                Usd = km * usd * shared * Noise(rng),
+                Co2 = km * co2 * shared * Noise(rng),
             }, km));
         }
         var ids = Enumerable.Range(0, nodes).Select(i => $"N{i:D5}").ToArray();
         return new Plane(new NetworkGraph(ids, legs), x, y);
     }
 
-    private static double Noise(Random rng) => 0.85 + 0.3 * rng.NextDouble();
+    private static double Noise(Random rng) => 0.96 + 0.08 * rng.NextDouble();
 
     public static double Distance(double[] x, double[] y, int i, int j) =>
         Math.Sqrt((x[i] - x[j]) * (x[i] - x[j]) + (y[i] - y[j]) * (y[i] - y[j]));

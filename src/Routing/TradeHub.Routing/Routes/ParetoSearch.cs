@@ -12,13 +12,13 @@ public sealed record SearchOptions
     /// Exact when the network, or the region the target's lower-bound search had to settle, has at most this many
     /// nodes (the corridor network is always exact); epsilon-approximate otherwise.
     /// </summary>
-    public int ExactRegionNodes { get; init; } = 2_500;
+    public int ExactRegionNodes { get; init; } = 4_000;
     /// <summary>Force exact (0) or a given epsilon regardless of size; null = decide by size.</summary>
     public double? ForceEpsilon { get; init; }
     /// <summary>After this long the best set found so far is returned (exact = false, a-posteriori epsilon).</summary>
     public TimeSpan? Budget { get; init; } = TimeSpan.FromMilliseconds(250);
     /// <summary>The lower-bound searches settle nodes up to this multiple of the source's distance to the target.</summary>
-    public double BoundStretch { get; init; } = 3.0;
+    public double BoundStretch { get; init; } = 2.0;
     public int MaxLabels { get; init; } = 4_000_000;
 
     public static readonly SearchOptions Default = new();
@@ -85,6 +85,12 @@ public sealed class ParetoSearch
     private int[] closedHead = [];
     private int[] nodeStamp = [];
     private double[] hH = [], hC = [], hE = [];
+    // Componentwise minimum of the closed apexes at a node and of the found routes: most labels are better than
+    // that on some criterion, so one test spares the scan of the list.
+    private double[] closedMinH = [], closedMinC = [], closedMinE = [];
+    private double solMinH, solMinC, solMinE;
+    /// <summary>Merging is optional (skipping one only costs labels), so only the newest open labels are tried.</summary>
+    private const int MergeScan = 24;
     private int generation;
     private double wH, wC, wE;
 
@@ -142,6 +148,9 @@ public sealed class ParetoSearch
             Unlink(ref openHead[u], li);
             l.Next = closedHead[u];
             closedHead[u] = li;
+            if (l.AH < closedMinH[u]) closedMinH[u] = l.AH;
+            if (l.AC < closedMinC[u]) closedMinC[u] = l.AC;
+            if (l.AE < closedMinE[u]) closedMinE[u] = l.AE;
             if (u == target)
             {
                 AddSolution(l.Path, l.RH, l.RC, l.RE);
@@ -188,6 +197,7 @@ public sealed class ParetoSearch
         nodeStamp[v] = generation;
         openHead[v] = -1;
         closedHead[v] = -1;
+        closedMinH[v] = closedMinC[v] = closedMinE[v] = double.PositiveInfinity;
         hH[v] = bounds[0].Bound(v);
         hC[v] = bounds[1].Bound(v);
         hE[v] = bounds[2].Bound(v);
@@ -195,6 +205,7 @@ public sealed class ParetoSearch
 
     private bool CoveredBySolutions(double fH, double fC, double fE, double slack)
     {
+        if (solMinH > slack * fH || solMinC > slack * fC || solMinE > slack * fE) return false;
         for (var i = 0; i < solutionCount; i++)
         {
             ref readonly var s = ref solutions[i];
@@ -205,6 +216,7 @@ public sealed class ParetoSearch
 
     private bool DominatedByClosed(int v, double h, double c, double e)
     {
+        if (closedMinH[v] > h || closedMinC[v] > c || closedMinE[v] > e) return false;
         for (var i = closedHead[v]; i >= 0; i = labels[i].Next)
         {
             ref readonly var k = ref labels[i];
@@ -218,7 +230,8 @@ public sealed class ParetoSearch
         double qH, double qC, double qE, double slack)
     {
         double bH = hH[v], bC = hC[v], bE = hE[v];
-        for (var i = openHead[v]; i >= 0; i = labels[i].Next)
+        var scanned = 0;
+        for (var i = openHead[v]; i >= 0 && scanned++ < MergeScan; i = labels[i].Next)
         {
             ref var o = ref labels[i];
             double mH = Math.Min(o.AH, nH), mC = Math.Min(o.AC, nC), mE = Math.Min(o.AE, nE);
@@ -271,6 +284,9 @@ public sealed class ParetoSearch
             if (!(h <= s.RH && c <= s.RC && e <= s.RE)) solutions[w++] = s;
         }
         solutionCount = w;
+        solMinH = Math.Min(solMinH, h);
+        solMinC = Math.Min(solMinC, c);
+        solMinE = Math.Min(solMinE, e);
         if (solutionCount == solutions.Length) Array.Resize(ref solutions, solutionCount * 2);
         solutions[solutionCount++] = new Solution { Path = path, RH = h, RC = c, RE = e };
     }
@@ -359,6 +375,9 @@ public sealed class ParetoSearch
             hH = new double[n];
             hC = new double[n];
             hE = new double[n];
+            closedMinH = new double[n];
+            closedMinC = new double[n];
+            closedMinE = new double[n];
             generation = 0;
         }
         if (++generation == int.MaxValue)
@@ -370,6 +389,7 @@ public sealed class ParetoSearch
         labelCount = 0;
         stepCount = 0;
         solutionCount = 0;
+        solMinH = solMinC = solMinE = double.PositiveInfinity;
         // Keep memory bounded after a huge query.
         if (labels.Length > 1 << 20) labels = new Label[1024];
         if (steps.Length > 1 << 20) steps = new Step[1024];
