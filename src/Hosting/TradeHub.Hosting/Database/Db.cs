@@ -35,7 +35,35 @@ public static class Db
     }
 
     /// <summary>Creates the database when missing and runs the shared and the service's embedded .sql scripts in order.</summary>
+    /// <summary>
+    /// Migrates, waiting for the database while it does not answer (a service restarted during a database restart,
+    /// or started before it): up to Database:StartupWaitSeconds (default 60), then the start-up fails.
+    /// </summary>
     public static void MigrateDatabase(this IConfiguration configuration, Assembly serviceAssembly)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(configuration.GetValue("Database:StartupWaitSeconds", 60));
+        while (true)
+        {
+            try
+            {
+                Migrate(configuration, serviceAssembly);
+                return;
+            }
+            catch (Exception e) when (DateTime.UtcNow < deadline && IsUnavailable(e))
+            {
+                Thread.Sleep(1000);
+            }
+        }
+    }
+
+    private static bool IsUnavailable(Exception e) => e switch
+    {
+        PostgresException p => p.SqlState is "57P01" or "57P02" or "57P03" or "53300",
+        NpgsqlException or TimeoutException or System.Net.Sockets.SocketException => true,
+        _ => e.InnerException is { } inner && IsUnavailable(inner),
+    };
+
+    private static void Migrate(IConfiguration configuration, Assembly serviceAssembly)
     {
         var connectionString = ConnectionString(configuration);
         EnsureDatabase.For.PostgresqlDatabase(connectionString, new DbUp.Engine.Output.NoOpUpgradeLog());
