@@ -34,7 +34,6 @@ main() {
     dotnet run -c Release --project tests/TradeHub.LoadGenerator -- \
         --gateway "$GATEWAY_URL" --json "$OUT/latest.json" "$@"
     log ""
-    log "JSON: $OUT/latest.json"
     log "The system is still running; stop it with deploy/local/down.sh (same environment)."
 }
 

@@ -96,7 +96,7 @@ public sealed class Workload(Options options, Api api)
 
     /// <summary>
     /// One cargo offer per candidate pair; its first route, once ready, gets capacity on each run of legs of one mode
-    /// (10,000 containers, departures today+1..today+60), so generated cargo on the pair is matched.
+    /// (two offers of 500 containers, departures today+1..today+60), so generated cargo on the pair is matched.
     /// </summary>
     public async Task WarmUp(TimeSpan wait)
     {
@@ -131,12 +131,14 @@ public sealed class Workload(Options options, Api api)
                 if (lanes.Count > 0 && lanes[^1].Mode == mode) lanes[^1] = lanes[^1] with { To = to, Hours = lanes[^1].Hours + hours };
                 else lanes.Add(new Lane(from, to, mode, hours));
             }
+            // Two carriers per lane, each with the most an offer may hold (500 containers; proposals do not take room).
             foreach (var lane in lanes)
-            {
-                var c = await api.Send(HttpMethod.Post, _carrier[carrier++ % _carrier.Length], "api/capacity-offers",
-                    Capacity(lane, 10_000), idempotencyKey: true);
-                if (c.Status != 201) throw new InvalidOperationException($"warm-up capacity {lane} answered {c.Status}");
-            }
+                for (var k = 0; k < 2; k++)
+                {
+                    var c = await api.Send(HttpMethod.Post, _carrier[carrier++ % _carrier.Length], "api/capacity-offers",
+                        Capacity(lane, 500), idempotencyKey: true);
+                    if (c.Status != 201) throw new InvalidOperationException($"warm-up capacity {lane} answered {c.Status}");
+                }
             _pairs.Add(pair);
             _lanes.AddRange(lanes);
             Console.WriteLine($"  warm-up {pair.Origin} -> {pair.Destination}: {string.Join(", ", lanes.Select(l => $"{l.From}-{l.Mode}->{l.To}"))}");
