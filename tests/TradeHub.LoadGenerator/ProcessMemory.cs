@@ -60,6 +60,24 @@ public sealed class ProcessMemory : IAsyncDisposable
         catch (System.ComponentModel.Win32Exception) { return null; }
     }
 
+    /// <summary>CPU seconds (user + system) each service has used so far, from /proc/PID/stat.</summary>
+    public Dictionary<string, double> CpuSeconds()
+    {
+        var result = new Dictionary<string, double>();
+        foreach (var (service, pid) in _pids)
+        {
+            try
+            {
+                var stat = File.ReadAllText($"/proc/{pid}/stat");
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command; clock ticks of 1/100 s.
+                result[service] = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+            }
+            catch (IOException) { }
+        }
+        return result;
+    }
+
     private static long? RssKb(int pid)
     {
         try

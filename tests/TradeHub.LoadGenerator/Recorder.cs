@@ -45,5 +45,7 @@ public sealed class PhaseStats(string name)
     public double Seconds => Clock.Elapsed.TotalSeconds;
     /// <summary>Paced starts that found every slot busy and had to wait (the target rate was not held).</summary>
     public int LateStarts;
+    /// <summary>CPU seconds each service used during the phase (load and drain).</summary>
+    public Dictionary<string, double> Cpu { get; set; } = new();
     public KindStats Of(string kind) => Kinds.GetOrAdd(kind, k => new KindStats(k));
 }

@@ -56,6 +56,9 @@ public sealed class Report(Options options)
             sb.AppendLine($"  post-to-match ({matches.Matched} of {matches.Posted} cargo offers matched; drained {Drain.GetValueOrDefault(phase.Name):0.0} s after the phase):");
             sb.AppendLine($"    from request sent: p50 {F(fromSent.P50)} ms, p95 {F(fromSent.P95)} ms, p99 {F(fromSent.P99)} ms, max {F(fromSent.Max)} ms");
             sb.AppendLine($"    from 201 received: p50 {F(from201.P50)} ms, p95 {F(from201.P95)} ms, p99 {F(from201.P99)} ms");
+            if (phase.Cpu.Count > 0)
+                sb.AppendLine("  CPU seconds used in the phase and its drain: " +
+                              string.Join(", ", phase.Cpu.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value:0.0}")));
         }
         sb.AppendLine();
         sb.AppendLine("baselines and ratios (same servers, same run):");
@@ -124,6 +127,7 @@ public sealed class Report(Options options)
                 name = p.Phase.Name,
                 seconds = Round(p.Phase.Seconds),
                 lateStarts = p.Phase.LateStarts,
+                cpuSeconds = p.Phase.Cpu.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
                 requests = p.Phase.Kinds.Values.OrderBy(k => k.Name, StringComparer.Ordinal).Select(k => new
                 {
                     kind = k.Name, ok = k.Ok, perSecond = Round(k.Ok / p.Phase.Seconds), latencyMs = Lat(k.Latency()),
