@@ -75,6 +75,7 @@ try
         report.Add(phase, matches);
     }
     report.Events = events.Count;
+    Console.WriteLine($"withdrew {await workload.WithdrawCapacity()} capacity offers of this run");
 }
 catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
 {

@@ -65,6 +65,11 @@ public sealed class Workload(Options options, Api api)
 
     private string Date(int days) => _today.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    // Each run ships in its own stretch of the calendar (a base day 20..379 days out), so its capacity does not
+    // fit the cargo earlier runs left open on the same lanes, nor theirs this run's: runs stay comparable.
+    private readonly int _base = 20 + Random.Shared.Next(360);
+    private readonly ConcurrentBag<(string Id, int Carrier)> _capacityPosted = [];
+
     public async Task SignIn()
     {
         _sme = await Task.WhenAll(Enumerable.Range(0, options.SmeOrgs).Select(i => api.Token($"load-sme-{i}-{_run}", "sme")));
@@ -135,9 +140,10 @@ public sealed class Workload(Options options, Api api)
             foreach (var lane in lanes)
                 for (var k = 0; k < 2; k++)
                 {
-                    var c = await api.Send(HttpMethod.Post, _carrier[carrier++ % _carrier.Length], "api/capacity-offers",
-                        Capacity(lane, 500), idempotencyKey: true);
+                    var who = carrier++ % _carrier.Length;
+                    var c = await api.Send(HttpMethod.Post, _carrier[who], "api/capacity-offers", Capacity(lane, 500), idempotencyKey: true);
                     if (c.Status != 201) throw new InvalidOperationException($"warm-up capacity {lane} answered {c.Status}");
+                    _capacityPosted.Add((c.Body!["id"]!.GetValue<string>(), who));
                 }
             _pairs.Add(pair);
             _lanes.AddRange(lanes);
@@ -149,14 +155,16 @@ public sealed class Workload(Options options, Api api)
     private object Cargo(Pair pair, int count) => new
     {
         origin = pair.Origin, destination = pair.Destination,
-        readyDate = Date(Random.Shared.Next(2, 6)), deliverBy = Date(70),
+        readyDate = Date(_base + Random.Shared.Next(0, 4)), deliverBy = Date(_base + 70),
         containers = new { count, type = "40HC" }, weightKg = 9_000 * count, hsCode = HsCodes[Random.Shared.Next(HsCodes.Length)],
         description = "load generator cargo", targetPrice = new { amount = 4_000 * count, currency = "USD" },
     };
 
-    private object Capacity(Lane lane, int count) => new
+    /// <summary>Capacity departing in the run's stretch (warm-up) or, for the mix, months after it.</summary>
+    private object Capacity(Lane lane, int count, bool later = false) => new
     {
-        from = lane.From, to = lane.To, mode = lane.Mode, departureFrom = Date(1), departureTo = Date(60),
+        from = lane.From, to = lane.To, mode = lane.Mode,
+        departureFrom = Date(later ? _base + 90 : _base - 1), departureTo = Date(later ? _base + 120 : _base + 58),
         containers = new { count, type = "40HC" }, pricePerContainer = new { amount = 1_500 + Random.Shared.Next(1_500), currency = "USD" },
         transitDays = Math.Clamp((int)Math.Ceiling(lane.Hours / 24) + 1, 1, 120),
     };
@@ -240,12 +248,30 @@ public sealed class Workload(Options options, Api api)
         phase.Of("routes.query").Record(a.Ms, a.Status);
     }
 
+    /// <summary>
+    /// Capacity on the same lanes for months after the run's cargo: the matcher indexes and checks it against the open
+    /// cargo of the lane, but it proposes nothing, so the timed cargo competes only with the warm-up capacity.
+    /// </summary>
     private async Task PostCapacity(PhaseStats phase)
     {
         var lane = _lanes[Random.Shared.Next(_lanes.Count)];
-        var a = await api.Send(HttpMethod.Post, _carrier[Random.Shared.Next(_carrier.Length)], "api/capacity-offers",
-            Capacity(lane, Random.Shared.Next(2, 20)), idempotencyKey: true, parse: false);
+        var who = Random.Shared.Next(_carrier.Length);
+        var a = await api.Send(HttpMethod.Post, _carrier[who], "api/capacity-offers",
+            Capacity(lane, Random.Shared.Next(2, 20), later: true), idempotencyKey: true);
         phase.Of("capacity.post").Record(a.Ms, a.Status);
+        if (a.Status == 201 && a.Body?["id"]?.GetValue<string>() is { } id) _capacityPosted.Add((id, who));
+    }
+
+    /// <summary>Withdraws the capacity this run posted, so later runs start from the same state.</summary>
+    public async Task<int> WithdrawCapacity()
+    {
+        var done = 0;
+        await Parallel.ForEachAsync(_capacityPosted, new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (c, _) =>
+        {
+            var a = await api.Send(HttpMethod.Delete, _carrier[c.Carrier], $"api/capacity-offers/{c.Id}", parse: false);
+            if (a.Status == 204) Interlocked.Increment(ref done);
+        });
+        return done;
     }
 
     private async Task PostTrade(PhaseStats phase)
