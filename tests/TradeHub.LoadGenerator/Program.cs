@@ -92,7 +92,7 @@ if (options.JsonFile is { } file)
 }
 return 0;
 
-// Waits until the cargo of a phase stops getting matched (no progress for 3 s) or the limit passes; returns the seconds waited.
+// Waits until the cargo of a phase stops getting matched (no event for 10 s) or the limit passes; returns the seconds waited.
 static async Task<double> Drain(Workload workload, MatchStats matches, LiveEvents events, TimeSpan limit)
 {
     var clock = Stopwatch.StartNew();
@@ -102,7 +102,7 @@ static async Task<double> Drain(Workload workload, MatchStats matches, LiveEvent
     {
         var count = events.Count;
         if (count != lastCount) { lastCount = count; still.Restart(); }
-        else if (still.Elapsed > TimeSpan.FromSeconds(3)) break;
+        else if (still.Elapsed > TimeSpan.FromSeconds(10)) break;
         await Task.Delay(100);
     }
     Console.WriteLine($"  drained in {clock.Elapsed.TotalSeconds:0.0} s; {matches.Matched} of {matches.Posted} cargo offers matched");

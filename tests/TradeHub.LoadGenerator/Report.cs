@@ -56,6 +56,8 @@ public sealed class Report(Options options)
             sb.AppendLine($"  post-to-match ({matches.Matched} of {matches.Posted} cargo offers matched; drained {Drain.GetValueOrDefault(phase.Name):0.0} s after the phase):");
             sb.AppendLine($"    from request sent: p50 {F(fromSent.P50)} ms, p95 {F(fromSent.P95)} ms, p99 {F(fromSent.P99)} ms, max {F(fromSent.Max)} ms");
             sb.AppendLine($"    from 201 received: p50 {F(from201.P50)} ms, p95 {F(from201.P95)} ms, p99 {F(from201.P99)} ms");
+            var routes = Percentiles.Of(matches.RoutesFromSent);
+            sb.AppendLine($"  post-to-routes.changed ({routes.Count}): p50 {F(routes.P50)} ms, p95 {F(routes.P95)} ms, p99 {F(routes.P99)} ms");
             if (phase.Cpu.Count > 0)
                 sb.AppendLine("  CPU seconds used in the phase and its drain: " +
                               string.Join(", ", phase.Cpu.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value:0.0}")));
@@ -137,6 +139,7 @@ public sealed class Report(Options options)
                 {
                     posted = p.Matches.Posted, matched = p.Matches.Matched, drainSeconds = Round(Drain.GetValueOrDefault(p.Phase.Name)),
                     fromSentMs = Lat(Percentiles.Of(p.Matches.FromSent)), from201Ms = Lat(Percentiles.Of(p.Matches.From201)),
+                    routesChangedFromSentMs = Lat(Percentiles.Of(p.Matches.RoutesFromSent)),
                 },
             }),
             pipelineMatchesPerSecond = PipelineRate is { } pr ? Round(pr) : (double?)null,

@@ -17,6 +17,8 @@ public sealed class MatchStats
     public ConcurrentBag<double> FromSent { get; } = [];
     public ConcurrentBag<double> From201 { get; } = [];
     public int Posted;
+    /// <summary>Post to routes.changed: Listings' outbox, Routing, Routing's outbox, gateway (no matcher in the path).</summary>
+    public ConcurrentBag<double> RoutesFromSent { get; } = [];
     public long FirstSent = long.MaxValue;
     public long LastMatched;
     public int Matched => FromSent.Count;
@@ -53,6 +55,7 @@ public sealed class Workload(Options options, Api api)
     private readonly ConcurrentDictionary<Guid, (long Sent, long Created, MatchStats Phase)> _awaiting = new();
     // Events that arrived before the 201 was read (rare): id -> arrival.
     private readonly ConcurrentDictionary<Guid, long> _early = new();
+    private readonly ConcurrentDictionary<Guid, (long Sent, MatchStats Phase)> _awaitingRoutes = new();
     private readonly ConcurrentQueue<(Guid Cargo, int Sme)> _matchedCargo = new();
     private readonly ConcurrentQueue<(Guid Match, int Sme)> _proposed = new();
     private readonly ConcurrentQueue<(Guid Cargo, int Sme, Guid Bid)> _bids = new();
@@ -79,6 +82,9 @@ public sealed class Workload(Options options, Api api)
     /// <summary>Called by the event streams for every event of an SME organisation.</summary>
     public void OnEvent(int sme, Received e)
     {
+        if (e.Type == "routes.changed" && Guid.TryParse(e.Data?["cargoOfferId"]?.GetValue<string>(), out var cargoId)
+            && _awaitingRoutes.TryRemove(cargoId, out var r))
+            r.Phase.RoutesFromSent.Add(Stopwatch.GetElapsedTime(r.Sent, e.At).TotalMilliseconds);
         if (e.Type != "match.proposed" || e.Data is null) return;
         if (Guid.TryParse(e.Data["id"]?.GetValue<string>(), out var matchId)) _proposed.Enqueue((matchId, sme));
         foreach (var o in e.Data["offers"]?.AsArray() ?? [])
@@ -185,6 +191,7 @@ public sealed class Workload(Options options, Api api)
         Interlocked.Increment(ref matches.Posted);
         InterlockedMin(ref matches.FirstSent, sent);
         _awaiting[id] = (sent, created, matches);
+        _awaitingRoutes[id] = (sent, matches);
         if (_early.TryRemove(id, out var at) && _awaiting.TryRemove(id, out var t)) Matched(id, sme, t, at);
         _recentCargo.Enqueue((id, sme));
         while (_recentCargo.Count > 2_000) _recentCargo.TryDequeue(out _);
