@@ -2,6 +2,7 @@
 # Stops what up.sh started: the four services (by their recorded pids),
 # then PostgreSQL and RabbitMQ. Leaves no process behind; safe to run
 # twice. Data (databases, queues, logs) stays in the data folder.
+# TRADEHUB_KEEP_SERVERS=1 stops only the services.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -14,7 +15,7 @@ STOP_TIMEOUT=15
 # stale pid file must not make us signal an unrelated process).
 service_pid() {
     local pid
-    pid="$(read_pid "$PIDS/$1.pid")"
+    pid="$(read_pid "$SERVICE_PIDS/$1.pid")"
     pid_alive "$pid" && [[ "$(ps -o comm= -p "$pid")" == dotnet ]] && printf '%s\n' "$pid"
     return 0
 }
@@ -52,13 +53,14 @@ stop_services() {
             fi
             log "$name stopped"
         fi
-        rm -f "$PIDS/$name.pid"
+        rm -f "$SERVICE_PIDS/$name.pid"
     done
 }
 
 main() {
     stop_services
-    bash "$LIB_DIR/servers.sh" stop
+    # TRADEHUB_KEEP_SERVERS=1: only the services (a second system sharing someone else's servers).
+    [[ -n "${TRADEHUB_KEEP_SERVERS:-}" ]] || bash "$LIB_DIR/servers.sh" stop
 }
 
 main "$@"

@@ -10,6 +10,13 @@ REPO="$(cd "$LIB_DIR/../.." && pwd)"
 DATA="${TRADEHUB_DATA:-$REPO/.local}"
 PIDS="$DATA/pids"
 LOGS="$DATA/logs"
+# The services' pid files and logs may live apart from the servers' (TRADEHUB_SERVICE_DIR), so a second
+# system (a load run on other ports) can share one PostgreSQL and RabbitMQ without touching the first's pids.
+SERVICE_DIR="${TRADEHUB_SERVICE_DIR:-$DATA}"
+SERVICE_PIDS="$SERVICE_DIR/pids"
+SERVICE_LOGS="$SERVICE_DIR/logs"
+# Database names are <prefix><service>; a second system on the same server takes another prefix.
+DB_PREFIX="${TRADEHUB_DB_PREFIX:-tradehub_}"
 
 # Ports: not the standard ones (5432/5672/...), so a system PostgreSQL or
 # RabbitMQ on the same machine does not clash with ours.

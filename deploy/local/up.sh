@@ -7,7 +7,11 @@
 # Ports (environment, defaults): TRADEHUB_GATEWAY_PORT 8080,
 # TRADEHUB_LISTINGS_PORT 8081, TRADEHUB_ROUTING_PORT 8082,
 # TRADEHUB_MATCHING_PORT 8083, plus the server ports of servers.sh.
-# TRADEHUB_SKIP_SAMPLE=1 skips the sample client.
+# TRADEHUB_SKIP_SAMPLE=1 skips the sample client. TRADEHUB_DB_PREFIX (default
+# tradehub_) names the databases, TRADEHUB_SERVICE_DIR holds the services'
+# pids/ and logs/ (default the data folder): with other ports, both let a
+# second system share the servers. The services inherit the environment, so
+# e.g. RabbitMq__VirtualHost=... reaches them.
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -27,7 +31,7 @@ declare -A DLL=(
     [matching]=src/Matching/TradeHub.Matching/bin/Release/net10.0/TradeHub.Matching.dll
     [gateway]=src/Gateway/TradeHub.Gateway/bin/Release/net10.0/TradeHub.Gateway.dll
 )
-DATABASES=(tradehub_listings tradehub_routing tradehub_matching)
+DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching")
 READY_TIMEOUT=60
 GATEWAY_URL="http://127.0.0.1:${PORT[gateway]}"
 
@@ -61,13 +65,13 @@ service_env() {
             )
         done
     else
-        SERVICE_ENV+=("ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=tradehub_$name;Username=postgres;Password=$PG_PASSWORD")
+        SERVICE_ENV+=("ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=${DB_PREFIX}$name;Username=postgres;Password=$PG_PASSWORD")
     fi
 }
 
 service_pid() {
     local pid
-    pid="$(read_pid "$PIDS/$1.pid")"
+    pid="$(read_pid "$SERVICE_PIDS/$1.pid")"
     pid_alive "$pid" && [[ "$(ps -o comm= -p "$pid")" == dotnet ]] && printf '%s\n' "$pid"
     return 0
 }
@@ -82,8 +86,8 @@ start_service() {
     [[ -f "$dll" ]] || die "$name: $dll not found (did the build produce it?)"
     port_open "$port" && die "$name: 127.0.0.1:$port is taken by another program (set TRADEHUB_${name^^}_PORT)"
     service_env "$name"
-    rm -f "$PIDS/$name.pid"
-    printf '\n==== %s start\n' "$(date '+%F %T')" >>"$LOGS/$name.log"
+    rm -f "$SERVICE_PIDS/$name.pid"
+    printf '\n==== %s start\n' "$(date '+%F %T')" >>"$SERVICE_LOGS/$name.log"
     # Started from the dll's folder: ASP.NET Core takes the working folder
     # as content root, where it looks for appsettings*.json. setsid: its
     # own session, so a Ctrl-C in this terminal does not reach it; the
@@ -92,13 +96,13 @@ start_service() {
         cd "$(dirname "$dll")"
         # shellcheck disable=SC2016 # expanded by the inner shell
         exec env "${SERVICE_ENV[@]}" setsid nohup bash -c 'echo $$ >"$1" && exec dotnet "$2"' \
-            launcher "$PIDS/$name.pid" "$dll" >>"$LOGS/$name.log" 2>&1 </dev/null
+            launcher "$SERVICE_PIDS/$name.pid" "$dll" >>"$SERVICE_LOGS/$name.log" 2>&1 </dev/null
     ) &
     for ((i = 0; i < 50; i++)); do
-        [[ -s "$PIDS/$name.pid" ]] && break
+        [[ -s "$SERVICE_PIDS/$name.pid" ]] && break
         sleep 0.1
     done
-    log "$name starting on http://127.0.0.1:$port (pid $(read_pid "$PIDS/$name.pid"), log $LOGS/$name.log)"
+    log "$name starting on http://127.0.0.1:$port (pid $(read_pid "$SERVICE_PIDS/$name.pid"), log $SERVICE_LOGS/$name.log)"
 }
 
 # GET /health/ready until 200, up to READY_TIMEOUT s; on failure say why
@@ -114,13 +118,13 @@ wait_ready() {
         fi
         if [[ -z "$(service_pid "$name")" ]]; then
             warn "$name is NOT ready: the process exited"
-            show_tail "$LOGS/$name.log"
+            show_tail "$SERVICE_LOGS/$name.log"
             return 1
         fi
         sleep 0.5
     done
     warn "$name is NOT ready after ${READY_TIMEOUT} s: GET $url answered ${code:-nothing} (000 = no connection)"
-    show_tail "$LOGS/$name.log"
+    show_tail "$SERVICE_LOGS/$name.log"
     return 1
 }
 
@@ -152,7 +156,7 @@ main() {
     local sln name failed=0
     cd "$REPO"
     ensure_tools
-    mkdir -p "$PIDS" "$LOGS"
+    mkdir -p "$PIDS" "$LOGS" "$SERVICE_PIDS" "$SERVICE_LOGS"
     bash "$SERVERS" start
     bash "$SERVERS" ensure_databases "${DATABASES[@]}"
 
@@ -169,7 +173,7 @@ main() {
     for name in "${SERVICES[@]}"; do start_service "$name"; done
     for name in "${SERVICES[@]}"; do wait_ready "$name" || failed=1; done
     if ((failed)); then
-        warn "some services are not ready; logs in $LOGS (stop everything with deploy/local/down.sh)"
+        warn "some services are not ready; logs in $SERVICE_LOGS (stop everything with deploy/local/down.sh)"
         exit 1
     fi
 

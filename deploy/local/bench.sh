@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Load run: brings the system up (up.sh with TRADEHUB_SKIP_SAMPLE=1; a system that already answers on the
+# gateway port is reused), then runs tests/TradeHub.LoadGenerator against it. Arguments go to the generator,
+# e.g. `deploy/local/bench.sh --duration 60 --rate 200`. Writes .local/bench/latest.json and prints the table.
+# The system is LEFT RUNNING afterwards (deploy/local/down.sh stops it).
+#
+# For the bench the gateway's per-organisation rate limit is raised (RateLimiting__PermitsPerSecond), since the
+# generator is a handful of organisations sending far more than any real one would. Every other setting is
+# the services' default. Environment as for up.sh (ports, TRADEHUB_DB_PREFIX, TRADEHUB_SERVICE_DIR,
+# RabbitMq__VirtualHost; the generator takes the vhost for its AMQP baseline from the latter).
+set -euo pipefail
+
+# shellcheck source-path=SCRIPTDIR
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+GATEWAY_URL="http://127.0.0.1:${TRADEHUB_GATEWAY_PORT:-8080}"
+OUT="$REPO/.local/bench"
+
+export RateLimiting__PermitsPerSecond="${RateLimiting__PermitsPerSecond:-1000000}"
+export RateLimiting__Burst="${RateLimiting__Burst:-1000000}"
+
+main() {
+    cd "$REPO"
+    if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$GATEWAY_URL/health/ready" || true)" == 200 ]]; then
+        log "reusing the system answering at $GATEWAY_URL (its settings are whatever it was started with)"
+    else
+        TRADEHUB_SKIP_SAMPLE=1 bash "$LIB_DIR/up.sh"
+    fi
+    mkdir -p "$OUT"
+    export TRADEHUB_PG="${TRADEHUB_PG:-Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Password=$PG_PASSWORD}"
+    export TRADEHUB_AMQP_PORT="$AMQP_PORT"
+    export TRADEHUB_AMQP_VHOST="${TRADEHUB_AMQP_VHOST:-${RabbitMq__VirtualHost:-/}}"
+    export TRADEHUB_SERVICE_DIR="$SERVICE_DIR"
+    dotnet run -c Release --project tests/TradeHub.LoadGenerator -- \
+        --gateway "$GATEWAY_URL" --json "$OUT/latest.json" "$@"
+    log ""
+    log "The system is still running; stop it with deploy/local/down.sh (same environment)."
+}
+
+main "$@"

@@ -1,0 +1,74 @@
+using System.Globalization;
+
+namespace TradeHub.LoadGenerator;
+
+/// <summary>Command line and environment settings of one run.</summary>
+public sealed class Options
+{
+    public Uri Gateway { get; private set; } = new("http://127.0.0.1:8080/");
+    /// <summary>Cargo offers per second in the match phase (other kinds ride along at <see cref="MixShare"/>); 0 = flat out.</summary>
+    public double Rate { get; private set; } = 200;
+    /// <summary>Seconds of load, split between the ingest phase and the match phase.</summary>
+    public int Duration { get; private set; } = 30;
+    public int Concurrency { get; private set; } = 32;
+    public string? JsonFile { get; private set; }
+    public bool Baselines { get; private set; } = true;
+    public int BaselineSeconds { get; private set; } = 10;
+    public int SmeOrgs { get; private set; } = 8;
+    public int CarrierOrgs { get; private set; } = 4;
+    /// <summary>Requests of other kinds per cargo offer in the match phase.</summary>
+    public double MixShare { get; private set; } = 1.0;
+    public string Phases { get; private set; } = "ingest,match";
+
+    public string PgConnection { get; } = Environment.GetEnvironmentVariable("TRADEHUB_PG") is { Length: > 0 } pg
+        ? pg : "Host=127.0.0.1;Port=5433;Username=postgres;Password=tradehub";
+    public string AmqpHost { get; } = Environment.GetEnvironmentVariable("TRADEHUB_AMQP_HOST") ?? "127.0.0.1";
+    public int AmqpPort { get; } = int.TryParse(Environment.GetEnvironmentVariable("TRADEHUB_AMQP_PORT"), out var p) ? p : 5673;
+    public string AmqpVhost { get; } = Environment.GetEnvironmentVariable("TRADEHUB_AMQP_VHOST") is { Length: > 0 } v ? v : "/";
+    public string AmqpUser { get; } = Environment.GetEnvironmentVariable("TRADEHUB_AMQP_USER") ?? "guest";
+    public string AmqpPassword { get; } = Environment.GetEnvironmentVariable("TRADEHUB_AMQP_PASSWORD") ?? "guest";
+    /// <summary>Where up.sh wrote the services' pid files ($TRADEHUB_SERVICE_DIR/pids or $TRADEHUB_DATA/pids).</summary>
+    public string? PidDir { get; } =
+        (Environment.GetEnvironmentVariable("TRADEHUB_SERVICE_DIR") ?? Environment.GetEnvironmentVariable("TRADEHUB_DATA")) is { Length: > 0 } d
+            ? Path.Combine(d, "pids") : null;
+
+    public bool Runs(string phase) => Phases.Split(',').Contains(phase, StringComparer.OrdinalIgnoreCase);
+
+    public const string Usage = """
+        usage: TradeHub.LoadGenerator [--gateway URL] [--rate N] [--duration S] [--concurrency N] [--json FILE]
+                                      [--baselines | --no-baselines] [--baseline-seconds S] [--orgs N] [--carriers N]
+                                      [--mix F] [--phases ingest,match]
+          --rate N        cargo offers/s in the match phase (other requests at F per cargo offer); 0 = flat out
+          --duration S    seconds of load in all (split evenly between the phases)
+          --concurrency N requests in flight (flat out) or at most in flight (paced)
+        env: TRADEHUB_PG, TRADEHUB_AMQP_PORT, TRADEHUB_AMQP_VHOST, TRADEHUB_SERVICE_DIR or TRADEHUB_DATA (pid files)
+        """;
+
+    public static Options Parse(string[] args)
+    {
+        var o = new Options();
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--gateway": o.Gateway = new Uri(Next().TrimEnd('/') + "/"); break;
+                case "--rate": o.Rate = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--duration": o.Duration = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--concurrency": o.Concurrency = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--json": o.JsonFile = Next(); break;
+                case "--baselines": o.Baselines = true; break;
+                case "--no-baselines": o.Baselines = false; break;
+                case "--baseline-seconds": o.BaselineSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--orgs": o.SmeOrgs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--carriers": o.CarrierOrgs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--mix": o.MixShare = double.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--phases": o.Phases = Next(); break;
+                default: throw new ArgumentException($"unknown option {args[i]}");
+            }
+        }
+        if (o.Duration < 2 || o.Concurrency < 1 || o.Rate < 0 || o.SmeOrgs < 1 || o.CarrierOrgs < 1)
+            throw new ArgumentException("--duration >= 2, --concurrency >= 1, --rate >= 0, --orgs/--carriers >= 1");
+        return o;
+    }
+}
