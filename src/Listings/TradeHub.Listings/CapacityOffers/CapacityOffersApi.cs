@@ -123,18 +123,9 @@ public static class CapacityOffersApi
         return row is null ? Creation.NotFound("capacity offer") : TypedResults.Ok(row.View());
     }
 
-    private static async Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
-    {
-        var caller = Caller.From(http.User);
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<CapacityOfferRow>(ByIdSql + " FOR UPDATE", new { Id = id }, tx);
-        if (row is null) return Creation.NotFound("capacity offer");
-        if (row.CarrierOrg != caller.Org) return Creation.Forbidden("Only the carrier that posted it withdraws a capacity offer.");
-        if (OfferStatus.RefuseMove(row.Status, OfferStatus.Withdrawn) is { } reason) return Creation.Conflict(reason);
-        await connection.ExecuteAsync("UPDATE capacity_offers SET status = 'withdrawn' WHERE id = @Id", new { Id = id }, tx);
-        await connection.Enqueue(tx, new CapacityOfferWithdrawn { CapacityOfferId = id, CarrierOrg = row.CarrierOrg, At = clock.GetUtcNow() });
-        await tx.CommitAsync(http.RequestAborted);
-        return TypedResults.NoContent();
-    }
+    private static Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock) =>
+        Withdrawal.Run<CapacityOfferRow>(db, http, id, "capacity offer", ByIdSql + " FOR UPDATE",
+            "UPDATE capacity_offers SET status = 'withdrawn' WHERE id = @Id",
+            r => r.CarrierOrg, r => r.Status, (connection, tx, row) =>
+                connection.Enqueue(tx, new CapacityOfferWithdrawn { CapacityOfferId = id, CarrierOrg = row.CarrierOrg, At = clock.GetUtcNow() }));
 }

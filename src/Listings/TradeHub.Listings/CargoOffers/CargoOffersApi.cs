@@ -78,22 +78,14 @@ public static class CargoOffersApi
         return row is null ? Creation.NotFound("cargo offer") : TypedResults.Ok(CargoOfferView.From(row, Caller.From(http.User)));
     }
 
-    private static async Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
-    {
-        var caller = Caller.From(http.User);
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<CargoOfferRow>(CargoOfferSql.ByIdForUpdate, new { Id = id }, tx);
-        if (row is null) return Creation.NotFound("cargo offer");
-        if (row.OwnerOrg != caller.Org) return Creation.Forbidden("Only the owner withdraws a cargo offer.");
-        if (OfferStatus.RefuseMove(row.Status, OfferStatus.Withdrawn) is { } reason) return Creation.Conflict(reason);
-
-        await connection.ExecuteAsync(CargoOfferSql.SetStatus, new { Id = id, Status = OfferStatus.Withdrawn }, tx);
-        await connection.ExecuteAsync(BidSqlForOffers.LoseOpenBids, new { CargoOfferId = id }, tx);
-        await connection.Enqueue(tx, new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
-        await tx.CommitAsync(http.RequestAborted);
-        return TypedResults.NoContent();
-    }
+    private static Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock) =>
+        Withdrawal.Run<CargoOfferRow>(db, http, id, "cargo offer", CargoOfferSql.ByIdForUpdate,
+            "UPDATE cargo_offers SET status = 'withdrawn', updated_at = now() WHERE id = @Id",
+            r => r.OwnerOrg, r => r.Status, async (connection, tx, row) =>
+            {
+                await connection.ExecuteAsync(BidSqlForOffers.LoseOpenBids, new { CargoOfferId = id }, tx);
+                await connection.Enqueue(tx, new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
+            });
 }
 
 /// <summary>What withdrawing an offer does to its bids.</summary>

@@ -126,18 +126,9 @@ public static class TradeOffersApi
         return row is null ? Creation.NotFound("trade offer") : TypedResults.Ok(row.View());
     }
 
-    private static async Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
-    {
-        var caller = Caller.From(http.User);
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<TradeOfferRow>(ByIdSql + " FOR UPDATE", new { Id = id }, tx);
-        if (row is null) return Creation.NotFound("trade offer");
-        if (row.OwnerOrg != caller.Org) return Creation.Forbidden("Only the owner withdraws a trade offer.");
-        if (OfferStatus.RefuseMove(row.Status, OfferStatus.Withdrawn) is { } reason) return Creation.Conflict(reason);
-        await connection.ExecuteAsync("UPDATE trade_offers SET status = 'withdrawn' WHERE id = @Id", new { Id = id }, tx);
-        await connection.Enqueue(tx, new TradeOfferWithdrawn { TradeOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
-        await tx.CommitAsync(http.RequestAborted);
-        return TypedResults.NoContent();
-    }
+    private static Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock) =>
+        Withdrawal.Run<TradeOfferRow>(db, http, id, "trade offer", ByIdSql + " FOR UPDATE",
+            "UPDATE trade_offers SET status = 'withdrawn' WHERE id = @Id",
+            r => r.OwnerOrg, r => r.Status, (connection, tx, row) =>
+                connection.Enqueue(tx, new TradeOfferWithdrawn { TradeOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() }));
 }
