@@ -8,9 +8,12 @@ namespace TradeHub.Hosting.Http;
 public static class Validation
 {
     /// <summary>Field names in problems are the JSON names clients send: camelCase, dotted for nested fields.</summary>
-    public static void UseCamelCaseFieldNames() =>
-        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
-            member is null ? null : JsonName(member.Name);
+    public static void UseCamelCaseFieldNames()
+    {
+        ValidatorOptions.Global.PropertyNameResolver = (_, member, _) => member is null ? null : JsonName(member.Name);
+        // Messages name the field as the client sent it ('readyDate'), not as FluentValidation would say it ('Ready Date').
+        ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonName(member.Name);
+    }
 
     public static string JsonName(string name) =>
         string.IsNullOrEmpty(name) ? name : char.ToLowerInvariant(name[0]) + name[1..];
