@@ -7,7 +7,7 @@
 # For the bench the gateway's per-organisation rate limit is raised (RateLimiting__PermitsPerSecond), since the
 # generator is a handful of organisations sending far more than any real one would. Every other setting is
 # the services' default. Environment as for up.sh (ports, TRADEHUB_DB_PREFIX, TRADEHUB_SERVICE_DIR,
-# RabbitMq__VirtualHost; the generator takes the vhost for its AMQP baseline from the latter).
+# RabbitMq__VirtualHost, created if missing; the generator takes the vhost for its AMQP baseline from it).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -19,11 +19,24 @@ OUT="$REPO/.local/bench"
 export RateLimiting__PermitsPerSecond="${RateLimiting__PermitsPerSecond:-1000000}"
 export RateLimiting__Burst="${RateLimiting__Burst:-1000000}"
 
+# A vhost of its own (RabbitMq__VirtualHost) is created if missing, through the management API.
+ensure_vhost() {
+    local vhost="${RabbitMq__VirtualHost:-/}" api="http://127.0.0.1:$RABBIT_MGMT_PORT/api"
+    [[ "$vhost" == / ]] && return 0
+    [[ "$vhost" =~ ^[A-Za-z0-9._-]+$ ]] || die "RabbitMq__VirtualHost '$vhost': letters, digits, '.', '_' and '-' only"
+    curl -sf -u guest:guest -X PUT "$api/vhosts/$vhost" >/dev/null || die "could not create the RabbitMQ vhost $vhost"
+    curl -sf -u guest:guest -X PUT -H 'content-type: application/json' \
+        -d '{"configure":".*","write":".*","read":".*"}' "$api/permissions/$vhost/guest" >/dev/null ||
+        die "could not grant guest the RabbitMQ vhost $vhost"
+}
+
 main() {
     cd "$REPO"
     if [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$GATEWAY_URL/health/ready" || true)" == 200 ]]; then
         log "reusing the system answering at $GATEWAY_URL (its settings are whatever it was started with)"
     else
+        bash "$LIB_DIR/servers.sh" start
+        ensure_vhost
         TRADEHUB_SKIP_SAMPLE=1 bash "$LIB_DIR/up.sh"
     fi
     mkdir -p "$OUT"
