@@ -129,6 +129,8 @@ public class ValidationTests
     [TestCase("/api/cargo-offers?cursor=not-a-cursor", "cursor")]
     [TestCase("/api/cargo-offers?status=lost", "status")]
     [TestCase("/api/trade-offers?hsCode=52x", "hsCode")]
+    [TestCase("/api/capacity-offers?status=sunk", "status")]
+    [TestCase("/api/trade-offers?status=sunk", "status")]
     public async Task Bad_list_query_is_a_400_naming_the_parameter(string path, string field)
     {
         using var sme = ListingsApp.As("validation-sme", "sme");

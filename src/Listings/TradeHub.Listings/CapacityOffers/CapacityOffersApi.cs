@@ -105,16 +105,11 @@ public static class CapacityOffersApi
         });
     }
 
-    private static async Task<IResult> List(
-        HttpContext http, NpgsqlDataSource db, string? from, string? to, string? mode, string? status, int? limit, string? cursor)
-    {
-        if (!Cursor.TryRead(limit, cursor, out var size, out var after, out var errors)) return TypedResults.ValidationProblem(errors);
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        var rows = (await connection.QueryAsync<CapacityOfferRow>(ListSql,
-            new { From = from, To = to, Mode = mode, Status = status, After = after, Take = size + 1 })).AsList();
-        var page = Cursor.Page(rows, size, r => r.Id);
-        return TypedResults.Ok(new Page<CapacityOfferView>(page.Items.Select(r => r.View()).ToList(), page.NextCursor));
-    }
+    private static Task<IResult> List(
+        HttpContext http, NpgsqlDataSource db, string? from, string? to, string? mode, string? status, int? limit, string? cursor) =>
+        Listing.Page<CapacityOfferRow, CapacityOfferView>(db, http, limit, cursor, status, ListSql,
+            (after, take) => new { From = from, To = to, Mode = mode, Status = status, After = after, Take = take },
+            r => r.Id, r => r.View());
 
     private static async Task<IResult> Get(Guid id, HttpContext http, NpgsqlDataSource db)
     {

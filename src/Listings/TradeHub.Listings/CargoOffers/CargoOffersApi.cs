@@ -57,18 +57,13 @@ public static class CargoOffersApi
         });
     }
 
-    private static async Task<IResult> List(
+    private static Task<IResult> List(
         HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, int? limit, string? cursor)
     {
-        if (!Cursor.TryRead(limit, cursor, out var size, out var after, out var errors)) return TypedResults.ValidationProblem(errors);
-        if (status is not null && !OfferStatus.All.Contains(status))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["status"] = [$"'status' must be one of {string.Join(", ", OfferStatus.All)}."] });
         var caller = Caller.From(http.User);
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        var rows = (await connection.QueryAsync<CargoOfferRow>(CargoOfferSql.List,
-            new { Origin = origin, Destination = destination, Status = status, After = after, Take = size + 1 })).AsList();
-        var page = Cursor.Page(rows, size, r => r.Id);
-        return TypedResults.Ok(new Page<CargoOfferView>(page.Items.Select(r => CargoOfferView.From(r, caller)).ToList(), page.NextCursor));
+        return Listing.Page<CargoOfferRow, CargoOfferView>(db, http, limit, cursor, status, CargoOfferSql.List,
+            (after, take) => new { Origin = origin, Destination = destination, Status = status, After = after, Take = take },
+            r => r.Id, r => CargoOfferView.From(r, caller));
     }
 
     private static async Task<IResult> Get(Guid id, HttpContext http, NpgsqlDataSource db)

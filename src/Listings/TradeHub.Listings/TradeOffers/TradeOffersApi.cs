@@ -106,17 +106,15 @@ public static class TradeOffersApi
         });
     }
 
-    private static async Task<IResult> List(
+    private static Task<IResult> List(
         HttpContext http, NpgsqlDataSource db, string? side, string? hsCode, string? city, string? status, int? limit, string? cursor)
     {
-        if (!Cursor.TryRead(limit, cursor, out var size, out var after, out var errors)) return TypedResults.ValidationProblem(errors);
         if (hsCode is not null && !System.Text.RegularExpressions.Regex.IsMatch(hsCode, "^[0-9]{2,6}$"))
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["hsCode"] = ["'hsCode' filters by 2 to 6 leading digits."] });
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        var rows = (await connection.QueryAsync<TradeOfferRow>(ListSql,
-            new { Side = side, HsCode = hsCode, City = city, Status = status, After = after, Take = size + 1 })).AsList();
-        var page = Cursor.Page(rows, size, r => r.Id);
-        return TypedResults.Ok(new Page<TradeOfferView>(page.Items.Select(r => r.View()).ToList(), page.NextCursor));
+            return Task.FromResult<IResult>(TypedResults.ValidationProblem(new Dictionary<string, string[]>
+                { ["hsCode"] = ["'hsCode' filters by 2 to 6 leading digits."] }));
+        return Listing.Page<TradeOfferRow, TradeOfferView>(db, http, limit, cursor, status, ListSql,
+            (after, take) => new { Side = side, HsCode = hsCode, City = city, Status = status, After = after, Take = take },
+            r => r.Id, r => r.View());
     }
 
     private static async Task<IResult> Get(Guid id, HttpContext http, NpgsqlDataSource db)
