@@ -158,34 +158,51 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
     /// <summary>Waits for a proposed cargo-capacity match made of this run's offers, and has every party accept it.</summary>
     private async Task AcceptCargoMatch(string sme, string cargoId)
     {
+        // Prefer the chain of this run's capacity; on a platform that has run before, older open capacity may take the
+        // cargo's few proposal slots first, and then the shipper takes the best proposal it got.
         var ours = capacityPosted.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        bool Ours(JsonNode m) => Offers(m).Skip(1).All(ours.Contains);
         var list = await gateway.Poll(tokens[sme], $"/api/matches?offerId={cargoId}&status=proposed",
-            a => Items(a).Any(m => Offers(m).Skip(1).All(ours.Contains)), wait);
-        var match = Items(list).FirstOrDefault(m => Offers(m).Skip(1).All(ours.Contains));
+            a => Items(a).Any(Ours) || Items(a).Count() >= MaxProposalsPerOffer, wait);
+        var match = Items(list).FirstOrDefault(Ours)
+            ?? Items(list).OrderByDescending(m => m["score"]?.GetValue<double>() ?? 0).FirstOrDefault();
         if (match is null)
         {
             Shortfall($"no cargo-capacity match proposed for cargo {cargoId} within {wait.TotalSeconds:0} s (is the matching service running?)");
             return;
         }
         var id = match["id"]!.GetValue<string>();
-        Say($"  match {id} proposed, score {match["score"]}:");
+        Say($"  match {id} proposed{(Ours(match) ? "" : " (with capacity posted before this run)")}, score {match["score"]}:");
         foreach (var line in match["explanation"]?.AsArray() ?? []) Say($"    - {line}");
         var carriers = (match["legs"]?.AsArray() ?? []).Select(l => l!["carrier"]!.GetValue<string>()).Distinct().ToList();
         await Accept(id, [sme, .. carriers.Select(Local)]);
     }
 
+    /// <summary>Matching proposes at most this many open matches per offer (MatchingRules).</summary>
+    private const int MaxProposalsPerOffer = 3;
+
     private async Task Accept(string matchId, IEnumerable<string> parties)
     {
         foreach (var party in parties.Distinct())
         {
-            var answer = await gateway.Post(tokens[party], $"/api/matches/{matchId}/accept");
-            Say($"  {Org(party)} accepts: {answer?["status"]}");
+            var answer = await gateway.Post(await TokenOf(party), $"/api/matches/{matchId}/accept");
+            Say($"  {(earlierParties.Contains(party) ? party : Org(party))} accepts: {answer?["status"]}");
         }
         var confirmed = await gateway.Poll(tokens[parties.First()], $"/api/matches/{matchId}",
             m => m?["status"]?.GetValue<string>() == "confirmed", wait);
         if (confirmed is null) Shortfall($"match {matchId} was accepted by every party but is not confirmed");
         else Say($"  match {matchId} confirmed");
     }
+
+    /// <summary>This run's token of a party; a carrier from an earlier run signs in as itself (the sample plays every party).</summary>
+    private async Task<string> TokenOf(string party)
+    {
+        if (tokens.TryGetValue(party, out var token)) return token;
+        earlierParties.Add(party);
+        return tokens[party] = await gateway.Token(party, "carrier");
+    }
+
+    private readonly HashSet<string> earlierParties = new(StringComparer.Ordinal);
 
     /// <summary>The organisation key this run uses for a full organisation id ("ktz-express-0101120000-ab12" -> "ktz-express").</summary>
     private string Local(string org) => org.EndsWith("-" + run, StringComparison.Ordinal) ? org[..^(run.Length + 1)] : org;
@@ -233,7 +250,7 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
             ("by-machine-works", "BYMSQ", "uz-textile-works", "UZTAS", "847989", "Cotton bale press", 4m, "pcs", 38_000m, 46_000m),
             ("uz-nut-traders", "UZTAS", "by-food-import", "BYMSQ", "080211", "Almonds in shell", 20m, "t", 4_100m, 5_000m),
         };
-        var pairs = new List<(string Seller, string Buyer, string SellId)>();
+        var pairs = new List<(string Seller, string Buyer, string SellId, string BuyId)>();
         foreach (var (seller, sellerCity, buyer, buyerCity, hs, product, quantity, unit, sellPrice, buyPrice) in deals)
         {
             var sell = await gateway.Create(tokens[seller], "/api/trade-offers", new
@@ -248,13 +265,14 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
             });
             Say($"  HS {hs} {product}: {Org(seller)} sells {quantity} {unit} at ${sellPrice} FCA {sellerCity}; " +
                 $"{Org(buyer)} buys at ${buyPrice} DAP {buyerCity}");
-            pairs.Add((seller, buyer, sell!["id"]!.GetValue<string>()));
-            _ = buy;
+            pairs.Add((seller, buyer, sell!["id"]!.GetValue<string>(), buy!["id"]!.GetValue<string>()));
         }
-        foreach (var (seller, buyer, sellId) in pairs)
+        foreach (var (seller, buyer, sellId, buyId) in pairs)
         {
-            var list = await gateway.Poll(tokens[seller], $"/api/matches?offerId={sellId}&status=proposed", a => Items(a).Any(), wait);
-            var match = Items(list).FirstOrDefault();
+            // The match of this run's pair: a platform that has run before may also propose an older open offer.
+            bool Ours(JsonNode m) => Offers(m).Contains(sellId) && Offers(m).Contains(buyId);
+            var list = await gateway.Poll(tokens[seller], $"/api/matches?offerId={sellId}&status=proposed", a => Items(a).Any(Ours), wait);
+            var match = Items(list).FirstOrDefault(Ours);
             if (match is null)
             {
                 Shortfall($"no trade match proposed for {Org(seller)}'s offer {sellId} within {wait.TotalSeconds:0} s");
