@@ -34,6 +34,8 @@ COPY --from=build /out/app/ /app/
 COPY --from=build /out/probe/ /probe/
 # All four TradeHub containers listen on 8080; compose and Kubernetes map it.
 ENV ASPNETCORE_URLS=http://+:8080
+# Gen0 budget: the runtime sizes it from the L3 cache, which some VMs report as hundreds of MB.
+ENV DOTNET_GCgen0size=0x1000000
 EXPOSE 8080
 # APP_UID (1654, user "app") comes from the .NET base images.
 USER $APP_UID

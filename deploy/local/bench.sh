@@ -16,6 +16,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 GATEWAY_URL="http://127.0.0.1:${TRADEHUB_GATEWAY_PORT:-8080}"
 OUT="$REPO/.local/bench"
 
+# Measured as deployed (Production: no developer exception page, no DI scope validation), unless set otherwise.
+export TRADEHUB_ENVIRONMENT="${TRADEHUB_ENVIRONMENT:-Production}"
 export RateLimiting__PermitsPerSecond="${RateLimiting__PermitsPerSecond:-1000000}"
 export RateLimiting__Burst="${RateLimiting__Burst:-1000000}"
 

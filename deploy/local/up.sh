@@ -7,7 +7,7 @@
 # Ports (environment, defaults): TRADEHUB_GATEWAY_PORT 8080,
 # TRADEHUB_LISTINGS_PORT 8081, TRADEHUB_ROUTING_PORT 8082,
 # TRADEHUB_MATCHING_PORT 8083, plus the server ports of servers.sh.
-# TRADEHUB_SKIP_SAMPLE=1 skips the sample client. TRADEHUB_DB_PREFIX (default
+# TRADEHUB_SKIP_SAMPLE=1 skips the sample client; TRADEHUB_ENVIRONMENT (default Development) is their ASPNETCORE_ENVIRONMENT. TRADEHUB_DB_PREFIX (default
 # tradehub_) names the databases, TRADEHUB_SERVICE_DIR holds the services'
 # pids/ and logs/ (default the data folder): with other ports, both let a
 # second system share the servers. The services inherit the environment, so
@@ -50,7 +50,10 @@ service_env() {
     local name="$1" other
     SERVICE_ENV=(
         "ASPNETCORE_URLS=http://127.0.0.1:${PORT[$name]}"
-        ASPNETCORE_ENVIRONMENT=Development
+        "ASPNETCORE_ENVIRONMENT=${TRADEHUB_ENVIRONMENT:-Development}"
+        # The runtime sizes the gen0 budget from the L3 cache, which this VM reports as 300 MB: each service
+        # then grew past 250 MB before its first collection. 16 MB keeps them small (docs/performance.md).
+        "DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}"
         RabbitMq__Host=127.0.0.1
         "RabbitMq__Port=$AMQP_PORT"
         RabbitMq__Username=guest

@@ -19,6 +19,8 @@ public sealed class Options
     /// <summary>Requests of other kinds per cargo offer in the match phase.</summary>
     public double MixShare { get; private set; } = 1.0;
     public string Phases { get; private set; } = "ingest,match";
+    /// <summary>Seconds of unmeasured paced load before the phases, so the services' JIT has done its tiering.</summary>
+    public int WarmupSeconds { get; private set; } = 20;
 
     public string PgConnection { get; } = Environment.GetEnvironmentVariable("TRADEHUB_PG") is { Length: > 0 } pg
         ? pg : "Host=127.0.0.1;Port=5433;Username=postgres;Password=tradehub";
@@ -37,10 +39,11 @@ public sealed class Options
     public const string Usage = """
         usage: TradeHub.LoadGenerator [--gateway URL] [--rate N] [--duration S] [--concurrency N] [--json FILE]
                                       [--baselines | --no-baselines] [--baseline-seconds S] [--orgs N] [--carriers N]
-                                      [--mix F] [--phases ingest,match]
+                                      [--mix F] [--phases ingest,match] [--warmup S]
           --rate N        cargo offers/s in the match phase (other requests at F per cargo offer); 0 = flat out
           --duration S    seconds of load in all (split evenly between the phases)
           --concurrency N requests in flight (flat out) or at most in flight (paced)
+          --warmup S      seconds of unmeasured load at 50 cargo/s + mix before the phases (default 20; 0 = none)
         env: TRADEHUB_PG, TRADEHUB_AMQP_PORT, TRADEHUB_AMQP_VHOST, TRADEHUB_SERVICE_DIR or TRADEHUB_DATA (pid files)
         """;
 
@@ -64,11 +67,12 @@ public sealed class Options
                 case "--carriers": o.CarrierOrgs = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--mix": o.MixShare = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--phases": o.Phases = Next(); break;
+                case "--warmup": o.WarmupSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }
-        if (o.Duration < 2 || o.Concurrency < 1 || o.Rate < 0 || o.SmeOrgs < 1 || o.CarrierOrgs < 1)
-            throw new ArgumentException("--duration >= 2, --concurrency >= 1, --rate >= 0, --orgs/--carriers >= 1");
+        if (o.Duration < 2 || o.WarmupSeconds < 0 || o.Concurrency < 1 || o.Rate < 0 || o.SmeOrgs < 1 || o.CarrierOrgs < 1)
+            throw new ArgumentException("--duration >= 2, --warmup >= 0, --concurrency >= 1, --rate >= 0, --orgs/--carriers >= 1");
         return o;
     }
 }

@@ -38,6 +38,16 @@ try
     Console.WriteLine("warm-up: routes of one cargo offer per pair, capacity along each first route ...");
     await workload.WarmUp(TimeSpan.FromSeconds(60));
 
+    if (options.WarmupSeconds > 0)
+    {
+        // A freshly started service spends a good part of its CPU re-compiling hot code (tiered JIT) in its first
+        // minute under load; the figures are of a system that has been running, as a deployed one has.
+        Console.WriteLine($"warm-up load: 50 cargo offers/s + mix for {options.WarmupSeconds} s (not measured) ...");
+        var warm = new MatchStats();
+        await Paced(workload, new PhaseStats("warm-up"), warm, 50, options, TimeSpan.FromSeconds(options.WarmupSeconds));
+        await Drain(workload, warm, events, TimeSpan.FromSeconds(60));
+    }
+
     await using var memory = new ProcessMemory(options.PidDir);
     report.Memory = memory;
     var phaseSeconds = options.Runs("ingest") && options.Runs("match") ? options.Duration / 2.0 : options.Duration;

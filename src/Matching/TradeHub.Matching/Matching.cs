@@ -27,6 +27,7 @@ public static class MatchingSetup
         var rules = builder.Configuration.GetSection("Matching").Get<MatchingRules>() ?? new MatchingRules();
         builder.Services.AddSingleton(rules);
         builder.Services.AddSingleton<OpenOffers>();
+        builder.Services.AddSingleton<MatchingTurn>();
         builder.Services.AddHostedService<OpenOffersRefresh>();
         return builder;
     }

@@ -57,6 +57,7 @@ public abstract class ConsumerRig
         services.AddSingleton(_ => NpgsqlDataSource.Create(ConnectionString));
         services.AddSingleton(new MatchingRules());
         services.AddSingleton<OpenOffers>();
+        services.AddSingleton<MatchingTurn>();
         services.AddMassTransitTestHarness(x => x.AddMatchingConsumers());
         Services = services.BuildServiceProvider(true);
         Harness = Services.GetRequiredService<ITestHarness>();

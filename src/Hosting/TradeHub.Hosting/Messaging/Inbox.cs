@@ -26,6 +26,6 @@ public static class Inbox
         await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
         if (!await connection.TryRecordHandled(tx, messageId, consumer)) return;
         await effect(connection, tx);
-        await tx.CommitAsync(context.CancellationToken);
+        await tx.CommitAndRelay(context.CancellationToken);
     }
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Threading.Channels;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -9,16 +10,27 @@ using Npgsql;
 namespace TradeHub.Hosting.Messaging;
 
 /// <summary>
-/// Publishes outbox rows to the bus. Wakes on NOTIFY from the committing transaction and polls only
-/// as a fallback. Rows are locked with SKIP LOCKED, so several instances share the work; a row is
+/// Publishes outbox rows to the bus. Wakes when a transaction of this process committed events
+/// (<see cref="Outbox.CommitAndRelay"/>) and polls as a fallback, which finds the rows of other instances. Rows are locked with SKIP LOCKED, so several instances share the work; a row is
 /// deleted only after the broker confirmed it, so a crash publishes it again (consumers dedupe by MessageId).
 /// A batch is published concurrently and deleted once every publish of it is confirmed.
 /// </summary>
 public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> log) : BackgroundService
 {
     private static readonly ActivitySource Source = new("TradeHub.Outbox");
-    private static readonly TimeSpan Fallback = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan Fallback = TimeSpan.FromSeconds(1);
     public const int BatchSize = 200;
+
+    /// <summary>Every running relay of the process (more than one only when tests host several services).</summary>
+    private static event Action? Committed;
+
+    /// <summary>At most one pending wake: commits that land while a batch is being published share the next one.</summary>
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    internal static void WakeAll() => Committed?.Invoke();
+
+    private void Wake() => _wake.Writer.TryWrite(true);
 
     private sealed record Row(long Seq, Guid Id, string MessageType, string Body, string? TraceParent);
 
@@ -31,19 +43,31 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        Committed += Wake;
+        try
+        {
+            await Run(stoppingToken);
+        }
+        finally
+        {
+            Committed -= Wake;
+        }
+    }
+
+    private async Task Run(CancellationToken stoppingToken)
+    {
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
             {
-                await using var listener = await dataSource.OpenConnectionAsync(stoppingToken);
-                await listener.ExecuteAsync($"LISTEN {Outbox.Channel}");
-                while (!stoppingToken.IsCancellationRequested)
-                {
-                    while (await PublishBatch(stoppingToken) == BatchSize) { }
-                    failures = 0;
-                    await listener.WaitAsync(Fallback, stoppingToken);
-                }
+                _wake.Reader.TryRead(out _); // this pass sees every commit made before it starts
+                while (await PublishBatch(stoppingToken) == BatchSize) { }
+                failures = 0;
+                using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                poll.CancelAfter(Fallback);
+                try { await _wake.Reader.WaitToReadAsync(poll.Token); }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {

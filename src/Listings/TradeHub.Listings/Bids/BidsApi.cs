@@ -147,7 +147,7 @@ public static class BidsApi
             ContainerType = offer.ContainerType, WeightKg = offer.WeightKg, HsCode = offer.HsCode, RouteId = bid.RouteId,
             PriceAmount = bid.PriceAmount, PriceCurrency = bid.PriceCurrency, AwardedAt = clock.GetUtcNow(),
         });
-        await tx.CommitAsync(http.RequestAborted);
+        await tx.CommitAndRelay(http.RequestAborted);
         return TypedResults.Ok((bid with { Status = BidStatus.Awarded }).View());
     }
 }

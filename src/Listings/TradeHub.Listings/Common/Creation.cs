@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Messaging;
 
 namespace TradeHub.Listings.Common;
 
@@ -46,7 +47,7 @@ public static class Creation
         var outcome = await create(connection, tx);
         if (outcome.Refusal is not null) return outcome.Refusal;
         if (key.Length > 0) await Idempotency.Save(connection, tx, caller.Org, key, outcome.Location!, outcome.Body);
-        await tx.CommitAsync(http.RequestAborted);
+        await tx.CommitAndRelay(http.RequestAborted);
         return TypedResults.Created(outcome.Location, outcome.Body);
     }
 

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Messaging;
 
 namespace TradeHub.Listings.Common;
 
@@ -25,7 +26,7 @@ internal static class Withdrawal
 
         await connection.ExecuteAsync(setWithdrawnSql, new { Id = id }, tx);
         await publish(connection, tx, row);
-        await tx.CommitAsync(http.RequestAborted);
+        await tx.CommitAndRelay(http.RequestAborted);
         return TypedResults.NoContent();
     }
 }

@@ -78,7 +78,7 @@ public sealed class ExpiryJob(NpgsqlDataSource db, TimeProvider clock, ILogger<E
             count++;
         }
         await connection.ExecuteAsync(ExpireBidsSql, args, tx);
-        await tx.CommitAsync(ct);
+        await tx.CommitAndRelay(ct);
         return count;
     }
 }

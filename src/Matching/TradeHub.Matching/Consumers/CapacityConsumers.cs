@@ -9,21 +9,18 @@ using TradeHub.Matching.Offers;
 namespace TradeHub.Matching.Consumers;
 
 /// <summary>New capacity: matched against the open cargo offers whose routes pass its lane (node index).</summary>
-public sealed class CapacityOfferPostedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
     : IConsumer<CapacityOfferPosted>
 {
     public async Task Consume(ConsumeContext<CapacityOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await dataSource.HandleOnce(context, "matching.capacity-offer-posted", async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async (connection, tx) =>
         {
-            await connection.TakeTurn(tx, MatchingTurn.CargoCapacity, offers, context.CancellationToken);
-            await connection.LockOffer(tx, offer.Id);
             if (!await connection.InsertCapacity(tx, offer)) return;
             var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
             await connection.Propose(tx, found.Select(Proposal.From), rules);
         });
-        await offers.CatchUp(context.CancellationToken);
     }
 }
 

@@ -11,45 +11,39 @@ using TradeHub.Routing.Contracts;
 namespace TradeHub.Matching.Consumers;
 
 /// <summary>A new cargo offer: stored, then matched against the open capacity on its routes (if they came first).</summary>
-public sealed class CargoOfferPostedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+public sealed class CargoOfferPostedConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
     : IConsumer<CargoOfferPosted>
 {
     public async Task Consume(ConsumeContext<CargoOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await dataSource.HandleOnce(context, "matching.cargo-offer-posted", async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-offer-posted", offer.Id, shared: true, async (connection, tx) =>
         {
-            await connection.TakeTurn(tx, MatchingTurn.CargoCapacity, offers, context.CancellationToken);
-            await connection.LockOffer(tx, offer.Id);
             if (!await connection.InsertCargo(tx, offer)) return;
             var routes = await connection.RoutesOf(tx, offer.Id);
             if (routes.Count == 0) return;
             var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
             await connection.Propose(tx, found.Select(Proposal.From), rules);
         });
-        await offers.CatchUp(context.CancellationToken);
     }
 }
 
 /// <summary>New route options for a cargo offer (posted or re-routed): proposals off the new routes go, new chains are sought.</summary>
-public sealed class CargoRoutesComputedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+public sealed class CargoRoutesComputedConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
     : IConsumer<CargoRoutesComputed>
 {
     public async Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var message = context.Message;
         var routes = message.ToRoutes();
-        await dataSource.HandleOnce(context, "matching.cargo-routes-computed", async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-routes-computed", message.CargoOfferId, shared: true, async (connection, tx) =>
         {
-            await connection.TakeTurn(tx, MatchingTurn.CargoCapacity, offers, context.CancellationToken);
-            await connection.LockOffer(tx, message.CargoOfferId);
             if (!await connection.UpsertRoutes(tx, message.CargoOfferId, message.Version, routes)) return;
             if (await connection.OpenCargo(tx, message.CargoOfferId) is not { } offer) return;
             await connection.DeclineOffRoute(tx, offer.Id, routes);
             var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
             await connection.Propose(tx, found.Select(Proposal.From), rules);
         });
-        await offers.CatchUp(context.CancellationToken);
     }
 }
 

@@ -10,21 +10,18 @@ using TradeHub.Routing.Contracts;
 namespace TradeHub.Matching.Consumers;
 
 /// <summary>A new trade offer: matched against the open opposite offers under its HS heading.</summary>
-public sealed class TradeOfferPostedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+public sealed class TradeOfferPostedConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
     : IConsumer<TradeOfferPosted>
 {
     public async Task Consume(ConsumeContext<TradeOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await dataSource.HandleOnce(context, "matching.trade-offer-posted", async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.Trade, "matching.trade-offer-posted", offer.Id, shared: false, async (connection, tx) =>
         {
-            await connection.TakeTurn(tx, MatchingTurn.Trade, offers, context.CancellationToken);
-            await connection.LockOffer(tx, offer.Id);
             if (!await connection.InsertTrade(tx, offer)) return;
             var found = offers.Read(i => i.MatchTrade(offer, rules.MaxOpenProposalsPerOffer));
             await connection.Propose(tx, found.Select(Proposal.From), rules);
         });
-        await offers.CatchUp(context.CancellationToken);
     }
 }
 
@@ -46,19 +43,17 @@ public sealed class TradeOfferWithdrawnConsumer(NpgsqlDataSource dataSource, Ope
 }
 
 /// <summary>A newer logistics cost table: landed costs change, so every open buyer is matched again.</summary>
-public sealed class LogisticsCostTableComputedConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+public sealed class LogisticsCostTableComputedConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
     : IConsumer<LogisticsCostTableComputed>
 {
     public async Task Consume(ConsumeContext<LogisticsCostTableComputed> context)
     {
         var quotes = context.Message.ToQuotes();
-        await dataSource.HandleOnce(context, "matching.logistics-cost-table-computed", async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.Trade, "matching.logistics-cost-table-computed", offerId: null, shared: false, async (connection, tx) =>
         {
-            await connection.TakeTurn(tx, MatchingTurn.Trade, offers, context.CancellationToken);
             if (!await connection.UpsertLogistics(tx, context.Message.Version, quotes)) return;
             var found = offers.Read(i => i.MatchAllTrade(rules.MaxOpenProposalsPerOffer, quotes));
             await connection.Propose(tx, found.Select(Proposal.From), rules);
         });
-        await offers.CatchUp(context.CancellationToken);
     }
 }

@@ -60,7 +60,7 @@ public static class MatchLifecycle
         await connection.ExecuteAsync(AcceptSql,
             new { Id = id, Org = org, Status = confirmed ? MatchStatuses.Confirmed : MatchStatuses.Accepted }, tx);
         var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
-        await tx.CommitAsync(ct);
+        await tx.CommitAndRelay(ct);
         return new Decision(after, 200, null);
     }
 
@@ -80,7 +80,7 @@ public static class MatchLifecycle
             DeclinedAt = DateTimeOffset.UtcNow,
         });
         var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
-        await tx.CommitAsync(ct);
+        await tx.CommitAndRelay(ct);
         return new Decision(after, 200, null);
     }
 

@@ -1,26 +1,133 @@
+using System.Collections.Concurrent;
 using Dapper;
+using MassTransit;
 using Npgsql;
+using TradeHub.Hosting.Messaging;
 
 namespace TradeHub.Matching.Offers;
 
 /// <summary>
-/// One matcher at a time per kind of match, across every instance. Without it, two offers that only match each
-/// other (a buyer and a seller posted together) are handled at once and neither sees the other: each matches
-/// against an index that lacks the other, and both commit. Holding the turn until commit, then catching up the
-/// index, means the second always sees the first.
+/// Whose turn it is to match, across every instance. Without turns, two offers that only match each other (a buyer
+/// and a seller posted together, a cargo offer and the capacity on its route) are handled at once and neither sees
+/// the other: each matches against an index that lacks the other, and both commit. A turn is held until commit and
+/// the index is caught up when it is taken, so whoever comes second sees the first.
+/// <para>
+/// Cargo offers match capacity, never other cargo, so cargo messages share the cargo-capacity turn (a shared
+/// PostgreSQL advisory lock) while capacity takes it alone (exclusive); trade offers match each other, so they take
+/// the trade turn alone. Cargo messages of one consumer that wait at the same moment are handled together: one
+/// turn, one catch-up and one commit for the lot; their offers are locked in one order, so batches never deadlock.
+/// If a shared transaction fails, each of its messages is handled again alone, so only the bad one fails (and is
+/// retried, then parked in the error queue, by its own consumer).
+/// </para>
 /// </summary>
-public static class MatchingTurn
+public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
 {
     public const string CargoCapacity = "matching:cargo-capacity";
     public const string Trade = "matching:trade";
 
+    /// <summary>Most messages handled in one transaction.</summary>
+    public const int MaxBatch = 64;
+
+    /// <summary>Batches of one consumer in flight at once in this process (they share the turn).</summary>
+    public const int ParallelBatches = 3;
+
+    private const string SharedTurnSql = "SELECT pg_advisory_xact_lock_shared(hashtextextended(@Kind, 0))";
     private const string TurnSql = "SELECT pg_advisory_xact_lock(hashtextextended(@Kind, 0))";
 
-    /// <summary>Waits for this kind's turn (held until the transaction ends), then brings the index up to date.</summary>
-    public static async Task TakeTurn(this NpgsqlConnection connection, NpgsqlTransaction tx, string kind, OpenOffers offers,
-        CancellationToken ct)
+    /// <summary>The offers' own locks (<see cref="OfferProjections.LockOffer"/>), taken in the order given.</summary>
+    private const string LockOffersSql = """
+        SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(@Keys) WITH ORDINALITY AS o(k, n)
+        """;
+
+    private sealed record Work(Guid MessageId, string Consumer, Guid? OfferId, Func<NpgsqlConnection, NpgsqlTransaction, Task> Effect)
     {
-        await connection.ExecuteAsync(TurnSql, new { Kind = kind }, tx);
-        await offers.CatchUp(ct);
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Some batch has it (set once, by whoever took it off the queue).</summary>
+        public volatile bool Taken;
+    }
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> slots = new();
+    private readonly ConcurrentDictionary<string, ConcurrentQueue<Work>> waiting = new();
+
+    /// <summary>
+    /// Runs the effect once per message (inbox) in the kind's turn, with the index caught up and the offer locked.
+    /// <paramref name="shared"/>: the message cannot match others of its kind that share the turn, so it may be
+    /// handled with them (and with other messages of its consumer in one transaction); otherwise it takes the turn alone.
+    /// </summary>
+    public async Task Handle<T>(ConsumeContext<T> context, string kind, string consumer, Guid? offerId, bool shared,
+        Func<NpgsqlConnection, NpgsqlTransaction, Task> effect) where T : class
+    {
+        var work = new Work(context.MessageId ?? throw new InvalidOperationException("Message without MessageId"),
+            consumer, offerId, effect);
+        var ct = context.CancellationToken;
+        if (!shared)
+        {
+            var turn = slots.GetOrAdd(kind, _ => new SemaphoreSlim(1, 1));
+            await turn.WaitAsync(ct);
+            work.Taken = true;
+            try { await HandleBatch(kind, shared: false, [work], ct); }
+            finally { turn.Release(); }
+            await work.Done.Task;
+            return;
+        }
+
+        var queue = waiting.GetOrAdd(consumer, _ => new ConcurrentQueue<Work>());
+        queue.Enqueue(work);
+        var slot = slots.GetOrAdd(consumer, _ => new SemaphoreSlim(ParallelBatches, ParallelBatches));
+        while (!work.Taken)
+        {
+            await slot.WaitAsync(ct);
+            try
+            {
+                // Whoever gets a slot handles what of its consumer waits, its own message included (or already taken).
+                if (!work.Taken) await HandleBatch(kind, shared: true, Take(queue), ct);
+            }
+            finally
+            {
+                slot.Release();
+            }
+        }
+        await work.Done.Task;
+    }
+
+    private static List<Work> Take(ConcurrentQueue<Work> queue)
+    {
+        var batch = new List<Work>();
+        while (batch.Count < MaxBatch && queue.TryDequeue(out var w))
+        {
+            w.Taken = true;
+            batch.Add(w);
+        }
+        return batch;
+    }
+
+    private async Task HandleBatch(string kind, bool shared, List<Work> batch, CancellationToken ct)
+    {
+        if (batch.Count == 0) return;
+        try
+        {
+            await using (var connection = await dataSource.OpenConnectionAsync(ct))
+            await using (var tx = await connection.BeginTransactionAsync(ct))
+            {
+                await connection.ExecuteAsync(shared ? SharedTurnSql : TurnSql, new { Kind = kind }, tx);
+                var keys = batch.Where(w => w.OfferId is not null).Select(w => w.OfferId!.Value).Distinct().Order()
+                    .Select(id => id.ToString()).ToArray();
+                await connection.ExecuteAsync(LockOffersSql, new { Keys = keys }, tx);
+                await offers.CatchUp(ct);
+                foreach (var w in batch)
+                    if (await connection.TryRecordHandled(tx, w.MessageId, w.Consumer))
+                        await w.Effect(connection, tx);
+                await tx.CommitAndRelay(ct);
+            }
+            foreach (var w in batch) w.Done.TrySetResult();
+        }
+        catch (Exception) when (batch.Count > 1)
+        {
+            foreach (var w in batch) await HandleBatch(kind, shared, [w], ct);
+        }
+        catch (Exception e)
+        {
+            batch[0].Done.TrySetException(e);
+        }
     }
 }

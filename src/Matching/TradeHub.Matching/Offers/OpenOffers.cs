@@ -41,7 +41,12 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
 
     private sealed record RoutesRow(Guid CargoOfferId, string Routes);
 
-    private const string WatermarkSql = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+    // Planned for each watermark: a generic plan of "changed_xid >= $1" scans whole tables (prepared statements
+    // switch to one after five runs), where the recent rows are a few index pages.
+    private const string WatermarkSql = """
+        SET LOCAL plan_cache_mode = force_custom_plan;
+        SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint
+        """;
     private const string Since = "changed_xid >= CAST(CAST(@Watermark AS text) AS xid8)";
 
     private const string CargoSql = $"""

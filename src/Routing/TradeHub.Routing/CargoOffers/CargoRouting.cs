@@ -72,9 +72,10 @@ public static class CargoRouting
             ReadyDate = m.ReadyDate.ToDateTime(TimeOnly.MinValue), DeliverBy = m.DeliverBy.ToDateTime(TimeOnly.MinValue),
             Containers = m.ContainerCount, m.ContainerType,
         };
-        // Shared lock on the version row: a network change (which updates it) either committed before, and we
-        // route on its snapshot, or waits for us and then finds this offer among the affected ones.
-        var version = await connection.ExecuteScalarAsync<long>(NetworkStore.VersionSql + " FOR SHARE", transaction: tx);
+        // A network change either committed before, and we route on its snapshot (the version is read after the
+        // lock, in a statement of its own), or waits for us and then finds this offer among the affected ones.
+        await connection.ExecuteAsync(NetworkStore.RoutingLockSql, transaction: tx);
+        var version = await connection.ExecuteScalarAsync<long>(NetworkStore.VersionSql, transaction: tx);
         if (version != snapshot.Version) snapshot = await NetworkStore.Load(connection, tx);
         if (await connection.ExecuteAsync(InsertPostedSql, args, tx) == 0)
         {

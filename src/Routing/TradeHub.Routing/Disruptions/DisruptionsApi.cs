@@ -121,6 +121,7 @@ public static class DisruptionsApi
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        await connection.ExecuteAsync(NetworkStore.ChangeLockSql, transaction: tx);
         await connection.ExecuteScalarAsync<long>(BumpVersionSql, transaction: tx);
         if (lifted)
         {
@@ -147,7 +148,7 @@ public static class DisruptionsApi
             ChangedAt = DateTimeOffset.UtcNow,
         });
         await LogisticsCostTable.PublishIfStale(connection, tx, snapshot);
-        await tx.CommitAsync(ct);
+        await tx.CommitAndRelay(ct);
         state.Install(snapshot);
         return rerouted;
     }

@@ -27,6 +27,13 @@ public static class NetworkStore
 
     public const string VersionSql = "SELECT version FROM network_state WHERE id = 1";
 
+    /// <summary>
+    /// Routing an offer holds this shared; a network change holds it exclusively. (An advisory lock, not FOR SHARE on
+    /// the version row: many transactions sharing a row lock make PostgreSQL write a new multixact for each.)
+    /// </summary>
+    public const string RoutingLockSql = "SELECT pg_advisory_xact_lock_shared(hashtextextended('routing:network', 0))";
+    public const string ChangeLockSql = "SELECT pg_advisory_xact_lock(hashtextextended('routing:network', 0))";
+
     public static async Task<NetworkSnapshot> Load(NpgsqlConnection connection, NpgsqlTransaction? tx = null)
     {
         var version = await connection.ExecuteScalarAsync<long>(VersionSql, transaction: tx);

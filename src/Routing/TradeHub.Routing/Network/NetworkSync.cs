@@ -1,6 +1,7 @@
 using Dapper;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using TradeHub.Hosting.Messaging;
 
 namespace TradeHub.Routing.Network;
 
@@ -30,7 +31,7 @@ public sealed class NetworkSync(NpgsqlDataSource dataSource, NetworkState state,
                     await using var tx = await connection.BeginTransactionAsync(stoppingToken);
                     if (await LogisticsCostTable.PublishIfStale(connection, tx, snapshot))
                         log.LogInformation("Published the logistics cost table of network version {Version}", snapshot.Version);
-                    await tx.CommitAsync(stoppingToken);
+                    await tx.CommitAndRelay(stoppingToken);
                     started = true;
                 }
                 else
