@@ -16,6 +16,17 @@ public static class Inbox
         this NpgsqlConnection connection, NpgsqlTransaction transaction, Guid messageId, string consumer) =>
         await connection.ExecuteAsync(RecordSql, new { MessageId = messageId, Consumer = consumer }, transaction) == 1;
 
+    private const string RecordManySql = """
+        INSERT INTO inbox (message_id, consumer) SELECT m, @Consumer FROM unnest(@MessageIds) AS m
+        ON CONFLICT DO NOTHING RETURNING message_id
+        """;
+
+    /// <summary>Of the given messages of one consumer, those it has not handled before (and now has, once the transaction commits).</summary>
+    public static async Task<HashSet<Guid>> TryRecordHandled(
+        this NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<Guid> messageIds, string consumer) =>
+        (await connection.QueryAsync<Guid>(RecordManySql, new { MessageIds = messageIds.ToArray(), Consumer = consumer }, transaction))
+        .ToHashSet();
+
     /// <summary>Runs the effect in one transaction with the inbox record; a redelivered message changes nothing.</summary>
     public static async Task HandleOnce<T>(
         this NpgsqlDataSource dataSource, ConsumeContext<T> context, string consumer,

@@ -18,6 +18,22 @@ public static class Outbox
         VALUES (@Id, @MessageType, CAST(@Body AS jsonb), @TraceParent)
         """;
 
+    /// <summary>
+    /// Writes the event in the same statement as the change that causes it, only when that change happened:
+    /// <c>WITH changed AS (INSERT ... RETURNING 1) INSERT INTO outbox ... SELECT ... FROM changed</c>, with the
+    /// parameters of <see cref="RowOf"/>. One round trip instead of two.
+    /// </summary>
+    public const string InsertWhenSql = """
+        INSERT INTO outbox (id, message_type, body, trace_parent)
+        SELECT @OutboxId, @OutboxType, CAST(@OutboxBody AS jsonb), @OutboxTrace
+        """;
+
+    /// <summary>The parameters of <see cref="InsertWhenSql"/> for one event.</summary>
+    public sealed record EventRow(Guid OutboxId, string OutboxType, string OutboxBody, string? OutboxTrace);
+
+    public static EventRow RowOf<T>(T message) where T : class =>
+        new(Guid.CreateVersion7(), TypeName(typeof(T)), JsonSerializer.Serialize(message, Json), Activity.Current?.Id);
+
     /// <summary>Adds one event; its id becomes the MessageId on the bus.</summary>
     public static Task Enqueue<T>(this NpgsqlConnection connection, NpgsqlTransaction transaction, T message)
         where T : class =>

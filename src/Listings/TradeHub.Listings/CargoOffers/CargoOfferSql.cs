@@ -1,3 +1,5 @@
+using TradeHub.Hosting.Messaging;
+
 namespace TradeHub.Listings.CargoOffers;
 
 /// <summary>The SQL of the cargo_offers table.</summary>
@@ -17,6 +19,9 @@ internal static class CargoOfferSql
         VALUES (@Id, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount,
             @ContainerType, @WeightKg, @HsCode, @Description, @Hazardous, @TargetPriceAmount, @TargetPriceCurrency, @CreatedAt)
         """;
+
+    /// <summary>The offer and its CargoOfferPosted in one round trip (parameters of the row and of <see cref="Outbox.RowOf"/>).</summary>
+    public const string InsertPosted = $"WITH created AS ({Insert} RETURNING 1) {Outbox.InsertWhenSql} FROM created";
 
     public const string ById = $"SELECT {Columns} FROM cargo_offers WHERE id = @Id";
 

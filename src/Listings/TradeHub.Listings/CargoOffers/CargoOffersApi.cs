@@ -45,14 +45,15 @@ public static class CargoOffersApi
                 request.DeliverBy!.Value, request.Containers!.Count!.Value, request.Containers.Type!, request.WeightKg!.Value,
                 request.HsCode, request.Description, request.Hazardous ?? false,
                 request.TargetPrice?.Amount, request.TargetPrice?.Currency, OfferStatus.Open, clock.GetUtcNow().UtcDateTime);
-            await connection.ExecuteAsync(CargoOfferSql.Insert, row, tx);
-            await connection.Enqueue(tx, new CargoOfferPosted
+            var args = new DynamicParameters(row);
+            args.AddDynamicParams(Outbox.RowOf(new CargoOfferPosted
             {
                 CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Origin = row.Origin, Destination = row.Destination,
                 ReadyDate = row.ReadyDate, DeliverBy = row.DeliverBy, ContainerCount = row.ContainerCount,
                 ContainerType = row.ContainerType, WeightKg = row.WeightKg, HsCode = row.HsCode, Hazardous = row.Hazardous,
                 TargetPriceAmount = row.TargetPriceAmount, TargetPriceCurrency = row.TargetPriceCurrency, PostedAt = row.CreatedAt,
-            });
+            }));
+            await connection.ExecuteAsync(CargoOfferSql.InsertPosted, args, tx);
             return CreateOutcome.Created($"/api/cargo-offers/{row.Id}", CargoOfferView.From(row, caller));
         });
     }

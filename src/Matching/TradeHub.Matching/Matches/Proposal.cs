@@ -69,19 +69,23 @@ public sealed record Proposal(
 /// <summary>Stores proposals (once per offer set, at most a few open per offer) and announces them through the outbox.</summary>
 public static class Proposals
 {
-    private const string InsertSql = """
-        INSERT INTO matches (id, kind, status, score, explanation, offer_ids, offer_key, party_orgs, legs, route_id,
-                             route_summary, route_signature, price_amount, price_currency, origin, destination, corridor,
-                             mode, hs_code, containers, weight_kg)
-        SELECT @Id, @Kind, 'proposed', @Score, @Explanation, @OfferIds, @OfferKey, @PartyOrgs, CAST(@Legs AS jsonb), @RouteId,
-               @RouteSummary, @RouteSignature, @PriceAmount, @PriceCurrency, @Origin, @Destination, @Corridor,
-               @Mode, @HsCode, @Containers, @WeightKg
-        WHERE NOT EXISTS (SELECT 1 FROM offer_closures WHERE offer_id = ANY(@OfferIds))
-          AND NOT EXISTS (
-              SELECT 1 FROM unnest(@Anchors) AS a(offer_id)
-              WHERE (SELECT count(*) FROM matches m
-                     WHERE m.offer_ids @> ARRAY[a.offer_id] AND m.status IN ('proposed', 'accepted')) >= @MaxOpen)
-        ON CONFLICT (offer_key) DO NOTHING
+    // The match and its MatchProposed go in one statement: the event row is written only when the match was.
+    private const string InsertSql = $"""
+        WITH proposed AS (
+            INSERT INTO matches (id, kind, status, score, explanation, offer_ids, offer_key, party_orgs, legs, route_id,
+                                 route_summary, route_signature, price_amount, price_currency, origin, destination, corridor,
+                                 mode, hs_code, containers, weight_kg)
+            SELECT @Id, @Kind, 'proposed', @Score, @Explanation, @OfferIds, @OfferKey, @PartyOrgs, CAST(@Legs AS jsonb), @RouteId,
+                   @RouteSummary, @RouteSignature, @PriceAmount, @PriceCurrency, @Origin, @Destination, @Corridor,
+                   @Mode, @HsCode, @Containers, @WeightKg
+            WHERE NOT EXISTS (SELECT 1 FROM offer_closures WHERE offer_id = ANY(@OfferIds))
+              AND NOT EXISTS (
+                  SELECT 1 FROM unnest(@Anchors) AS a(offer_id)
+                  WHERE (SELECT count(*) FROM matches m
+                         WHERE m.offer_ids @> ARRAY[a.offer_id] AND m.status IN ('proposed', 'accepted')) >= @MaxOpen)
+            ON CONFLICT (offer_key) DO NOTHING
+            RETURNING 1)
+        {Outbox.InsertWhenSql} FROM proposed
         """;
 
     /// <summary>Proposes the given matches, best first; returns how many were new.</summary>
@@ -92,16 +96,7 @@ public static class Proposals
         foreach (var p in proposals.OrderByDescending(p => p.Score))
         {
             var id = Guid.CreateVersion7();
-            var inserted = await connection.ExecuteAsync(InsertSql, new
-            {
-                Id = id, p.Kind, p.Score, Explanation = p.Explanation.ToArray(), OfferIds = p.OfferIds.ToArray(), p.OfferKey,
-                PartyOrgs = p.PartyOrgs.ToArray(), Legs = JsonSerializer.Serialize(p.Legs, OpenOffers.Json), p.RouteId,
-                p.RouteSummary, p.RouteSignature, p.PriceAmount, p.PriceCurrency, p.Origin, p.Destination, p.Corridor,
-                p.Mode, p.HsCode, p.Containers, p.WeightKg, Anchors = p.Anchors.ToArray(), MaxOpen = rules.MaxOpenProposalsPerOffer,
-            }, tx);
-            if (inserted == 0) continue;
-            added++;
-            await connection.Enqueue(tx, new MatchProposed
+            var proposed = Outbox.RowOf(new MatchProposed
             {
                 MatchId = id,
                 Kind = p.Kind,
@@ -112,6 +107,14 @@ public static class Proposals
                 Legs = p.Legs,
                 ProposedAt = DateTimeOffset.UtcNow,
             });
+            added += await connection.ExecuteAsync(InsertSql, new
+            {
+                Id = id, p.Kind, p.Score, Explanation = p.Explanation.ToArray(), OfferIds = p.OfferIds.ToArray(), p.OfferKey,
+                PartyOrgs = p.PartyOrgs.ToArray(), Legs = JsonSerializer.Serialize(p.Legs, OpenOffers.Json), p.RouteId,
+                p.RouteSummary, p.RouteSignature, p.PriceAmount, p.PriceCurrency, p.Origin, p.Destination, p.Corridor,
+                p.Mode, p.HsCode, p.Containers, p.WeightKg, Anchors = p.Anchors.ToArray(), MaxOpen = rules.MaxOpenProposalsPerOffer,
+                proposed.OutboxId, proposed.OutboxType, proposed.OutboxBody, proposed.OutboxTrace,
+            }, tx);
         }
         return added;
     }

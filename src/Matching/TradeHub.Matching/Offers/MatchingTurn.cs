@@ -114,8 +114,9 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
                     .Select(id => id.ToString()).ToArray();
                 await connection.ExecuteAsync(LockOffersSql, new { Keys = keys }, tx);
                 await offers.CatchUp(ct);
+                var unhandled = await connection.TryRecordHandled(tx, batch.Select(w => w.MessageId).ToList(), batch[0].Consumer);
                 foreach (var w in batch)
-                    if (await connection.TryRecordHandled(tx, w.MessageId, w.Consumer))
+                    if (unhandled.Remove(w.MessageId)) // a message twice in one batch has one effect
                         await w.Effect(connection, tx);
                 await tx.CommitAndRelay(ct);
             }
