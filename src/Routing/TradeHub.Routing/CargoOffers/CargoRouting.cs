@@ -45,10 +45,14 @@ public static class CargoRouting
         FROM cargo_offers WHERE id = ANY(@Ids) AND status = 'open' ORDER BY id FOR UPDATE
         """;
 
-    private const string StoreRoutesSql = """
-        UPDATE cargo_offers SET routes = CAST(@Routes AS jsonb), route_nodes = @Nodes, route_legs = @Legs, version = @Version,
-            reason = @Reason, computed_at = @At, updated_at = now()
-        WHERE id = @Id
+    // The routes and their CargoRoutesComputed in one round trip.
+    private const string StoreRoutesSql = $"""
+        WITH stored AS (
+            UPDATE cargo_offers SET routes = CAST(@Routes AS jsonb), route_nodes = @Nodes, route_legs = @Legs, version = @Version,
+                reason = @Reason, computed_at = @At, updated_at = now()
+            WHERE id = @Id
+            RETURNING 1)
+        {Outbox.InsertWhenSql} FROM stored
         """;
 
     /// <summary>Open offers whose routes use the node or leg and whose ready date falls in the range.</summary>
@@ -83,7 +87,9 @@ public static class CargoRouting
             await connection.ExecuteAsync(FillClosedSql, args, tx);
             return;
         }
-        await Recompute(connection, tx, snapshot, [m.CargoOfferId], "posted");
+        // Just inserted by this transaction (so locked by it): routed without reading it back.
+        await Recompute(connection, tx, snapshot, [new OfferRow(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination, m.ReadyDate,
+            m.ContainerCount, m.ContainerType, "open", 0)], "posted");
     }
 
     public static Task OnClosed(NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoOfferId, string ownerOrg) =>
@@ -100,7 +106,13 @@ public static class CargoRouting
         IReadOnlyList<Guid> ids, string reason)
     {
         if (ids.Count == 0) return 0;
-        var rows = await connection.QueryAsync<OfferRow>(SelectForUpdateSql, new { Ids = ids.ToArray() }, tx);
+        var rows = (await connection.QueryAsync<OfferRow>(SelectForUpdateSql, new { Ids = ids.ToArray() }, tx)).AsList();
+        return await Recompute(connection, tx, snapshot, rows, reason);
+    }
+
+    private static async Task<int> Recompute(NpgsqlConnection connection, NpgsqlTransaction tx, NetworkSnapshot snapshot,
+        IReadOnlyList<OfferRow> rows, string reason)
+    {
         var count = 0;
         foreach (var row in rows)
         {
@@ -108,6 +120,10 @@ public static class CargoRouting
             var version = row.Version + 1;
             var at = DateTimeOffset.UtcNow;
             var routes = plan.Routes;
+            var computed = Outbox.RowOf(new CargoRoutesComputed
+            {
+                CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Version = version, Routes = routes, Reason = reason, ComputedAt = at,
+            });
             await connection.ExecuteAsync(StoreRoutesSql, new
             {
                 row.Id,
@@ -117,11 +133,8 @@ public static class CargoRouting
                 Version = version,
                 Reason = plan.Found ? reason : plan.Reason,
                 At = at,
+                computed.OutboxId, computed.OutboxType, computed.OutboxBody, computed.OutboxTrace,
             }, tx);
-            await connection.Enqueue(tx, new CargoRoutesComputed
-            {
-                CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Version = version, Routes = routes, Reason = reason, ComputedAt = at,
-            });
             count++;
         }
         return count;
