@@ -39,4 +39,23 @@ public class BatchTests : ConsumerRig
         Assert.That(await Scalar<long>("SELECT count(*) FROM inbox WHERE message_id = @Id", new { Id = poisonedId }), Is.Zero,
             "the bad message is not recorded as handled, so it can be handled when redelivered");
     }
+
+    [Test]
+    public async Task New_capacity_is_proposed_to_the_best_few_cargo_offers_only()
+    {
+        var rules = new TradeHub.Matching.CargoMatching.MatchingRules();
+        await Deliver(China(containers: 500));
+        var cargo = Enumerable.Range(0, rules.MaxProposalsPerNewCapacity + 5).Select(_ => Cargo()).ToList();
+        foreach (var c in cargo)
+        {
+            await Deliver(c);
+            await Deliver(Routes(c.CargoOfferId));
+        }
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero, "half a chain proposes nothing");
+
+        await Deliver(Central(containers: 500));
+
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.EqualTo(rules.MaxProposalsPerNewCapacity));
+        Assert.That(await Outboxed("MatchProposed"), Is.EqualTo(rules.MaxProposalsPerNewCapacity));
+    }
 }

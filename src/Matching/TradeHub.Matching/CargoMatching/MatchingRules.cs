@@ -7,6 +7,12 @@ public sealed class MatchingRules
     public int DepartureSlackDays { get; set; } = 3;
     /// <summary>Open (proposed or accepted) proposals kept per cargo or trade offer.</summary>
     public int MaxOpenProposalsPerOffer { get; set; } = 3;
+    /// <summary>
+    /// New capacity is proposed to at most this many cargo offers (the best scored): a carrier gets a short list, and
+    /// one big capacity offer on a busy node does not hold the matching turn for thousands of inserts. Cargo posted
+    /// later still finds the capacity.
+    /// </summary>
+    public int MaxProposalsPerNewCapacity { get; set; } = 20;
     /// <summary>Per lane and chain position, only the best few fitting offers are tried (bounds the chain search).</summary>
     public int CandidatesPerLane { get; set; } = 3;
     /// <summary>Upper bound of chain-search steps per cargo offer.</summary>

@@ -19,7 +19,8 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
         {
             if (!await connection.InsertCapacity(tx, offer)) return;
             var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
-            await connection.Propose(tx, found.Select(Proposal.From), rules);
+            await connection.Propose(tx, found.OrderByDescending(m => m.Score).Take(rules.MaxProposalsPerNewCapacity)
+                .Select(Proposal.From), rules);
         });
     }
 }

@@ -26,7 +26,7 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
     public const string Trade = "matching:trade";
 
     /// <summary>Most messages handled in one transaction.</summary>
-    public const int MaxBatch = 64;
+    public const int MaxBatch = 32;
 
     /// <summary>Batches of one consumer in flight at once in this process (they share the turn).</summary>
     public const int ParallelBatches = 3;
