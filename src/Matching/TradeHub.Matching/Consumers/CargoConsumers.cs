@@ -19,9 +19,7 @@ public sealed class CargoOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
         var offer = context.Message.ToOffer();
         await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-offer-posted", offer.Id, shared: true, async (connection, tx) =>
         {
-            if (!await connection.InsertCargo(tx, offer)) return;
-            var routes = await connection.RoutesOf(tx, offer.Id);
-            if (routes.Count == 0) return;
+            if (await connection.InsertCargoWithRoutes(tx, offer) is not { Count: > 0 } routes) return;
             var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
             await connection.Propose(tx, found.Select(Proposal.From), rules);
         });
@@ -38,9 +36,9 @@ public sealed class CargoRoutesComputedConsumer(MatchingTurn turn, OpenOffers of
         var routes = message.ToRoutes();
         await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-routes-computed", message.CargoOfferId, shared: true, async (connection, tx) =>
         {
-            if (!await connection.UpsertRoutes(tx, message.CargoOfferId, message.Version, routes)) return;
-            if (await connection.OpenCargo(tx, message.CargoOfferId) is not { } offer) return;
-            await connection.DeclineOffRoute(tx, offer.Id, routes);
+            if (await connection.UpsertRoutesOfOpenCargo(tx, message.CargoOfferId, message.Version, routes) is not { } offer) return;
+            // Proposals come only from routes, so the first routes of an offer have none to decline.
+            if (message.Version > 1) await connection.DeclineOffRoute(tx, offer.Id, routes);
             var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
             await connection.Propose(tx, found.Select(Proposal.From), rules);
         });

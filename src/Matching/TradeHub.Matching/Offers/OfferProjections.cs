@@ -56,11 +56,20 @@ public static class OfferProjections
 
     private const string RoutesSql = "SELECT routes::text FROM cargo_routes WHERE cargo_offer_id = @Id";
 
-    private const string OpenCargoSql = """
+    // The hot paths of a cargo offer each take one round trip: stored with the routes that came first, and routes
+    // stored with the open offer they belong to.
+    private const string InsertCargoWithRoutesSql = $"""
+        WITH inserted AS ({InsertCargoSql})
+        SELECT (SELECT status FROM inserted) AS Status,
+               (SELECT routes::text FROM cargo_routes WHERE cargo_offer_id = @Id) AS Routes
+        """;
+
+    private const string UpsertRoutesOfOpenCargoSql = $"""
+        WITH upserted AS ({UpsertRoutesSql} RETURNING 1)
         SELECT id, owner_org AS OwnerOrg, origin, destination, ready_date AS ReadyDate, deliver_by AS DeliverBy, containers,
                container_type AS ContainerType, weight_kg AS WeightKg, hs_code AS HsCode, target_price AS TargetPrice,
                target_currency AS TargetCurrency
-        FROM cargo_offers WHERE id = @Id AND status = 'open'
+        FROM cargo_offers WHERE id = @Id AND status = 'open' AND EXISTS (SELECT 1 FROM upserted)
         """;
 
     private const string UpsertLogisticsSql = """
@@ -78,13 +87,31 @@ public static class OfferProjections
     public static Task LockOffer(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id) =>
         connection.ExecuteAsync(LockSql, new { Key = id.ToString() }, tx);
 
-    /// <summary>Stores the cargo offer; true when it is new and open.</summary>
-    public static async Task<bool> InsertCargo(this NpgsqlConnection connection, NpgsqlTransaction tx, CargoOffer o) =>
-        await connection.ExecuteScalarAsync<string?>(InsertCargoSql, new
+    private sealed record InsertedCargo(string? Status, string? Routes);
+
+    /// <summary>Stores the cargo offer; its routes when it is new and open and its routes came first, else null.</summary>
+    public static async Task<IReadOnlyList<CargoRoute>?> InsertCargoWithRoutes(this NpgsqlConnection connection,
+        NpgsqlTransaction tx, CargoOffer o)
+    {
+        var row = await connection.QuerySingleAsync<InsertedCargo>(InsertCargoWithRoutesSql, new
         {
             o.Id, o.OwnerOrg, o.Origin, o.Destination, ReadyDate = Day(o.ReadyDate), DeliverBy = Day(o.DeliverBy),
             o.Containers, o.ContainerType, o.WeightKg, o.HsCode, o.TargetPrice, o.TargetCurrency,
-        }, tx) == "open";
+        }, tx);
+        if (row.Status != "open" || row.Routes is null) return null;
+        return JsonSerializer.Deserialize<List<CargoRoute>>(row.Routes, OpenOffers.Json) ?? [];
+    }
+
+    /// <summary>Stores the routes when they are newer than the stored ones; the cargo offer when it is open and they replaced them.</summary>
+    public static async Task<CargoOffer?> UpsertRoutesOfOpenCargo(this NpgsqlConnection connection, NpgsqlTransaction tx,
+        Guid cargoId, long version, IReadOnlyList<CargoRoute> routes) =>
+        await connection.QuerySingleOrDefaultAsync<CargoRow>(UpsertRoutesOfOpenCargoSql, new
+        {
+            Id = cargoId, Version = version, Routes = JsonSerializer.Serialize(routes, OpenOffers.Json),
+        }, tx) is { } c
+            ? new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
+                c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice, c.TargetCurrency)
+            : null;
 
     public static async Task<bool> InsertCapacity(this NpgsqlConnection connection, NpgsqlTransaction tx, CapacityOffer o) =>
         await connection.ExecuteScalarAsync<string?>(InsertCapacitySql, new
@@ -104,14 +131,6 @@ public static class OfferProjections
     public static Task CloseOffer(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string status) =>
         connection.ExecuteAsync(CloseSql, new { Id = id, Status = status }, tx);
 
-    /// <summary>Stores the routes when they are newer than the stored ones; true when they replaced them.</summary>
-    public static async Task<bool> UpsertRoutes(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId,
-        long version, IReadOnlyList<CargoRoute> routes) =>
-        await connection.ExecuteAsync(UpsertRoutesSql, new
-        {
-            Id = cargoId, Version = version, Routes = JsonSerializer.Serialize(routes, OpenOffers.Json),
-        }, tx) == 1;
-
     public static async Task<IReadOnlyList<CargoRoute>> RoutesOf(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId) =>
         await connection.ExecuteScalarAsync<string?>(RoutesSql, new { Id = cargoId }, tx) is { } json
             ? JsonSerializer.Deserialize<List<CargoRoute>>(json, OpenOffers.Json) ?? []
@@ -120,12 +139,6 @@ public static class OfferProjections
     private sealed record CargoRow(Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate,
         DateOnly DeliverBy, int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice,
         string? TargetCurrency);
-
-    public static async Task<CargoOffer?> OpenCargo(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id) =>
-        await connection.QuerySingleOrDefaultAsync<CargoRow>(OpenCargoSql, new { Id = id }, tx) is { } c
-            ? new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
-                c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice, c.TargetCurrency)
-            : null;
 
     public static async Task<bool> UpsertLogistics(this NpgsqlConnection connection, NpgsqlTransaction tx, long version,
         IReadOnlyList<LogisticsQuote> quotes) =>
