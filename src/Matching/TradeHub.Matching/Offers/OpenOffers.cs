@@ -44,9 +44,10 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
     // Planned for each watermark: a generic plan of "changed_xid >= $1" scans whole tables (prepared statements
     // switch to one after five runs), where the recent rows are a few index pages.
     private const string WatermarkSql = """
-        SET LOCAL plan_cache_mode = force_custom_plan;
+        SELECT set_config('plan_cache_mode', 'force_custom_plan', true);
         SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint
         """;
+
     private const string Since = "changed_xid >= CAST(CAST(@Watermark AS text) AS xid8)";
 
     private const string CargoSql = $"""
@@ -73,6 +74,8 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
 
     private const string LogisticsSql = $"SELECT pairs::text FROM logistics_table WHERE id = 1 AND {Since}";
 
+    private static readonly string CatchUpSql = string.Join(";\n", WatermarkSql, CargoSql, CapacitySql, TradeSql, RoutesSql, LogisticsSql);
+
     /// <summary>Applies every projection row changed since the last catch-up (all rows the first time).</summary>
     public async Task CatchUp(CancellationToken ct = default)
     {
@@ -82,13 +85,15 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             // One snapshot for the watermark and every read, so nothing committed in between slips through.
             await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-            var next = await connection.ExecuteScalarAsync<long>(WatermarkSql, transaction: tx);
-            var args = new { Watermark = watermark };
-            var cargo = (await connection.QueryAsync<CargoRow>(CargoSql, args, tx)).AsList();
-            var capacity = (await connection.QueryAsync<CapacityRow>(CapacitySql, args, tx)).AsList();
-            var trade = (await connection.QueryAsync<TradeRow>(TradeSql, args, tx)).AsList();
-            var routes = (await connection.QueryAsync<RoutesRow>(RoutesSql, args, tx)).AsList();
-            var logistics = await connection.QuerySingleOrDefaultAsync<string>(LogisticsSql, args, tx);
+            // Every read in one round trip, the statements run in order in the one snapshot.
+            await using var reads = await connection.QueryMultipleAsync(CatchUpSql, new { Watermark = watermark }, tx);
+            await reads.ReadAsync<string>(); // set_config
+            var next = await reads.ReadSingleAsync<long>();
+            var cargo = (await reads.ReadAsync<CargoRow>()).AsList();
+            var capacity = (await reads.ReadAsync<CapacityRow>()).AsList();
+            var trade = (await reads.ReadAsync<TradeRow>()).AsList();
+            var routes = (await reads.ReadAsync<RoutesRow>()).AsList();
+            var logistics = await reads.ReadSingleOrDefaultAsync<string>();
             await tx.CommitAsync(ct);
 
             lock (gate)
