@@ -18,7 +18,8 @@ public static class Benchmarks
             case ["routes-quick", ..]:
                 QuickRun.Run(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40,
-                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5,
+                    args.Length > 3 ? args[3] : "corridor,regional,long-haul");
                 break;
             case ["routes-probe", var pairs, var epsilon]:
                 Probe.Run(int.Parse(pairs, CultureInfo.InvariantCulture), double.Parse(epsilon, CultureInfo.InvariantCulture));

@@ -9,7 +9,7 @@ namespace TradeHub.Benchmarks.Routing;
 /// </summary>
 public static class QuickRun
 {
-    public static void Run(int pairs, int repeats)
+    public static void Run(int pairs, int repeats, string sets = "corridor,regional,long-haul")
     {
         var total = Stopwatch.StartNew();
         var w = new RoutingWorkload(pairs);
@@ -30,6 +30,8 @@ public static class QuickRun
             foreach (var (s, t) in w.CorridorPairs) pareto.Search(w.Corridor.Graph, s, t, RouteFilter.None, SearchOptions.Default);
         }
 
+        if (sets.Contains("corridor", StringComparison.Ordinal))
+        {
         var corridorPareto = Time(w.CorridorPairs, 2000, p => pareto.Search(w.Corridor.Graph, p.S, p.T, RouteFilter.None, SearchOptions.Default));
         var corridorDijkstra = Time(w.CorridorPairs, 2000, p => dijkstra.Path(w.Corridor.Graph, p.S, p.T, Criterion.Hours, RouteFilter.None, out _));
         Console.WriteLine();
@@ -38,9 +40,11 @@ public static class QuickRun
         Row("Pareto exact search", corridorPareto, 1e6);
         Row("own Dijkstra (hours)", corridorDijkstra, 1e6);
         Console.WriteLine($"Pareto / own Dijkstra (median): {Median(corridorPareto) / Median(corridorDijkstra):F1}x");
+        }
 
         foreach (var (name, set) in new[] { ("regional", w.Regional), ("long-haul", w.LongHaul) })
         {
+            if (!sets.Contains(name, StringComparison.Ordinal)) continue;
             var quikTarget = Time(set, repeats, p => w.QuikGraphToTarget(p.S, p.T));
             var quikFull = Time(set, repeats, p => w.QuikGraphFull(p.S, p.T));
             var own = Time(set, repeats, p => dijkstra.Path(w.Graph, p.S, p.T, Criterion.Hours, RouteFilter.None, out _));
