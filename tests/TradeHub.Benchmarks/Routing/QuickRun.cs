@@ -91,6 +91,18 @@ public static class QuickRun
         Console.WriteLine($"true end-to-end epsilon vs exact Pareto sets ({eps.Count}/{set.Length} pairs solved exactly): median {Median(eps):P2}, max {eps.Max():P2}; exact sets median {Median(exactSizes):F0} routes (max {exactSizes.Max():F0}), exact search median {Median(exactTimes):F0} ms, p95 {P95(exactTimes):F0} ms");
     }
 
+    /// <summary>The least eps such that every reference route is within (1 + eps) of an answer route on each criterion.</summary>
+    public static double MeasuredEpsilon(IReadOnlyList<ParetoPath> answer, IEnumerable<(double H, double C, double E)> reference)
+    {
+        var worst = 0.0;
+        foreach (var e in reference)
+        {
+            var best = answer.Min(a => Math.Max(a.Hours / e.H, Math.Max(a.Usd / e.C, a.Co2 / e.E)));
+            worst = Math.Max(worst, best - 1);
+        }
+        return worst;
+    }
+
     private static List<double> Time((int S, int T)[] set, int repeats, Func<(int S, int T), object?> query, List<ParetoResult>? results = null)
     {
         var times = new List<double>(set.Length * repeats);

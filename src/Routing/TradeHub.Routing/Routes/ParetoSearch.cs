@@ -22,6 +22,8 @@ public sealed record SearchOptions
     public int MaxLabels { get; init; } = 4_000_000;
     /// <summary>Approximate (long) queries compute exact bounds to the target per query instead of landmarks.</summary>
     public bool ExactBoundsWhenApproximate { get; init; } = true;
+    /// <summary>Approximate queries: at most this many weighted-sum routes before the label search takes over.</summary>
+    public int MaxWeightedRoutes { get; init; } = 200;
 
     public static readonly SearchOptions Default = new();
     public static readonly SearchOptions Exact = new() { ForceEpsilon = 0, Budget = null };
@@ -52,7 +54,7 @@ public sealed record ParetoResult(IReadOnlyList<ParetoPath> Paths, bool Reachabl
 /// </list>
 /// Working memory is flat struct arrays reused per thread.
 /// </summary>
-public sealed class ParetoSearch
+public sealed partial class ParetoSearch
 {
     private struct Label
     {
@@ -81,7 +83,6 @@ public sealed class ParetoSearch
 
     private static readonly int Metrics = LowerBounds.Metrics;
     private readonly MinHeap heap = new();
-    private readonly MetricRoute seedSearch = new();
     private readonly SolutionCover cover = new();
     private LowerBounds bounds = null!;
     private double[] targetRow = [];
@@ -118,27 +119,52 @@ public sealed class ParetoSearch
         bounds.PrepareTarget(target, targetRow);
         cover.Reset(bounds.Blend);
 
-        // Seeds: the optimal route on every criterion and blend; no fastest route means no route at all.
-        var optimum = new double[LowerBounds.Criteria];
-        var pending = new List<(int Path, double H, double C, double E)>(Metrics);
-        for (var m = 0; m < Metrics; m++)
+        found.Reset(bounds.Blend);
+        weightedLeast.Clear();
+        foundPoints.Clear();
+        var deadline = options.Budget is { } budget ? Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+
+        // The fastest route first: none means no route at all, and its hours decide exact or approximate.
+        exactBounds = false;
+        slack = 1;
+        if (!LeastWeighted(g, source, filter, 1, 0, 0, out var fastest, out var fastestHours))
+            return new ParetoResult([], false, true, 0, 0);
+        optimum[0] = fastest.H;
+        var eps = options.ForceEpsilon
+            ?? (g.NodeCount <= options.ExactNetworkNodes || fastest.H <= options.ExactReachShare * bounds.ExtentHours ? 0 : options.Epsilon);
+        if (eps > 0 && options.ExactBoundsWhenApproximate)
         {
-            var arcs = seedSearch.Find(g, bounds, targetRow, m, source, target, filter);
-            if (arcs is null) return new ParetoResult([], false, true, 0, 0);
-            var seed = Seed(g, arcs);
-            pending.Add(seed);
-            if (m < LowerBounds.Criteria) optimum[m] = m == 0 ? seed.H : m == 1 ? seed.C : seed.E;
+            // Long query: exact distances to the target on every metric make each weighted route a near-straight walk.
+            exactBounds = true;
+            bounds.ExactToTarget(g, target, filter, bound, scratch, heap);
+        }
+        AddWeighted(1, 0, 0, fastest, fastestHours);
+
+        // Seeds: the least route on the other criteria and on every blend.
+        for (var m = 1; m < Metrics; m++)
+        {
+            double w0 = 0, w1 = m == 1 ? 1 : 0, w2 = m == 2 ? 1 : 0;
+            if (m >= LowerBounds.Criteria) (w0, w1, w2) = (bounds.Blend[m - 3][0], bounds.Blend[m - 3][1], bounds.Blend[m - 3][2]);
+            LeastWeighted(g, source, filter, w0, w1, w2, out var route, out var least);
+            if (m < LowerBounds.Criteria) optimum[m] = m == 1 ? route.C : route.E;
+            AddWeighted(w0, w1, w2, route, least);
         }
         wH = 1 / Math.Max(optimum[0], 1e-9);
         wC = 1 / Math.Max(optimum[1], 1e-9);
         wE = 1 / Math.Max(optimum[2], 1e-9);
 
-        var eps = options.ForceEpsilon
-            ?? (g.NodeCount <= options.ExactNetworkNodes || optimum[0] <= options.ExactReachShare * bounds.ExtentHours ? 0 : options.Epsilon);
+        var certified = double.PositiveInfinity;
+        if (eps > 0)
+        {
+            // Long query: weighted-sum routes first; when they already prove eps, they are the answer.
+            certified = SampleUntil(g, source, filter, eps, options.MaxWeightedRoutes, deadline);
+            if (certified <= eps) return new ParetoResult(CollectSolutions(g), true, false, Math.Max(certified, 0), labelCount);
+        }
+
+        // Label search: re-seed the coverage test with the routes found so far, scaled by the search's epsilon.
         slack = 1 + eps;
-        exactBounds = eps > 0 && options.ExactBoundsWhenApproximate;
-        if (exactBounds) bounds.ExactToTarget(g, target, filter, bound, scratch, heap);
-        foreach (var (path, h, c, e) in pending) AddSolution(path, h, c, e);
+        cover.Reset(bounds.Blend);
+        for (var i = 0; i < solutionCount; i++) cover.Add(solutions[i].RH / slack, solutions[i].RC / slack, solutions[i].RE / slack);
 
         Touch(source);
         var start = NewLabel(source, -1, 0, 0, 0, 0, 0, 0);
@@ -146,7 +172,6 @@ public sealed class ParetoSearch
         openHead[source] = start;
         heap.Push(Key(start), start);
 
-        var deadline = options.Budget is { } budget ? Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
         var graphArcs = g.Arcs;
         var outStart = g.OutStart;
         var pops = 0;
@@ -205,7 +230,7 @@ public sealed class ParetoSearch
         }
 
         var achieved = eps;
-        if (stopped) achieved = Math.Max(eps, PosterioriEpsilon());
+        if (stopped) achieved = Math.Min(certified, Math.Max(eps, PosterioriEpsilon()));
         return new ParetoResult(CollectSolutions(g), true, !stopped && eps == 0, achieved, labelCount);
     }
 
@@ -279,19 +304,6 @@ public sealed class ParetoSearch
             }
         }
         return false;
-    }
-
-    private (int Path, double H, double C, double E) Seed(NetworkGraph g, int[] path)
-    {
-        double h = 0, c = 0, e = 0;
-        var p = -1;
-        foreach (var a in path)
-        {
-            ref readonly var arc = ref g.Arcs[a];
-            h += arc.Hours; c += arc.Usd; e += arc.Co2;
-            p = NewStep(p, a);
-        }
-        return (p, h, c, e);
     }
 
     private void AddSolution(int path, double h, double c, double e)

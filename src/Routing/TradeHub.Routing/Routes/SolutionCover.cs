@@ -24,6 +24,11 @@ internal sealed class SolutionCover
 
     public int Corners => count;
 
+    /// <summary>Corner i's criteria (1e300 stands for unbounded).</summary>
+    public (double H, double C, double E) Corner(int i) => (corners[i * stride], corners[i * stride + 1], corners[i * stride + 2]);
+
+    public const double Unbounded = Far;
+
     public void Reset(double[][] blendWeights)
     {
         blend = blendWeights;

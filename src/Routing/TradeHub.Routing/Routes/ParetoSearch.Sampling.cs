@@ -1,0 +1,249 @@
+using System.Diagnostics;
+using TradeHub.Routing.Network;
+
+namespace TradeHub.Routing.Routes;
+
+/// <summary>
+/// Weighted-sum routes and the epsilon they certify (used to seed every search, and as the whole answer of a long
+/// query when they already certify the epsilon asked for).
+/// <para>A* with weights w gives the least w-weighted route, D_w. Every route x from source to target then satisfies
+/// x &gt;= the three single-criterion optima I and w·x &gt;= D_w for every weight tried: a region P that holds
+/// all routes. P is covered by the found routes within (1 + eps) exactly when, for every corner u of the region the
+/// found routes leave uncovered, min(u_c / I_c, w·u / D_w) &lt;= 1 + eps. That maximum over the corners is a proven
+/// end-to-end epsilon, whatever the hop count; the worst corner says which weights to try next
+/// (w_c = 1 / u_c).</para>
+/// </summary>
+public sealed partial class ParetoSearch
+{
+    private readonly MinHeap routeHeap = new();
+    private double[] routeDist = [];
+    private int[] routeVia = [];
+    private int[] routeStamp = [];
+    private int routeGeneration;
+    private readonly SolutionCover found = new();
+    private readonly List<(double W0, double W1, double W2, double Least)> weightedLeast = [];
+    private readonly HashSet<(double, double, double)> stuckCorners = [];
+    private readonly List<(double H, double C, double E)> foundPoints = [];
+    private readonly double[] optimum = new double[LowerBounds.Criteria];
+
+    /// <summary>Least w-weighted route from source to target (A* on the per-node bounds); false when none.</summary>
+    private bool LeastWeighted(NetworkGraph g, int source, RouteFilter filter, double w0, double w1, double w2,
+        out (int Path, double H, double C, double E) route, out double least)
+    {
+        var n = g.NodeCount;
+        if (routeStamp.Length < n)
+        {
+            routeDist = new double[n];
+            routeVia = new int[n];
+            routeStamp = new int[n];
+            routeGeneration = 0;
+        }
+        if (++routeGeneration == int.MaxValue)
+        {
+            Array.Clear(routeStamp);
+            routeGeneration = 1;
+        }
+        var gen = routeGeneration;
+        // Bound on w·x from the per-node bounds: w·h, or a multiple mu of a blend plus w·h on what is left of w.
+        var mu = blendShare;
+        for (var k = 0; k < LowerBounds.Blends; k++)
+        {
+            var b = bounds.Blend[k];
+            mu[k] = Math.Min(w0 / b[0], Math.Min(w1 / b[1], w2 / b[2]));
+        }
+        double Estimate(int v)
+        {
+            Touch(v);
+            var at = v * Metrics;
+            double h0 = bound[at], h1 = bound[at + 1], h2 = bound[at + 2];
+            if (double.IsPositiveInfinity(h0)) return double.PositiveInfinity;
+            var best = w0 * h0 + w1 * h1 + w2 * h2;
+            for (var k = 0; k < LowerBounds.Blends; k++)
+            {
+                if (mu[k] <= 0) continue;
+                var b = bounds.Blend[k];
+                var m = mu[k];
+                var value = m * bound[at + 3 + k] + (w0 - m * b[0]) * h0 + (w1 - m * b[1]) * h1 + (w2 - m * b[2]) * h2;
+                if (value > best) best = value;
+            }
+            return best * (1 - 1e-12);
+        }
+
+        Runs++;
+        routeHeap.Clear();
+        routeStamp[source] = gen;
+        routeDist[source] = 0;
+        routeVia[source] = -1;
+        routeHeap.Push(Estimate(source), source);
+        var arcs = g.Arcs;
+        var outStart = g.OutStart;
+        var reached = false;
+        while (routeHeap.Count > 0)
+        {
+            var u = routeHeap.Pop(out var key);
+            Pops++;
+            var d = routeDist[u];
+            if (key > d + Estimate(u)) continue;
+            if (u == target)
+            {
+                reached = true;
+                break;
+            }
+            for (var a = outStart[u]; a < outStart[u + 1]; a++)
+            {
+                ref readonly var arc = ref arcs[a];
+                if (!filter.Allows(arc)) continue;
+                var v = arc.Head;
+                var nd = d + w0 * arc.Hours + w1 * arc.Usd + w2 * arc.Co2;
+                if (routeStamp[v] == gen && nd >= routeDist[v]) continue;
+                var estimate = Estimate(v);
+                if (double.IsPositiveInfinity(estimate)) continue;
+                routeStamp[v] = gen;
+                routeDist[v] = nd;
+                routeVia[v] = a;
+                routeHeap.Push(nd + estimate, v);
+            }
+        }
+        route = default;
+        least = 0;
+        if (!reached) return false;
+
+        var hops = 0;
+        for (var v = target; v != source; v = g.TailOf(routeVia[v])) hops++;
+        if (pathBuffer.Length < hops) pathBuffer = new int[Math.Max(hops, pathBuffer.Length * 2)];
+        var i = hops;
+        for (var v = target; v != source; v = g.TailOf(routeVia[v])) pathBuffer[--i] = routeVia[v];
+        double h = 0, c = 0, e = 0;
+        var p = -1;
+        for (i = 0; i < hops; i++)
+        {
+            ref readonly var arc = ref arcs[pathBuffer[i]];
+            h += arc.Hours; c += arc.Usd; e += arc.Co2;
+            p = NewStep(p, pathBuffer[i]);
+        }
+        route = (p, h, c, e);
+        least = Math.Min(routeDist[target], w0 * h + w1 * c + w2 * e) * (1 - 1e-12);
+        return true;
+    }
+
+    private int[] pathBuffer = new int[256];
+    public static long Pops, Runs, Ticks;
+    private static readonly bool Debug = Environment.GetEnvironmentVariable("TH_DEBUG") == "1";
+    private readonly double[] blendShare = new double[LowerBounds.Blends];
+
+    /// <summary>Adds a weighted-sum route: to the found set, to the corners it covers, and its least value.</summary>
+    private void AddWeighted(double w0, double w1, double w2, (int Path, double H, double C, double E) route, double least)
+    {
+        AddSolution(route.Path, route.H, route.C, route.E);
+        found.Add(route.H, route.C, route.E);
+        foundPoints.Add((route.H, route.C, route.E));
+        weightedLeast.Add((w0, w1, w2, least));
+    }
+
+    /// <summary>The epsilon the found routes prove over every route (see class remarks), and the worst corner.</summary>
+    private double CertifiedEpsilon(out (double H, double C, double E) worst, bool skipStuck)
+    {
+        var worstRatio = 1.0;
+        var pickRatio = 1.0;
+        worst = default;
+        for (var i = 0; i < found.Corners; i++)
+        {
+            var u = found.Corner(i);
+            var ratio = Math.Min(u.H / optimum[0], Math.Min(u.C / optimum[1], u.E / optimum[2]));
+            foreach (var (w0, w1, w2, least) in weightedLeast)
+            {
+                if (ratio <= 1) break;
+                ratio = Math.Min(ratio, (w0 * u.H + w1 * u.C + w2 * u.E) / least);
+            }
+            if (ratio > worstRatio) worstRatio = ratio;
+            if (ratio > pickRatio && !(skipStuck && stuckCorners.Contains(u)))
+            {
+                pickRatio = ratio;
+                worst = u;
+            }
+        }
+        if (skipStuck && pickRatio <= 1) worst = default;
+        return worstRatio - 1;
+    }
+
+    /// <summary>
+    /// Weighted-sum routes aimed at the worst uncovered corner until the proven epsilon reaches the one asked for,
+    /// the corners left cannot be reached by weighted sums (gaps in a non-convex front), or time runs out.
+    /// </summary>
+    private double SampleUntil(NetworkGraph g, int source, RouteFilter filter, double epsilon, int maxRoutes, long deadline)
+    {
+        stuckCorners.Clear();
+        var certified = CertifiedEpsilon(out var corner, skipStuck: true);
+        for (var tries = 0; tries < maxRoutes && certified > epsilon && Stopwatch.GetTimestamp() < deadline; tries++)
+        {
+            if (corner == default) break;
+            var (w0, w1, w2) = WeightsToward(corner);
+            if (!LeastWeighted(g, source, filter, w0, w1, w2, out var route, out var least)) break;
+            var before = RatioAt(corner);
+            AddWeighted(w0, w1, w2, route, least);
+            if (Debug) Console.WriteLine($"corner ({corner.H:F1},{corner.C:F0},{corner.E:F0}) ratio {before:F4} -> {RatioAt(corner):F4} route ({route.H:F1},{route.C:F0},{route.E:F0}) least {least:F4} w.u {w0 * corner.H + w1 * corner.C + w2 * corner.E:F4} open {CornerStillOpen(corner)} certified {certified:F4} opt ({optimum[0]:F1},{optimum[1]:F0},{optimum[2]:F0})");
+            if (CornerStillOpen(corner) && RatioAt(corner) >= before - 1e-12) stuckCorners.Add(corner);
+            certified = CertifiedEpsilon(out corner, skipStuck: true);
+        }
+        return certified;
+    }
+
+    /// <summary>
+    /// Weights aimed at an uncovered corner: the normal of the plane (or line) through the found routes that define
+    /// its coordinates, so the weighted sum ties them and any route below that face wins (the dichotomic scheme of
+    /// Aneja and Nair, in three criteria); 1 / corner when the face does not give positive weights.
+    /// </summary>
+    private (double, double, double) WeightsToward((double H, double C, double E) u)
+    {
+        Span<double> corner = [u.H, u.C, u.E];
+        Span<int> finite = stackalloc int[3];
+        var count = 0;
+        for (var c = 0; c < 3; c++)
+            if (corner[c] < SolutionCover.Unbounded / 2) finite[count++] = c;
+        var fallback = (Weight(u.H), Weight(u.C), Weight(u.E));
+        if (count < 2) return fallback;
+        Span<(double H, double C, double E)> defining = stackalloc (double, double, double)[3];
+        for (var k = 0; k < count; k++)
+        {
+            var c = finite[k];
+            var value = corner[c];
+            var match = foundPoints.FindIndex(p => (c == 0 ? p.H : c == 1 ? p.C : p.E) == value);
+            if (match < 0) return fallback;
+            defining[k] = foundPoints[match];
+        }
+        if (count == 2)
+        {
+            int c1 = finite[0], c2 = finite[1];
+            var a = At(defining[0]);
+            var b = At(defining[1]);
+            Span<double> w = [0, 0, 0];
+            w[c1] = b[c2] - a[c2];
+            w[c2] = a[c1] - b[c1];
+            return w[c1] > 0 && w[c2] > 0 ? (w[0], w[1], w[2]) : fallback;
+        }
+        var (pa, pb, pc) = (At(defining[0]), At(defining[1]), At(defining[2]));
+        double x1 = pb[0] - pa[0], y1 = pb[1] - pa[1], z1 = pb[2] - pa[2];
+        double x2 = pc[0] - pa[0], y2 = pc[1] - pa[1], z2 = pc[2] - pa[2];
+        double n0 = y1 * z2 - z1 * y2, n1 = z1 * x2 - x1 * z2, n2 = x1 * y2 - y1 * x2;
+        if (n0 < 0 && n1 < 0 && n2 < 0) (n0, n1, n2) = (-n0, -n1, -n2);
+        return n0 > 0 && n1 > 0 && n2 > 0 ? (n0, n1, n2) : fallback;
+    }
+
+    private static double[] At((double H, double C, double E) p) => [p.H, p.C, p.E];
+
+    private static double Weight(double corner) => corner >= SolutionCover.Unbounded / 2 ? 0 : 1 / corner;
+
+    private double RatioAt((double H, double C, double E) u)
+    {
+        var ratio = Math.Min(u.H / optimum[0], Math.Min(u.C / optimum[1], u.E / optimum[2]));
+        foreach (var (w0, w1, w2, least) in weightedLeast) ratio = Math.Min(ratio, (w0 * u.H + w1 * u.C + w2 * u.E) / least);
+        return ratio;
+    }
+
+    private bool CornerStillOpen((double H, double C, double E) u)
+    {
+        for (var i = 0; i < found.Corners; i++)
+            if (found.Corner(i) == u) return true;
+        return false;
+    }
+}
