@@ -21,7 +21,7 @@ public static class Probe
                 var dj = sw.Elapsed.TotalMilliseconds;
                 sw.Restart();
                 var options = name == "regional" ? SearchOptions.Default with { Budget = null }
-                    : SearchOptions.Default with { Budget = null, ForceEpsilon = epsilon, MaxLabels = 1 };
+                    : SearchOptions.Default with { Budget = null, ForceEpsilon = epsilon, MaxLabels = 1, ExactBoundsWhenApproximate = Environment.GetEnvironmentVariable("TH_ALT") != "1" };
                 var r = pareto.Search(w.Graph, s, t, RouteFilter.None, options);
                 var measured = reference.TryGetValue((s, t), out var exact) ? $", measured eps vs 0.5% reference {QuickRun.MeasuredEpsilon(r.Paths, exact):P2}" : "";
                 Console.WriteLine($"{name} {s}->{t}: dijkstra {dj:F2} ms, pareto {sw.Elapsed.TotalMilliseconds:F1} ms, labels {r.Labels}, routes {r.Paths.Count}, exact {r.Exact}, eps {r.Epsilon:P2}{measured}; A* runs {ParetoSearch.Runs} pops {ParetoSearch.Pops}");

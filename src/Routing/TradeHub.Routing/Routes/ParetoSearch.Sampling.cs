@@ -66,8 +66,13 @@ public sealed partial class ParetoSearch
                 var value = m * bound[at + 3 + k] + (w0 - m * b[0]) * h0 + (w1 - m * b[1]) * h1 + (w2 - m * b[2]) * h2;
                 if (value > best) best = value;
             }
+            var combined = 0.0;
+            for (var m = 0; m < Metrics; m++)
+                if (combination[m] > 0) combined += combination[m] * bound[at + m];
+            if (combined > best) best = combined;
             return best * (1 - 1e-12);
         }
+        BestCombination(source, w0, w1, w2);
 
         Runs++;
         routeHeap.Clear();
@@ -130,6 +135,62 @@ public sealed partial class ParetoSearch
     public static long Pops, Runs, Ticks;
     private static readonly bool Debug = Environment.GetEnvironmentVariable("TH_DEBUG") == "1";
     private readonly double[] blendShare = new double[LowerBounds.Blends];
+
+    private readonly double[] combination = new double[LowerBounds.Metrics];
+
+    /// <summary>
+    /// The non-negative combination of at most three metrics (criteria and blends) that equals w and gives the
+    /// largest bound at the source (a three-row linear programme, solved by trying every basis). w·x equals the
+    /// combination's value on x, so the combination of the per-node bounds is a consistent bound on w·x.
+    /// </summary>
+    private void BestCombination(int source, double w0, double w1, double w2)
+    {
+        Array.Clear(combination);
+        Touch(source);
+        var at = source * Metrics;
+        if (double.IsPositiveInfinity(bound[at])) return;
+        Span<double> w = [w0, w1, w2];
+        Span<double> best = stackalloc double[3];
+        int bestA = -1, bestB = -1, bestC = -1;
+        var bestValue = 0.0;
+        for (var a = 0; a < Metrics; a++)
+            for (var b = a + 1; b < Metrics; b++)
+                for (var c = b + 1; c < Metrics; c++)
+                {
+                    var (a0, a1, a2) = Direction(a);
+                    var (b0, b1, b2) = Direction(b);
+                    var (c0, c1, c2) = Direction(c);
+                    var det = a0 * (b1 * c2 - b2 * c1) - b0 * (a1 * c2 - a2 * c1) + c0 * (a1 * b2 - a2 * b1);
+                    var scale = Norm(a0, a1, a2) * Norm(b0, b1, b2) * Norm(c0, c1, c2);
+                    if (Math.Abs(det) <= 1e-12 * scale) continue;
+                    // Cramer's rule for la * A + lb * B + lc * C = w.
+                    var la = (w[0] * (b1 * c2 - b2 * c1) - b0 * (w[1] * c2 - w[2] * c1) + c0 * (w[1] * b2 - w[2] * b1)) / det;
+                    var lb = (a0 * (w[1] * c2 - w[2] * c1) - w[0] * (a1 * c2 - a2 * c1) + c0 * (a1 * w[2] - a2 * w[1])) / det;
+                    var lc = (a0 * (b1 * w[2] - b2 * w[1]) - b0 * (a1 * w[2] - a2 * w[1]) + w[0] * (a1 * b2 - a2 * b1)) / det;
+                    if (la < 0 || lb < 0 || lc < 0) continue;
+                    var value = la * bound[at + a] + lb * bound[at + b] + lc * bound[at + c];
+                    if (value <= bestValue) continue;
+                    bestValue = value;
+                    (bestA, bestB, bestC) = (a, b, c);
+                    (best[0], best[1], best[2]) = (la, lb, lc);
+                }
+        if (bestA < 0) return;
+        // Rounding may leave the combination a hair above w; shrink it so it stays below.
+        const double Shrink = 1 - 1e-9;
+        combination[bestA] = best[0] * Shrink;
+        combination[bestB] = best[1] * Shrink;
+        combination[bestC] = best[2] * Shrink;
+    }
+
+    private (double, double, double) Direction(int metric) => metric switch
+    {
+        0 => (1, 0, 0),
+        1 => (0, 1, 0),
+        2 => (0, 0, 1),
+        _ => (bounds.Blend[metric - 3][0], bounds.Blend[metric - 3][1], bounds.Blend[metric - 3][2]),
+    };
+
+    private static double Norm(double x, double y, double z) => Math.Sqrt(x * x + y * y + z * z);
 
     /// <summary>Adds a weighted-sum route: to the found set, to the corners it covers, and its least value.</summary>
     private void AddWeighted(double w0, double w1, double w2, (int Path, double H, double C, double E) route, double least)
