@@ -26,8 +26,11 @@ public sealed partial class ParetoSearch
     private readonly List<(double H, double C, double E)> foundPoints = [];
     private readonly double[] optimum = new double[LowerBounds.Criteria];
 
-    /// <summary>Least w-weighted route from source to target (A* on the per-node bounds); false when none.</summary>
-    private bool LeastWeighted(NetworkGraph g, int source, RouteFilter filter, double w0, double w1, double w2,
+    /// <summary>
+    /// Least w-weighted route from source to target (A* on the per-node bounds); false when none. When w is one of
+    /// the prepared metrics (a criterion or a blend), pass its index and that metric's bound guides the search.
+    /// </summary>
+    private bool LeastWeighted(NetworkGraph g, int source, RouteFilter filter, double w0, double w1, double w2, int metric,
         out (int Path, double H, double C, double E) route, out double least)
     {
         var n = g.NodeCount;
@@ -57,6 +60,7 @@ public sealed partial class ParetoSearch
             var at = v * Metrics;
             double h0 = bound[at], h1 = bound[at + 1], h2 = bound[at + 2];
             if (double.IsPositiveInfinity(h0)) return double.PositiveInfinity;
+            if (metric >= 0) return bound[at + metric];
             var best = w0 * h0 + w1 * h1 + w2 * h2;
             for (var k = 0; k < LowerBounds.Blends; k++)
             {
@@ -72,9 +76,8 @@ public sealed partial class ParetoSearch
             if (combined > best) best = combined;
             return best * (1 - 1e-12);
         }
-        BestCombination(source, w0, w1, w2);
+        if (metric < 0) BestCombination(source, w0, w1, w2);
 
-        Runs++;
         routeHeap.Clear();
         routeStamp[source] = gen;
         routeDist[source] = 0;
@@ -86,7 +89,6 @@ public sealed partial class ParetoSearch
         while (routeHeap.Count > 0)
         {
             var u = routeHeap.Pop(out var key);
-            Pops++;
             var d = routeDist[u];
             if (key > d + Estimate(u)) continue;
             if (u == target)
@@ -132,8 +134,6 @@ public sealed partial class ParetoSearch
     }
 
     private int[] pathBuffer = new int[256];
-    public static long Pops, Runs, Ticks;
-    private static readonly bool Debug = Environment.GetEnvironmentVariable("TH_DEBUG") == "1";
     private readonly double[] blendShare = new double[LowerBounds.Blends];
 
     private readonly double[] combination = new double[LowerBounds.Metrics];
@@ -239,10 +239,9 @@ public sealed partial class ParetoSearch
         {
             if (corner == default) break;
             var (w0, w1, w2) = WeightsToward(corner);
-            if (!LeastWeighted(g, source, filter, w0, w1, w2, out var route, out var least)) break;
+            if (!LeastWeighted(g, source, filter, w0, w1, w2, -1, out var route, out var least)) break;
             var before = RatioAt(corner);
             AddWeighted(w0, w1, w2, route, least);
-            if (Debug) Console.WriteLine($"corner ({corner.H:F1},{corner.C:F0},{corner.E:F0}) ratio {before:F4} -> {RatioAt(corner):F4} route ({route.H:F1},{route.C:F0},{route.E:F0}) least {least:F4} w.u {w0 * corner.H + w1 * corner.C + w2 * corner.E:F4} open {CornerStillOpen(corner)} certified {certified:F4} opt ({optimum[0]:F1},{optimum[1]:F0},{optimum[2]:F0})");
             if (CornerStillOpen(corner) && RatioAt(corner) >= before - 1e-12) stuckCorners.Add(corner);
             certified = CertifiedEpsilon(out corner, skipStuck: true);
         }

@@ -127,7 +127,7 @@ public sealed partial class ParetoSearch
         // The fastest route first: none means no route at all, and its hours decide exact or approximate.
         exactBounds = false;
         slack = 1;
-        if (!LeastWeighted(g, source, filter, 1, 0, 0, out var fastest, out var fastestHours))
+        if (!LeastWeighted(g, source, filter, 1, 0, 0, 0, out var fastest, out var fastestHours))
             return new ParetoResult([], false, true, 0, 0);
         optimum[0] = fastest.H;
         var eps = options.ForceEpsilon
@@ -145,7 +145,7 @@ public sealed partial class ParetoSearch
         {
             double w0 = 0, w1 = m == 1 ? 1 : 0, w2 = m == 2 ? 1 : 0;
             if (m >= LowerBounds.Criteria) (w0, w1, w2) = (bounds.Blend[m - 3][0], bounds.Blend[m - 3][1], bounds.Blend[m - 3][2]);
-            if (!LeastWeighted(g, source, filter, w0, w1, w2, out var route, out var least)) continue; // cannot happen: the fastest exists
+            if (!LeastWeighted(g, source, filter, w0, w1, w2, m, out var route, out var least)) continue; // cannot happen: the fastest exists
             if (m < LowerBounds.Criteria) optimum[m] = m == 1 ? route.C : route.E;
             AddWeighted(w0, w1, w2, route, least);
         }
