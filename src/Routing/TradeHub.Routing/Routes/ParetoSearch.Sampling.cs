@@ -19,6 +19,7 @@ public sealed partial class ParetoSearch
     private double[] routeDist = [];
     private int[] routeVia = [];
     private int[] routeStamp = [];
+    private double[] routeEstimate = [];
     private int routeGeneration;
     private readonly SolutionCover found = new();
     private readonly List<(double W0, double W1, double W2, double Least)> weightedLeast = [];
@@ -39,6 +40,7 @@ public sealed partial class ParetoSearch
             routeDist = new double[n];
             routeVia = new int[n];
             routeStamp = new int[n];
+            routeEstimate = new double[n];
             routeGeneration = 0;
         }
         if (++routeGeneration == int.MaxValue)
@@ -78,11 +80,16 @@ public sealed partial class ParetoSearch
         }
         if (metric < 0) BestCombination(source, w0, w1, w2);
 
+        // A found route bounds the answer from above: nodes that cannot beat it need not be queued.
+        var ceiling = double.PositiveInfinity;
+        foreach (var (h0, c0, e0) in foundPoints) ceiling = Math.Min(ceiling, (w0 * h0 + w1 * c0 + w2 * e0) * (1 + 1e-9));
+
         routeHeap.Clear();
         routeStamp[source] = gen;
         routeDist[source] = 0;
         routeVia[source] = -1;
-        routeHeap.Push(Estimate(source), source);
+        routeEstimate[source] = Estimate(source);
+        routeHeap.Push(routeEstimate[source], source);
         var arcs = g.Arcs;
         var outStart = g.OutStart;
         var reached = false;
@@ -90,7 +97,7 @@ public sealed partial class ParetoSearch
         {
             var u = routeHeap.Pop(out var key);
             var d = routeDist[u];
-            if (key > d + Estimate(u)) continue;
+            if (key > d + routeEstimate[u]) continue;
             if (u == target)
             {
                 reached = true;
@@ -102,10 +109,15 @@ public sealed partial class ParetoSearch
                 if (!filter.Allows(arc)) continue;
                 var v = arc.Head;
                 var nd = d + w0 * arc.Hours + w1 * arc.Usd + w2 * arc.Co2;
-                if (routeStamp[v] == gen && nd >= routeDist[v]) continue;
-                var estimate = Estimate(v);
-                if (double.IsPositiveInfinity(estimate)) continue;
-                routeStamp[v] = gen;
+                if (routeStamp[v] != gen)
+                {
+                    routeStamp[v] = gen;
+                    routeDist[v] = double.PositiveInfinity;
+                    routeEstimate[v] = Estimate(v);
+                }
+                else if (nd >= routeDist[v]) continue;
+                var estimate = routeEstimate[v];
+                if (double.IsPositiveInfinity(estimate) || nd + estimate > ceiling) continue;
                 routeDist[v] = nd;
                 routeVia[v] = a;
                 routeHeap.Push(nd + estimate, v);
