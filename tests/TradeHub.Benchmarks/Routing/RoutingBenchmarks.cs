@@ -5,10 +5,9 @@ using TradeHub.Routing.Routes;
 namespace TradeHub.Benchmarks.Routing;
 
 /// <summary>
-/// Per-query times (OperationsPerInvoke = pairs per set), baselines on the same graph and pairs. ShortRun job
-/// (1 launch, 3 warm-up and 3 measured iterations) so a run fits in a few minutes.
+/// Per-query times (OperationsPerInvoke = pairs per set), baselines on the same graph and pairs. Run with a short
+/// job from the command line (docs/routing-benchmarks.md) so a run fits in a few minutes.
 /// </summary>
-[ShortRunJob]
 [MemoryDiagnoser]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
 [CategoriesColumn]
@@ -73,8 +72,7 @@ public class RoutingBenchmarks
     }
 }
 
-/// <summary>The corridor network (59 nodes, 164 directed legs): exact Pareto per query, in process (ShortRun job).</summary>
-[ShortRunJob]
+/// <summary>The corridor network (59 nodes, 164 directed legs): exact Pareto per query, in process.</summary>
 [MemoryDiagnoser]
 public class CorridorBenchmarks
 {

@@ -222,12 +222,7 @@ public sealed partial class ParetoSearch
         for (var i = 0; i < found.Corners; i++)
         {
             var u = found.Corner(i);
-            var ratio = Math.Min(u.H / optimum[0], Math.Min(u.C / optimum[1], u.E / optimum[2]));
-            foreach (var (w0, w1, w2, least) in weightedLeast)
-            {
-                if (ratio <= 1) break;
-                ratio = Math.Min(ratio, (w0 * u.H + w1 * u.C + w2 * u.E) / least);
-            }
+            var ratio = RatioAt(u);
             if (ratio > worstRatio) worstRatio = ratio;
             if (ratio > pickRatio && !(skipStuck && stuckCorners.Contains(u)))
             {
@@ -305,10 +300,19 @@ public sealed partial class ParetoSearch
 
     private static double Weight(double corner) => corner >= SolutionCover.Unbounded / 2 ? 0 : 1 / corner;
 
+    /// <summary>
+    /// How far the region of all routes reaches below corner u: min(u_c / I_c, w·u / D_w). The optima are rounded
+    /// sums, so they are taken a hair lower (the ratio a hair higher) to stay on the safe side.
+    /// </summary>
     private double RatioAt((double H, double C, double E) u)
     {
-        var ratio = Math.Min(u.H / optimum[0], Math.Min(u.C / optimum[1], u.E / optimum[2]));
-        foreach (var (w0, w1, w2, least) in weightedLeast) ratio = Math.Min(ratio, (w0 * u.H + w1 * u.C + w2 * u.E) / least);
+        const double Safe = 1 - 1e-12;
+        var ratio = Math.Min(u.H / (optimum[0] * Safe), Math.Min(u.C / (optimum[1] * Safe), u.E / (optimum[2] * Safe)));
+        foreach (var (w0, w1, w2, least) in weightedLeast)
+        {
+            if (ratio <= 1) break;
+            if (least > 0) ratio = Math.Min(ratio, (w0 * u.H + w1 * u.C + w2 * u.E) / least);
+        }
         return ratio;
     }
 

@@ -35,22 +35,29 @@ public sealed record ParetoPath(int[] Arcs, double Hours, double Usd, double Co2
 public sealed record ParetoResult(IReadOnlyList<ParetoPath> Paths, bool Reachable, bool Exact, double Epsilon, int Labels);
 
 /// <summary>
-/// Multi-criteria label-setting search (hours, USD, kg CO2) in the style of NAMOA* with A*pex apex-path pairs:
+/// Multi-criteria route search (hours, USD, kg CO2). Short queries (the corridor network, regional queries) are
+/// exact; long ones are epsilon-approximate with a guarantee that holds end to end.
 /// <list type="bullet">
-/// <item>Lower bounds to the target come from <see cref="LowerBounds"/> (prepared once per graph: no bound search
-/// per query). Labels are popped by the normalised sum of apex + bound, a monotone order, so a popped label is never
-/// dominated later.</item>
-/// <item>Start: an A* route per criterion and per blend (weighted sum) seeds the found set, so pruning starts at
-/// once; the fastest also tells whether the target is reachable at all.</item>
-/// <item>Target pruning: a label is dropped when every completion it could still have is covered by a found route
-/// within (1 + eps) (<see cref="SolutionCover"/>): the completions lie above apex + per-criterion bounds and above
-/// the blend bounds, which rules out the "fast and cheap at once" remainders the ideal point alone would allow.</item>
+/// <item>Lower bounds to the target come from <see cref="LowerBounds"/>, prepared once per graph, so a short query
+/// runs no bound search of its own; a long query computes exact bounds per query (one reverse Dijkstra per
+/// metric), which pays off over its many weighted routes.</item>
+/// <item>Start: an A* route per criterion and per blend seeds the found set; the fastest also tells whether the
+/// target is reachable at all, and its hours decide exact or approximate.</item>
+/// <item>Long queries then add weighted-sum routes aimed at the worst uncovered corner and stop as soon as they
+/// prove the epsilon asked for (ParetoSearch.Sampling.cs). Only when they cannot (gaps in a non-convex front)
+/// does the label search below run, until it finishes or the budget ends.</item>
+/// <item>Label search, NAMOA* with A*pex apex-path pairs. Labels are popped by the normalised sum of apex + bound.
+/// A label is dropped when every completion it could still have is covered by a found route within (1 + eps)
+/// (<see cref="SolutionCover"/>: the completions lie above apex + per-criterion bounds and above the blend
+/// bounds).</item>
 /// <item>Approximation without compounding: a label is an apex (componentwise minimum of every path merged into
 /// it, a lower bound on all of them) and one representative path. Two open labels at a node merge only when the
 /// representative is within (1 + eps) of the merged apex on every criterion, measured on apex + bound. Extending
 /// both by the same leg keeps rep - apex constant while apex + bound does not fall, so the ratio holds up to the
 /// target: every exact Pareto route is within (1 + eps) of a returned route end to end, whatever the hop count.
 /// With eps = 0 merging is plain dominance and the search is exact.</item>
+/// <item>The answer's epsilon is the one proven: eps when the label search finishes, else the smaller of what the
+/// weighted routes prove and what the found set achieves over the labels still open.</item>
 /// </list>
 /// Working memory is flat struct arrays reused per thread.
 /// </summary>
