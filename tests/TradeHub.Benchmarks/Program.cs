@@ -18,10 +18,15 @@ public static class Benchmarks
             case ["routes-quick", ..]:
                 QuickRun.Run(
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40,
-                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5);
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5,
+                    args.Length > 3 ? args[3] : "corridor,regional,long-haul");
                 break;
             case ["routes-probe", var pairs, var epsilon]:
                 Probe.Run(int.Parse(pairs, CultureInfo.InvariantCulture), double.Parse(epsilon, CultureInfo.InvariantCulture));
+                break;
+            case ["routes-reference", var pairs, var epsilon, ..]:
+                Reference.Run(int.Parse(pairs, CultureInfo.InvariantCulture), double.Parse(epsilon, CultureInfo.InvariantCulture),
+                    args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20_000_000);
                 break;
             default:
                 BenchmarkSwitcher.FromAssembly(typeof(Benchmarks).Assembly).Run(args);

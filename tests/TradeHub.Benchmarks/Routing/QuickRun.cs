@@ -4,12 +4,13 @@ using TradeHub.Routing.Routes;
 namespace TradeHub.Benchmarks.Routing;
 
 /// <summary>
-/// `routes-quick`: medians and p95 per query without BenchmarkDotNet, plus the measured end-to-end epsilon of the
-/// approximate long-haul answers against exact Pareto sets, for fast iteration.
+/// `routes-quick [pairs] [repeats] [sets]`: medians and p95 per query without BenchmarkDotNet, ratios to the
+/// baselines measured in the same run, and the measured end-to-end epsilon of the approximate long-haul answers
+/// against reference Pareto sets (`routes-reference`).
 /// </summary>
 public static class QuickRun
 {
-    public static void Run(int pairs, int repeats)
+    public static void Run(int pairs, int repeats, string sets = "corridor,regional,long-haul")
     {
         var total = Stopwatch.StartNew();
         var w = new RoutingWorkload(pairs);
@@ -30,61 +31,118 @@ public static class QuickRun
             foreach (var (s, t) in w.CorridorPairs) pareto.Search(w.Corridor.Graph, s, t, RouteFilter.None, SearchOptions.Default);
         }
 
-        var corridorPareto = Time(w.CorridorPairs, 2000, p => pareto.Search(w.Corridor.Graph, p.S, p.T, RouteFilter.None, SearchOptions.Default));
-        var corridorDijkstra = Time(w.CorridorPairs, 2000, p => dijkstra.Path(w.Corridor.Graph, p.S, p.T, Criterion.Hours, RouteFilter.None, out _));
-        Console.WriteLine();
-        Console.WriteLine("| corridor (59 nodes) | median µs | p95 µs |");
-        Console.WriteLine("|---|---:|---:|");
-        Row("Pareto exact search", corridorPareto, 1e6);
-        Row("own Dijkstra (hours)", corridorDijkstra, 1e6);
-        Console.WriteLine($"Pareto / own Dijkstra (median): {Median(corridorPareto) / Median(corridorDijkstra):F1}x");
-
-        foreach (var (name, set) in new[] { ("regional", w.Regional), ("long-haul", w.LongHaul) })
+        if (sets.Contains("corridor", StringComparison.Ordinal))
         {
-            var quikTarget = Time(set, repeats, p => w.QuikGraphToTarget(p.S, p.T));
-            var quikFull = Time(set, repeats, p => w.QuikGraphFull(p.S, p.T));
-            var own = Time(set, repeats, p => dijkstra.Path(w.Graph, p.S, p.T, Criterion.Hours, RouteFilter.None, out _));
+            var corridorPareto = Time(w.CorridorPairs, 2000, p => pareto.Search(w.Corridor.Graph, p.S, p.T, RouteFilter.None, SearchOptions.Default));
+            var corridorDijkstra = Time(w.CorridorPairs, 2000, p => dijkstra.Path(w.Corridor.Graph, p.S, p.T, Criterion.Hours, RouteFilter.None, out _));
+            Console.WriteLine();
+            Console.WriteLine("| corridor (59 nodes) | median µs | p95 µs |");
+            Console.WriteLine("|---|---:|---:|");
+            Row("Pareto exact search", corridorPareto, 1e6);
+            Row("own Dijkstra (hours)", corridorDijkstra, 1e6);
+            Console.WriteLine($"Pareto / own Dijkstra (median): {Median(corridorPareto) / Median(corridorDijkstra):F1}x");
+        }
+
+        if (sets.Contains("regional", StringComparison.Ordinal))
+        {
+            var set = w.Regional;
+            var (quikTarget, quikFull, own) = Baselines(w, dijkstra, set, repeats);
             var results = new List<ParetoResult>();
             var search = Time(set, repeats, p => pareto.Search(w.Graph, p.S, p.T, RouteFilter.None, SearchOptions.Default), results);
-            Console.WriteLine();
-            Console.WriteLine($"| {name} (10k) | median ms | p95 ms | median ratio to QuikGraph (to target) | p95 ratio |");
-            Console.WriteLine("|---|---:|---:|---:|---:|");
+            Header("regional (10k)");
             Row("QuikGraph Dijkstra, stop at target", quikTarget, 1e3, quikTarget);
             Row("QuikGraph Dijkstra, full graph", quikFull, 1e3, quikTarget);
             Row("own lean Dijkstra (floor)", own, 1e3, quikTarget);
-            Row("Pareto (auto exact/epsilon)", search, 1e3, quikTarget);
-            Console.WriteLine($"Pareto vs QuikGraph full: median {Median(search) / Median(quikFull):F2}x, p95 {P95(search) / P95(quikFull):F2}x; vs own Dijkstra: median {Median(search) / Median(own):F1}x, p95 {P95(search) / P95(own):F1}x");
-            var perPair = results.Take(set.Length).ToList();
-            Console.WriteLine($"exact answers: {perPair.Count(r => r.Exact)}/{perPair.Count}; routes per answer median {Median(perPair.Select(r => (double)r.Paths.Count).ToList()):F0}, max {perPair.Max(r => r.Paths.Count)}; labels median {Median(perPair.Select(r => (double)r.Labels).ToList()):F0}, max {perPair.Max(r => r.Labels)}; epsilon reported max {perPair.Max(r => r.Epsilon):F4}");
-            if (perPair.Any(r => !r.Exact)) MeasureTrueEpsilon(w, set, perPair);
+            Row("Pareto (exact: regional queries)", search, 1e3, quikTarget);
+            Console.WriteLine($"Pareto vs own Dijkstra: median {Median(search) / Median(own):F1}x, p95 {P95(search) / P95(own):F1}x; vs QuikGraph full: median {Median(search) / Median(quikFull):F2}x");
+            Summary(results.Take(set.Length).ToList());
+        }
+
+        if (sets.Contains("long-haul", StringComparison.Ordinal))
+        {
+            var set = w.LongHaul;
+            var (quikTarget, quikFull, own) = Baselines(w, dijkstra, set, repeats);
+            var threeTimes = TimeSpan.FromSeconds(3 * Median(quikTarget));
+            var atDefault = new List<ParetoResult>();
+            var atThreeTimes = new List<ParetoResult>();
+            var byDefault = Time(set, repeats, p => pareto.Search(w.Graph, p.S, p.T, RouteFilter.None, SearchOptions.Default), atDefault);
+            var byThreeTimes = Time(set, repeats, p => pareto.Search(w.Graph, p.S, p.T, RouteFilter.None, SearchOptions.Default with { Budget = threeTimes }), atThreeTimes);
+            var reference = Reference.Load(Reference.FileFor(ReferenceEpsilon));
+            var referenced = set.Where(reference.ContainsKey).ToArray();
+            var complete = new List<ParetoResult>();
+            var unbudgeted = Time(referenced, 1, p => pareto.Search(w.Graph, p.S, p.T, RouteFilter.None, SearchOptions.Default with { Budget = null }), complete);
+            Header("long-haul (10k)");
+            Row("QuikGraph Dijkstra, stop at target", quikTarget, 1e3, quikTarget);
+            Row("QuikGraph Dijkstra, full graph", quikFull, 1e3, quikTarget);
+            Row("own lean Dijkstra (floor)", own, 1e3, quikTarget);
+            Row("Pareto eps 2 %, 250 ms budget (default)", byDefault, 1e3, quikTarget);
+            Row($"Pareto eps 2 %, budget 3x QuikGraph ({threeTimes.TotalMilliseconds:F1} ms)", byThreeTimes, 1e3, quikTarget);
+            if (referenced.Length > 0) Row($"Pareto eps 2 %, no budget ({referenced.Length} pairs, once)", unbudgeted, 1e3, quikTarget);
+            Console.WriteLine($"vs own Dijkstra (median): default {Median(byDefault) / Median(own):F1}x, 3x budget {Median(byThreeTimes) / Median(own):F1}x, no budget {Median(unbudgeted) / Median(own):F1}x");
+            foreach (var (name, results, pairsOf) in new[] { ("default", atDefault, set), ("3x budget", atThreeTimes, set), ("no budget", complete, referenced) })
+            {
+                if (pairsOf.Length == 0) continue;
+                Console.Write($"{name}: ");
+                Summary(results.Take(pairsOf.Length).ToList());
+                MeasuredAgainstReference(pairsOf, results, reference);
+            }
         }
         Console.WriteLine();
         Console.WriteLine($"(quick run took {total.Elapsed.TotalSeconds:F0} s)");
     }
 
-    private static void MeasureTrueEpsilon(RoutingWorkload w, (int S, int T)[] set, List<ParetoResult> approx)
+    public const double ReferenceEpsilon = 0.005;
+
+    private static (List<double> QuikTarget, List<double> QuikFull, List<double> Own) Baselines(RoutingWorkload w, ShortestPath dijkstra, (int S, int T)[] set, int repeats) =>
+        (Time(set, repeats, p => w.QuikGraphToTarget(p.S, p.T)),
+         Time(set, repeats, p => w.QuikGraphFull(p.S, p.T)),
+         Time(set, repeats, p => dijkstra.Path(w.Graph, p.S, p.T, Criterion.Hours, RouteFilter.None, out _)));
+
+    private static void Header(string name)
     {
-        var exactSearch = new ParetoSearch();
-        var eps = new List<double>();
-        var exactTimes = new List<double>();
-        var exactSizes = new List<double>();
+        Console.WriteLine();
+        Console.WriteLine($"| {name} | median ms | p95 ms | median ratio to QuikGraph (to target) | p95 ratio |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+    }
+
+    private static void Summary(List<ParetoResult> perPair) =>
+        Console.WriteLine($"exact answers {perPair.Count(r => r.Exact)}/{perPair.Count}; routes per answer median {Median(perPair.Select(r => (double)r.Paths.Count).ToList()):F0}, max {perPair.Max(r => r.Paths.Count)}; labels median {Median(perPair.Select(r => (double)r.Labels).ToList()):F0}, max {perPair.Max(r => r.Labels)}; epsilon the answers report (proven): median {Median(perPair.Select(r => r.Epsilon).ToList()):P2}, max {perPair.Max(r => r.Epsilon):P2}");
+
+    /// <summary>
+    /// Measured epsilon x of each answer against the reference set of its pair (eps_r = 0.5 %): the true epsilon
+    /// against the exact Pareto set lies in [x, (1 + x)(1 + eps_r) - 1].
+    /// </summary>
+    private static void MeasuredAgainstReference((int S, int T)[] set, List<ParetoResult> results,
+        Dictionary<(int S, int T), List<(double H, double C, double E)>> reference)
+    {
+        var measured = new List<double>();
+        var aboveReported = 0;
         for (var i = 0; i < set.Length; i++)
         {
-            var sw = Stopwatch.StartNew();
-            var exact = exactSearch.Search(w.Graph, set[i].S, set[i].T, RouteFilter.None,
-                SearchOptions.Exact with { MaxLabels = 30_000_000, Budget = TimeSpan.FromSeconds(60) });
-            exactTimes.Add(sw.Elapsed.TotalMilliseconds);
-            if (!exact.Exact) continue;
-            exactSizes.Add(exact.Paths.Count);
-            var worst = 0.0;
-            foreach (var e in exact.Paths)
-            {
-                var best = approx[i].Paths.Min(a => Math.Max(a.Hours / e.Hours, Math.Max(a.Usd / e.Usd, a.Co2 / e.Co2)));
-                worst = Math.Max(worst, best - 1);
-            }
-            eps.Add(worst);
+            if (!reference.TryGetValue(set[i], out var exact)) continue;
+            var x = MeasuredEpsilon(results[i].Paths, exact);
+            measured.Add(x);
+            if (x > results[i].Epsilon + 1e-9) aboveReported++; // would mean the proven epsilon is wrong
         }
-        Console.WriteLine($"true end-to-end epsilon vs exact Pareto sets ({eps.Count}/{set.Length} pairs solved exactly): median {Median(eps):P2}, max {eps.Max():P2}; exact sets median {Median(exactSizes):F0} routes (max {exactSizes.Max():F0}), exact search median {Median(exactTimes):F0} ms, p95 {P95(exactTimes):F0} ms");
+        if (measured.Count == 0)
+        {
+            Console.WriteLine("   no reference sets: run routes-reference first");
+            return;
+        }
+        double median = Median(measured), max = measured.Max();
+        Console.WriteLine($"   measured against {ReferenceEpsilon:P1}-reference sets ({measured.Count} pairs): median {median:P2}, max {max:P2} => true epsilon max in [{max:P2}, {(1 + max) * (1 + ReferenceEpsilon) - 1:P2}]; answers measured above the epsilon they report: {aboveReported}");
+    }
+
+    /// <summary>The least eps such that every reference route is within (1 + eps) of an answer route on each criterion.</summary>
+    public static double MeasuredEpsilon(IReadOnlyList<ParetoPath> answer, IEnumerable<(double H, double C, double E)> reference)
+    {
+        var worst = 0.0;
+        foreach (var e in reference)
+        {
+            var best = answer.Min(a => Math.Max(a.Hours / e.H, Math.Max(a.Usd / e.C, a.Co2 / e.E)));
+            worst = Math.Max(worst, best - 1);
+        }
+        return worst;
     }
 
     private static List<double> Time((int S, int T)[] set, int repeats, Func<(int S, int T), object?> query, List<ParetoResult>? results = null)

@@ -8,18 +8,22 @@ public sealed record SearchOptions
 {
     /// <summary>End-to-end epsilon used when the search is not exact.</summary>
     public double Epsilon { get; init; } = 0.02;
+    /// <summary>Networks up to this many nodes are always searched exactly (the corridor network).</summary>
+    public int ExactNetworkNodes { get; init; } = 4_000;
     /// <summary>
-    /// Exact when the network, or the region the target's lower-bound search had to settle, has at most this many
-    /// nodes (the corridor network is always exact); epsilon-approximate otherwise.
+    /// On larger networks a query is exact when its fastest route takes at most this share of the network's reach
+    /// (the longest fastest route from a landmark); longer queries are epsilon-approximate.
     /// </summary>
-    public int ExactRegionNodes { get; init; } = 4_000;
-    /// <summary>Force exact (0) or a given epsilon regardless of size; null = decide by size.</summary>
+    public double ExactReachShare { get; init; } = 0.25;
+    /// <summary>Force exact (0) or a given epsilon regardless of size; null = decide as above.</summary>
     public double? ForceEpsilon { get; init; }
     /// <summary>After this long the best set found so far is returned (exact = false, a-posteriori epsilon).</summary>
     public TimeSpan? Budget { get; init; } = TimeSpan.FromMilliseconds(250);
-    /// <summary>The lower-bound searches settle nodes up to this multiple of the source's distance to the target.</summary>
-    public double BoundStretch { get; init; } = 2.0;
     public int MaxLabels { get; init; } = 4_000_000;
+    /// <summary>Approximate (long) queries compute exact bounds to the target per query instead of landmarks.</summary>
+    public bool ExactBoundsWhenApproximate { get; init; } = true;
+    /// <summary>Approximate queries: at most this many weighted-sum routes before the label search takes over.</summary>
+    public int MaxWeightedRoutes { get; init; } = 200;
 
     public static readonly SearchOptions Default = new();
     public static readonly SearchOptions Exact = new() { ForceEpsilon = 0, Budget = null };
@@ -31,22 +35,33 @@ public sealed record ParetoPath(int[] Arcs, double Hours, double Usd, double Co2
 public sealed record ParetoResult(IReadOnlyList<ParetoPath> Paths, bool Reachable, bool Exact, double Epsilon, int Labels);
 
 /// <summary>
-/// Multi-criteria label-setting search (hours, USD, kg CO2) in the style of NAMOA* with A*pex apex-path pairs:
+/// Multi-criteria route search (hours, USD, kg CO2). Short queries (the corridor network, regional queries) are
+/// exact; long ones are epsilon-approximate with a guarantee that holds end to end.
 /// <list type="bullet">
-/// <item>Lower bounds to the target come from three truncated reverse Dijkstras (one per criterion); labels are
-/// popped by the normalised sum of apex + bound, a monotone order, so a popped label is never dominated later.</item>
-/// <item>Target pruning: a label whose apex + bound is covered by a found route is dropped; the three
-/// single-criterion optimal routes seed the found set, so pruning starts at once.</item>
+/// <item>Lower bounds to the target come from <see cref="LowerBounds"/>, prepared once per graph, so a short query
+/// runs no bound search of its own; a long query computes exact bounds per query (one reverse Dijkstra per
+/// metric), which pays off over its many weighted routes.</item>
+/// <item>Start: an A* route per criterion and per blend seeds the found set; the fastest also tells whether the
+/// target is reachable at all, and its hours decide exact or approximate.</item>
+/// <item>Long queries then add weighted-sum routes aimed at the worst uncovered corner and stop as soon as they
+/// prove the epsilon asked for (ParetoSearch.Sampling.cs). Only when they cannot (gaps in a non-convex front)
+/// does the label search below run, until it finishes or the budget ends.</item>
+/// <item>Label search, NAMOA* with A*pex apex-path pairs. Labels are popped by the normalised sum of apex + bound.
+/// A label is dropped when every completion it could still have is covered by a found route within (1 + eps)
+/// (<see cref="SolutionCover"/>: the completions lie above apex + per-criterion bounds and above the blend
+/// bounds).</item>
 /// <item>Approximation without compounding: a label is an apex (componentwise minimum of every path merged into
 /// it, a lower bound on all of them) and one representative path. Two open labels at a node merge only when the
 /// representative is within (1 + eps) of the merged apex on every criterion, measured on apex + bound. Extending
 /// both by the same leg keeps rep - apex constant while apex + bound does not fall, so the ratio holds up to the
 /// target: every exact Pareto route is within (1 + eps) of a returned route end to end, whatever the hop count.
 /// With eps = 0 merging is plain dominance and the search is exact.</item>
+/// <item>The answer's epsilon is the one proven: eps when the label search finishes, else the smaller of what the
+/// weighted routes prove and what the found set achieves over the labels still open.</item>
 /// </list>
 /// Working memory is flat struct arrays reused per thread.
 /// </summary>
-public sealed class ParetoSearch
+public sealed partial class ParetoSearch
 {
     private struct Label
     {
@@ -73,8 +88,12 @@ public sealed class ParetoSearch
     [ThreadStatic] private static ParetoSearch? perThread;
     public static ParetoSearch ForThread => perThread ??= new ParetoSearch();
 
-    private readonly TargetBounds[] bounds = [new(), new(), new()];
+    private static readonly int Metrics = LowerBounds.Metrics;
     private readonly MinHeap heap = new();
+    private readonly SolutionCover cover = new();
+    private LowerBounds bounds = null!;
+    private double[] targetRow = [];
+    private int target;
     private Label[] labels = new Label[1024];
     private int labelCount;
     private Step[] steps = new Step[1024];
@@ -84,36 +103,75 @@ public sealed class ParetoSearch
     private int[] openHead = [];
     private int[] closedHead = [];
     private int[] nodeStamp = [];
-    private double[] hH = [], hC = [], hE = [];
-    // Componentwise minimum of the closed apexes at a node and of the found routes: most labels are better than
-    // that on some criterion, so one test spares the scan of the list.
+    /// <summary>Lower bounds of touched nodes: [node * Metrics + metric].</summary>
+    private double[] bound = [];
+    // Componentwise minimum of the closed apexes at a node: most labels are better than that on some criterion,
+    // so one test spares the scan of the list.
     private double[] closedMinH = [], closedMinC = [], closedMinE = [];
-    private double solMinH, solMinC, solMinE;
     /// <summary>Merging is optional (skipping one only costs labels), so only the newest open labels are tried.</summary>
     private const int MergeScan = 24;
     private int generation;
     private double wH, wC, wE;
+    private double slack;
+    private bool exactBounds;
+    private double[] scratch = [];
 
     public ParetoResult Search(NetworkGraph g, int source, int target, RouteFilter filter, SearchOptions options)
     {
         if (source == target) throw new ArgumentException("source equals target", nameof(source));
         Reset(g.NodeCount);
-        for (var c = 0; c < 3; c++)
-            if (!bounds[c].Compute(g, source, target, (Criterion)c, filter, options.BoundStretch))
-                return new ParetoResult([], false, true, 0, 0);
+        bounds = LowerBounds.For(g);
+        this.target = target;
+        if (targetRow.Length < bounds.TargetRowLength) targetRow = new double[bounds.TargetRowLength];
+        bounds.PrepareTarget(target, targetRow);
+        cover.Reset(bounds.Blend);
 
-        var region = Math.Max(bounds[0].SettledCount, Math.Max(bounds[1].SettledCount, bounds[2].SettledCount));
+        found.Reset(bounds.Blend);
+        weightedLeast.Clear();
+        foundPoints.Clear();
+        var deadline = options.Budget is { } budget ? Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+
+        // The fastest route first: none means no route at all, and its hours decide exact or approximate.
+        exactBounds = false;
+        slack = 1;
+        if (!LeastWeighted(g, source, filter, 1, 0, 0, 0, out var fastest, out var fastestHours))
+            return new ParetoResult([], false, true, 0, 0);
+        optimum[0] = fastest.H;
         var eps = options.ForceEpsilon
-            ?? (g.NodeCount <= options.ExactRegionNodes || region <= options.ExactRegionNodes ? 0 : options.Epsilon);
-        var slack = 1 + eps;
+            ?? (g.NodeCount <= options.ExactNetworkNodes || fastest.H <= options.ExactReachShare * bounds.ExtentHours ? 0 : options.Epsilon);
+        if (eps > 0 && options.ExactBoundsWhenApproximate)
+        {
+            // Long query: exact distances to the target on every metric make each weighted route a near-straight walk.
+            exactBounds = true;
+            bounds.ExactToTarget(g, target, filter, bound, scratch, heap);
+        }
+        AddWeighted(1, 0, 0, fastest, fastestHours);
 
-        // Cache the bounds of nodes as the search reaches them (one array read per criterion afterwards).
-        var n = g.NodeCount;
-        wH = 1 / Math.Max(bounds[0].Bound(source), 1e-9);
-        wC = 1 / Math.Max(bounds[1].Bound(source), 1e-9);
-        wE = 1 / Math.Max(bounds[2].Bound(source), 1e-9);
+        // Seeds: the least route on the other criteria and on every blend.
+        for (var m = 1; m < Metrics; m++)
+        {
+            double w0 = 0, w1 = m == 1 ? 1 : 0, w2 = m == 2 ? 1 : 0;
+            if (m >= LowerBounds.Criteria) (w0, w1, w2) = (bounds.Blend[m - 3][0], bounds.Blend[m - 3][1], bounds.Blend[m - 3][2]);
+            if (!LeastWeighted(g, source, filter, w0, w1, w2, m, out var route, out var least)) continue; // cannot happen: the fastest exists
+            if (m < LowerBounds.Criteria) optimum[m] = m == 1 ? route.C : route.E;
+            AddWeighted(w0, w1, w2, route, least);
+        }
+        wH = 1 / Math.Max(optimum[0], 1e-9);
+        wC = 1 / Math.Max(optimum[1], 1e-9);
+        wE = 1 / Math.Max(optimum[2], 1e-9);
 
-        for (var c = 0; c < 3; c++) Seed(g, bounds[c].PathFrom(g, source));
+        var certified = double.PositiveInfinity;
+        if (eps > 0)
+        {
+            // Long query: weighted-sum routes first; when they already prove eps, they are the answer.
+            certified = SampleUntil(g, source, filter, eps, options.MaxWeightedRoutes, deadline);
+            if (certified <= eps) return new ParetoResult(CollectSolutions(g), true, false, Math.Max(certified, 0), labelCount);
+        }
+
+        // Label search: re-seed the coverage test with the routes found so far, scaled by the search's epsilon.
+        slack = 1 + eps;
+        cover.Reset(bounds.Blend);
+        for (var i = 0; i < solutionCount; i++) cover.Add(solutions[i].RH / slack, solutions[i].RC / slack, solutions[i].RE / slack);
 
         Touch(source);
         var start = NewLabel(source, -1, 0, 0, 0, 0, 0, 0);
@@ -121,11 +179,11 @@ public sealed class ParetoSearch
         openHead[source] = start;
         heap.Push(Key(start), start);
 
-        var deadline = options.Budget is { } budget ? Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
-        var arcs = g.Arcs;
+        var graphArcs = g.Arcs;
         var outStart = g.OutStart;
         var pops = 0;
         var stopped = false;
+        Span<double> point = stackalloc double[Metrics];
         while (heap.Count > 0)
         {
             if ((++pops & 255) == 0 && (Stopwatch.GetTimestamp() > deadline || labelCount > options.MaxLabels))
@@ -137,8 +195,7 @@ public sealed class ParetoSearch
             ref var l = ref labels[li];
             if (l.State != 0 || key != Key(li)) continue;
             var u = l.Node;
-            double fH = l.AH + hH[u], fC = l.AC + hC[u], fE = l.AE + hE[u];
-            if (CoveredBySolutions(fH, fC, fE, slack) || DominatedByClosed(u, l.AH, l.AC, l.AE))
+            if (Covered(u, l.AH, l.AC, l.AE, point) || DominatedByClosed(u, l.AH, l.AC, l.AE))
             {
                 l.State = 2;
                 Unlink(ref openHead[u], li);
@@ -160,16 +217,16 @@ public sealed class ParetoSearch
             var path = l.Path;
             for (var a = outStart[u]; a < outStart[u + 1]; a++)
             {
-                ref readonly var arc = ref arcs[a];
+                ref readonly var arc = ref graphArcs[a];
                 if (!filter.Allows(arc)) continue;
                 var v = arc.Head;
                 Touch(v);
-                if (double.IsPositiveInfinity(hH[v])) continue;
+                if (double.IsPositiveInfinity(bound[v * Metrics])) continue;
                 double nH = aH + arc.Hours, nC = aC + arc.Usd, nE = aE + arc.Co2;
-                if (CoveredBySolutions(nH + hH[v], nC + hC[v], nE + hE[v], slack)) continue;
                 if (DominatedByClosed(v, nH, nC, nE)) continue;
+                if (Covered(v, nH, nC, nE, point)) continue;
                 double qH = rH + arc.Hours, qC = rC + arc.Usd, qE = rE + arc.Co2;
-                if (!MergeIntoOpen(v, a, path, nH, nC, nE, qH, qC, qE, slack))
+                if (!MergeIntoOpen(v, a, path, nH, nC, nE, qH, qC, qE))
                 {
                     var ni = NewLabel(v, NewStep(path, a), nH, nC, nE, qH, qC, qE);
                     labels[ni].Next = openHead[v];
@@ -180,15 +237,28 @@ public sealed class ParetoSearch
         }
 
         var achieved = eps;
-        if (stopped) achieved = Math.Max(eps, PosterioriEpsilon());
+        if (stopped) achieved = Math.Min(certified, Math.Max(eps, PosterioriEpsilon()));
         return new ParetoResult(CollectSolutions(g), true, !stopped && eps == 0, achieved, labelCount);
+    }
+
+    /// <summary>Whether every completion of an apex at node v is covered by a found route within (1 + eps).</summary>
+    private bool Covered(int v, double h, double c, double e, Span<double> point)
+    {
+        var at = v * Metrics;
+        point[0] = h + bound[at];
+        point[1] = c + bound[at + 1];
+        point[2] = e + bound[at + 2];
+        for (var k = 0; k < LowerBounds.Blends; k++)
+            point[3 + k] = bounds.Combine(k, h, c, e) + bound[at + 3 + k];
+        return cover.Covers(point);
     }
 
     private double Key(int li)
     {
         ref readonly var l = ref labels[li];
         var u = l.Node;
-        return wH * (l.AH + hH[u]) + wC * (l.AC + hC[u]) + wE * (l.AE + hE[u]);
+        var at = u * Metrics;
+        return wH * (l.AH + bound[at]) + wC * (l.AC + bound[at + 1]) + wE * (l.AE + bound[at + 2]);
     }
 
     private void Touch(int v)
@@ -198,20 +268,7 @@ public sealed class ParetoSearch
         openHead[v] = -1;
         closedHead[v] = -1;
         closedMinH[v] = closedMinC[v] = closedMinE[v] = double.PositiveInfinity;
-        hH[v] = bounds[0].Bound(v);
-        hC[v] = bounds[1].Bound(v);
-        hE[v] = bounds[2].Bound(v);
-    }
-
-    private bool CoveredBySolutions(double fH, double fC, double fE, double slack)
-    {
-        if (solMinH > slack * fH || solMinC > slack * fC || solMinE > slack * fE) return false;
-        for (var i = 0; i < solutionCount; i++)
-        {
-            ref readonly var s = ref solutions[i];
-            if (s.RH <= slack * fH && s.RC <= slack * fC && s.RE <= slack * fE) return true;
-        }
-        return false;
+        if (!exactBounds) bounds.Bounds(v, target, targetRow, bound.AsSpan(v * Metrics, Metrics));
     }
 
     private bool DominatedByClosed(int v, double h, double c, double e)
@@ -227,9 +284,9 @@ public sealed class ParetoSearch
 
     /// <summary>Merges the new path into an open label at v when one representative covers both (see class remarks).</summary>
     private bool MergeIntoOpen(int v, int arc, int parentPath, double nH, double nC, double nE,
-        double qH, double qC, double qE, double slack)
+        double qH, double qC, double qE)
     {
-        double bH = hH[v], bC = hC[v], bE = hE[v];
+        double bH = bound[v * Metrics], bC = bound[v * Metrics + 1], bE = bound[v * Metrics + 2];
         var scanned = 0;
         for (var i = openHead[v]; i >= 0 && scanned++ < MergeScan; i = labels[i].Next)
         {
@@ -256,19 +313,6 @@ public sealed class ParetoSearch
         return false;
     }
 
-    private void Seed(NetworkGraph g, int[] path)
-    {
-        double h = 0, c = 0, e = 0;
-        var p = -1;
-        foreach (var a in path)
-        {
-            ref readonly var arc = ref g.Arcs[a];
-            h += arc.Hours; c += arc.Usd; e += arc.Co2;
-            p = NewStep(p, a);
-        }
-        AddSolution(p, h, c, e);
-    }
-
     private void AddSolution(int path, double h, double c, double e)
     {
         for (var i = 0; i < solutionCount; i++)
@@ -284,9 +328,7 @@ public sealed class ParetoSearch
             if (!(h <= s.RH && c <= s.RC && e <= s.RE)) solutions[w++] = s;
         }
         solutionCount = w;
-        solMinH = Math.Min(solMinH, h);
-        solMinC = Math.Min(solMinC, c);
-        solMinE = Math.Min(solMinE, e);
+        cover.Add(h / slack, c / slack, e / slack);
         if (solutionCount == solutions.Length) Array.Resize(ref solutions, solutionCount * 2);
         solutions[solutionCount++] = new Solution { Path = path, RH = h, RC = c, RE = e };
     }
@@ -301,7 +343,8 @@ public sealed class ParetoSearch
             ref readonly var l = ref labels[li];
             if (l.State != 0) continue;
             var u = l.Node;
-            double fH = l.AH + hH[u], fC = l.AC + hC[u], fE = l.AE + hE[u];
+            var at = u * Metrics;
+            double fH = l.AH + bound[at], fC = l.AC + bound[at + 1], fE = l.AE + bound[at + 2];
             var best = double.PositiveInfinity;
             for (var i = 0; i < solutionCount; i++)
             {
@@ -372,9 +415,8 @@ public sealed class ParetoSearch
             openHead = new int[n];
             closedHead = new int[n];
             nodeStamp = new int[n];
-            hH = new double[n];
-            hC = new double[n];
-            hE = new double[n];
+            bound = new double[n * Metrics];
+            scratch = new double[n];
             closedMinH = new double[n];
             closedMinC = new double[n];
             closedMinE = new double[n];
@@ -389,7 +431,6 @@ public sealed class ParetoSearch
         labelCount = 0;
         stepCount = 0;
         solutionCount = 0;
-        solMinH = solMinC = solMinE = double.PositiveInfinity;
         // Keep memory bounded after a huge query.
         if (labels.Length > 1 << 20) labels = new Label[1024];
         if (steps.Length > 1 << 20) steps = new Step[1024];

@@ -22,7 +22,7 @@ public sealed class RouteFilter
 
 /// <summary>
 /// The project's own lean single-criterion Dijkstra over the CSR arrays: the floor the Pareto search is measured
-/// against, the source of the lower bounds that prune it, and the property tests' oracle.
+/// against and the property tests' oracle.
 /// </summary>
 public sealed class ShortestPath
 {
@@ -96,112 +96,6 @@ public sealed class ShortestPath
         if (++generation == int.MaxValue)
         {
             Array.Clear(stamp);
-            generation = 1;
-        }
-    }
-}
-
-/// <summary>
-/// Lower bounds to the target for one criterion: a reverse Dijkstra from the target that stops once it has settled
-/// everything within <c>stretch</c> times the source's distance. Nodes it did not settle get the radius it reached,
-/// which is still a lower bound (and consistent), so the search stays exact while the bound stays local.
-/// </summary>
-internal sealed class TargetBounds
-{
-    private readonly MinHeap heap = new();
-    private double[] tentative = [];
-    private int[] tentativeStamp = [];
-    private double[] settled = [];
-    private int[] settledStamp = [];
-    /// <summary>The arc that leaves a settled node on its shortest path to the target.</summary>
-    private int[] next = [];
-    private int generation;
-    private double radius;
-    private bool complete;
-
-    public int SettledCount { get; private set; }
-
-    /// <summary>Returns false when the source cannot reach the target at all.</summary>
-    public bool Compute(NetworkGraph g, int source, int target, Criterion c, RouteFilter filter, double stretch)
-    {
-        Reset(g.NodeCount);
-        var gen = generation;
-        tentative[target] = 0;
-        tentativeStamp[target] = gen;
-        next[target] = -1;
-        heap.Push(0, target);
-        var arcs = g.Arcs;
-        var inStart = g.InStart;
-        var inArc = g.InArc;
-        var inTail = g.InTail;
-        var stop = double.PositiveInfinity;
-        SettledCount = 0;
-        complete = true;
-        while (heap.Count > 0)
-        {
-            var v = heap.Pop(out var d);
-            if (settledStamp[v] == gen || d > tentative[v]) continue;
-            if (d > stop)
-            {
-                complete = false;
-                radius = d;
-                break;
-            }
-            settledStamp[v] = gen;
-            settled[v] = d;
-            SettledCount++;
-            if (v == source) stop = Math.Max(d * stretch, d + 1e-9);
-            for (var i = inStart[v]; i < inStart[v + 1]; i++)
-            {
-                var u = inTail[i];
-                if (!filter.AllowsNode(u) || settledStamp[u] == gen) continue;
-                ref readonly var arc = ref arcs[inArc[i]];
-                if (!filter.Allows(arc)) continue;
-                var nd = d + ShortestPath.Weight(arc, c);
-                if (tentativeStamp[u] != gen || nd < tentative[u])
-                {
-                    tentativeStamp[u] = gen;
-                    tentative[u] = nd;
-                    next[u] = inArc[i];
-                    heap.Push(nd, u);
-                }
-            }
-        }
-        return settledStamp[source] == gen;
-    }
-
-    /// <summary>Lower bound on the criterion from node to target; infinity when the node cannot reach it.</summary>
-    public double Bound(int node) =>
-        settledStamp[node] == generation ? settled[node] : complete ? double.PositiveInfinity : radius;
-
-    /// <summary>The single-criterion optimal arc sequence from a settled node to the target.</summary>
-    public int[] PathFrom(NetworkGraph g, int node)
-    {
-        var path = new List<int>();
-        while (next[node] >= 0)
-        {
-            path.Add(next[node]);
-            node = g.Arcs[next[node]].Head;
-        }
-        return path.ToArray();
-    }
-
-    private void Reset(int n)
-    {
-        if (settled.Length < n)
-        {
-            tentative = new double[n];
-            tentativeStamp = new int[n];
-            settled = new double[n];
-            settledStamp = new int[n];
-            next = new int[n];
-            generation = 0;
-        }
-        heap.Clear();
-        if (++generation == int.MaxValue)
-        {
-            Array.Clear(tentativeStamp);
-            Array.Clear(settledStamp);
             generation = 1;
         }
     }
