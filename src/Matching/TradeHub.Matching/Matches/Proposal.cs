@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.CargoMatching;
 using TradeHub.Matching.Contracts;
@@ -88,11 +89,14 @@ public static class Proposals
         {Outbox.InsertWhenSql} FROM proposed
         """;
 
-    /// <summary>Proposes the given matches, best first; returns how many were new.</summary>
+    /// <summary>
+    /// Proposes the given matches, best first; returns how many were new. All of them go in one round trip (a batch of
+    /// statements run in order, so each sees the ones before it when counting an offer's open proposals).
+    /// </summary>
     public static async Task<int> Propose(this NpgsqlConnection connection, NpgsqlTransaction tx,
         IEnumerable<Proposal> proposals, MatchingRules rules)
     {
-        var added = 0;
+        await using var batch = new NpgsqlBatch(connection, tx);
         foreach (var p in proposals.OrderByDescending(p => p.Score))
         {
             var id = Guid.CreateVersion7();
@@ -107,17 +111,45 @@ public static class Proposals
                 Legs = p.Legs,
                 ProposedAt = DateTimeOffset.UtcNow,
             });
-            added += await connection.ExecuteAsync(InsertSql, new
-            {
-                Id = id, p.Kind, p.Score, Explanation = p.Explanation.ToArray(), OfferIds = p.OfferIds.ToArray(), p.OfferKey,
-                PartyOrgs = p.PartyOrgs.ToArray(), Legs = JsonSerializer.Serialize(p.Legs, OpenOffers.Json), p.RouteId,
-                p.RouteSummary, p.RouteSignature, p.PriceAmount, p.PriceCurrency, p.Origin, p.Destination, p.Corridor,
-                p.Mode, p.HsCode, p.Containers, p.WeightKg, Anchors = p.Anchors.ToArray(), MaxOpen = rules.MaxOpenProposalsPerOffer,
-                proposed.OutboxId, proposed.OutboxType, proposed.OutboxBody, proposed.OutboxTrace,
-            }, tx);
+            var insert = new NpgsqlBatchCommand(InsertSql);
+            var args = insert.Parameters;
+            args.Add(new NpgsqlParameter<Guid>("Id", id));
+            args.Add(new NpgsqlParameter<string>("Kind", p.Kind));
+            args.Add(new NpgsqlParameter<double>("Score", p.Score));
+            args.Add(new NpgsqlParameter<string[]>("Explanation", p.Explanation.ToArray()));
+            args.Add(new NpgsqlParameter<Guid[]>("OfferIds", p.OfferIds.ToArray()));
+            args.Add(new NpgsqlParameter<string>("OfferKey", p.OfferKey));
+            args.Add(new NpgsqlParameter<string[]>("PartyOrgs", p.PartyOrgs.ToArray()));
+            args.Add(new NpgsqlParameter<string>("Legs", JsonSerializer.Serialize(p.Legs, OpenOffers.Json)));
+            args.Add(Text("RouteId", p.RouteId));
+            args.Add(Text("RouteSummary", p.RouteSummary));
+            args.Add(Text("RouteSignature", p.RouteSignature));
+            args.Add(new NpgsqlParameter("PriceAmount", NpgsqlDbType.Numeric) { Value = (object?)p.PriceAmount ?? DBNull.Value });
+            args.Add(Text("PriceCurrency", p.PriceCurrency));
+            args.Add(new NpgsqlParameter<string>("Origin", p.Origin));
+            args.Add(new NpgsqlParameter<string>("Destination", p.Destination));
+            args.Add(new NpgsqlParameter<string>("Corridor", p.Corridor));
+            args.Add(new NpgsqlParameter<string>("Mode", p.Mode));
+            args.Add(Text("HsCode", p.HsCode));
+            args.Add(new NpgsqlParameter<int>("Containers", p.Containers));
+            args.Add(new NpgsqlParameter<decimal>("WeightKg", p.WeightKg));
+            args.Add(new NpgsqlParameter<Guid[]>("Anchors", p.Anchors.ToArray()));
+            args.Add(new NpgsqlParameter<int>("MaxOpen", rules.MaxOpenProposalsPerOffer));
+            args.Add(new NpgsqlParameter<Guid>("OutboxId", proposed.OutboxId));
+            args.Add(new NpgsqlParameter<string>("OutboxType", proposed.OutboxType));
+            args.Add(new NpgsqlParameter<string>("OutboxBody", proposed.OutboxBody));
+            args.Add(Text("OutboxTrace", proposed.OutboxTrace));
+            batch.BatchCommands.Add(insert);
         }
+        if (batch.BatchCommands.Count == 0) return 0;
+        await batch.ExecuteNonQueryAsync();
+        var added = 0;
+        foreach (var insert in batch.BatchCommands) added += insert.RecordsAffected; // the event row: 1 when proposed
         return added;
     }
+
+    private static NpgsqlParameter Text(string name, string? value) =>
+        new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
     private sealed class Declined
     {
