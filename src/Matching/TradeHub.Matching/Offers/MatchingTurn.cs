@@ -16,8 +16,9 @@ namespace TradeHub.Matching.Offers;
 /// PostgreSQL advisory lock) while capacity takes it alone (exclusive); trade offers match each other, so they take
 /// the trade turn alone. Cargo messages of one consumer that wait at the same moment are handled together: one
 /// turn, one catch-up and one commit for the lot; their offers are locked in one order, so batches never deadlock.
-/// If a shared transaction fails, each of its messages is handled again alone, so only the bad one fails (and is
-/// retried, then parked in the error queue, by its own consumer).
+/// If a shared transaction fails for something in a message, each of its messages is handled again alone, so only the
+/// bad one fails (and is retried, then parked in the error queue, by its own consumer); if it fails for the database
+/// (away, pool empty, deadlock), every message fails at once and is retried with back-off.
 /// </para>
 /// </summary>
 public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
@@ -122,13 +123,18 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
             }
             foreach (var w in batch) w.Done.TrySetResult();
         }
-        catch (Exception) when (batch.Count > 1)
+        catch (Exception e) when (batch.Count > 1 && !IsTransient(e))
         {
             foreach (var w in batch) await HandleBatch(kind, shared, [w], ct);
         }
         catch (Exception e)
         {
-            batch[0].Done.TrySetException(e);
+            // One at a time would only repeat a failure that is not the messages' (database away, pool empty,
+            // deadlock): every message fails now and its consumer retries it with back-off.
+            foreach (var w in batch) w.Done.TrySetException(e);
         }
     }
+
+    private static bool IsTransient(Exception e) =>
+        e is NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
 }
