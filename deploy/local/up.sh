@@ -7,7 +7,8 @@
 # Ports (environment, defaults): TRADEHUB_GATEWAY_PORT 8080,
 # TRADEHUB_LISTINGS_PORT 8081, TRADEHUB_ROUTING_PORT 8082,
 # TRADEHUB_MATCHING_PORT 8083, plus the server ports of servers.sh.
-# TRADEHUB_SKIP_SAMPLE=1 skips the sample client; TRADEHUB_ENVIRONMENT (default Development) is their ASPNETCORE_ENVIRONMENT. TRADEHUB_DB_PREFIX (default
+# TRADEHUB_SKIP_SAMPLE=1 skips the sample client; TRADEHUB_ENVIRONMENT (default
+# Development) is the services' ASPNETCORE_ENVIRONMENT. TRADEHUB_DB_PREFIX (default
 # tradehub_) names the databases, TRADEHUB_SERVICE_DIR holds the services'
 # pids/ and logs/ (default the data folder): with other ports, both let a
 # second system share the servers. The services inherit the environment, so

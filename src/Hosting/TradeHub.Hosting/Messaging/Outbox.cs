@@ -15,7 +15,7 @@ public static class Outbox
 
     private const string InsertSql = """
         INSERT INTO outbox (id, message_type, body, trace_parent)
-        VALUES (@Id, @MessageType, CAST(@Body AS jsonb), @TraceParent)
+        VALUES (@OutboxId, @OutboxType, CAST(@OutboxBody AS jsonb), @OutboxTrace)
         """;
 
     /// <summary>
@@ -37,18 +37,12 @@ public static class Outbox
     /// <summary>Adds one event; its id becomes the MessageId on the bus.</summary>
     public static Task Enqueue<T>(this NpgsqlConnection connection, NpgsqlTransaction transaction, T message)
         where T : class =>
-        connection.ExecuteAsync(InsertSql, new
-        {
-            Id = Guid.CreateVersion7(),
-            MessageType = TypeName(typeof(T)),
-            Body = JsonSerializer.Serialize(message, Json),
-            TraceParent = Activity.Current?.Id,
-        }, transaction);
+        connection.ExecuteAsync(InsertSql, RowOf(message), transaction);
 
     /// <summary>
     /// Commits, then wakes this process's relay so the events go out at once. (No NOTIFY: PostgreSQL serialises
-    /// every notifying commit of the cluster on one lock held across the WAL flush, which capped ingest near
-    /// 100 commits/s. Rows of an instance that died before its relay ran are found by the other instances' poll.)
+    /// every notifying commit of the cluster on one lock held across the WAL flush, which held cargo-offer ingest
+    /// near 100/s here. Rows of an instance that died before its relay ran are found by the other instances' poll.)
     /// </summary>
     public static async Task CommitAndRelay(this NpgsqlTransaction transaction, CancellationToken ct = default)
     {
