@@ -13,15 +13,10 @@ public static class Outbox
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private const string InsertSql = """
-        INSERT INTO outbox (id, message_type, body, trace_parent)
-        VALUES (@OutboxId, @OutboxType, CAST(@OutboxBody AS jsonb), @OutboxTrace)
-        """;
-
     /// <summary>
     /// Writes the event in the same statement as the change that causes it, only when that change happened:
     /// <c>WITH changed AS (INSERT ... RETURNING 1) INSERT INTO outbox ... SELECT ... FROM changed</c>, with the
-    /// parameters of <see cref="RowOf"/>. One round trip instead of two.
+    /// parameters of <see cref="RowOf"/>. One round trip instead of two. Alone it writes the event unconditionally.
     /// </summary>
     public const string InsertWhenSql = """
         INSERT INTO outbox (id, message_type, body, trace_parent)
@@ -37,7 +32,7 @@ public static class Outbox
     /// <summary>Adds one event; its id becomes the MessageId on the bus.</summary>
     public static Task Enqueue<T>(this NpgsqlConnection connection, NpgsqlTransaction transaction, T message)
         where T : class =>
-        connection.ExecuteAsync(InsertSql, RowOf(message), transaction);
+        connection.ExecuteAsync(InsertWhenSql, RowOf(message), transaction);
 
     /// <summary>
     /// Commits, then wakes this process's relay so the events go out at once. (No NOTIFY: PostgreSQL serialises
