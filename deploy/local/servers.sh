@@ -163,6 +163,11 @@ port = $PG_PORT
 unix_socket_directories = '$sockdir'
 max_connections = 300
 EOF
+    # TRADEHUB_PG_STATEMENTS=1 loads pg_stat_statements (then CREATE EXTENSION pg_stat_statements in a database and
+    # read the view): which statements cost the server its CPU under load. Off by default.
+    if [[ "${TRADEHUB_PG_STATEMENTS:-0}" == 1 ]]; then
+        printf "shared_preload_libraries = 'pg_stat_statements'\npg_stat_statements.track = all\n" >>"$PG_DATA/tradehub.conf"
+    fi
     chown "$PG_USER" "$PG_DATA/tradehub.conf"
 }
 

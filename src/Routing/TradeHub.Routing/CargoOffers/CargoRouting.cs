@@ -21,10 +21,17 @@ public static class CargoRouting
     private sealed record OfferRow(Guid Id, string OwnerOrg, string? Origin, string? Destination, DateOnly? ReadyDate,
         int? Containers, string? ContainerType, string Status, long Version);
 
-    private const string InsertPostedSql = """
-        INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, containers, container_type, status)
-        VALUES (@Id, @OwnerOrg, @Origin, @Destination, CAST(@ReadyDate AS date), CAST(@DeliverBy AS date), @Containers, @ContainerType, 'open')
-        ON CONFLICT (id) DO NOTHING
+    // A posted offer goes in with its routes and its CargoRoutesComputed in one statement (no second row version,
+    // no second round trip); nothing is written when the id is already known.
+    private const string InsertRoutedSql = $"""
+        WITH stored AS (
+            INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, containers, container_type, status,
+                                      routes, route_nodes, route_legs, version, reason, computed_at)
+            VALUES (@Id, @OwnerOrg, @Origin, @Destination, CAST(@ReadyDate AS date), CAST(@DeliverBy AS date), @Containers,
+                    @ContainerType, 'open', CAST(@Routes AS jsonb), @Nodes, @Legs, @Version, @Reason, @At)
+            ON CONFLICT (id) DO NOTHING
+            RETURNING 1)
+        {Outbox.InsertWhenSql} FROM stored
         """;
 
     // A withdrawal arrived first: keep it closed, only remember the params.
@@ -81,15 +88,17 @@ public static class CargoRouting
         await connection.ExecuteAsync(NetworkStore.RoutingLockSql, transaction: tx);
         var version = await connection.ExecuteScalarAsync<long>(NetworkStore.VersionSql, transaction: tx);
         if (version != snapshot.Version) snapshot = await NetworkStore.Load(connection, tx);
-        if (await connection.ExecuteAsync(InsertPostedSql, args, tx) == 0)
+        var routed = new DynamicParameters(new
+        {
+            m.OwnerOrg, m.Origin, m.Destination, args.ReadyDate, args.DeliverBy, args.Containers, m.ContainerType,
+        });
+        routed.AddDynamicParams(RoutedArgs(snapshot, new OfferRow(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination, m.ReadyDate,
+            m.ContainerCount, m.ContainerType, "open", 0), "posted"));
+        if (await connection.ExecuteAsync(InsertRoutedSql, routed, tx) == 0)
         {
             // Already known: a redelivery under another id (nothing to do) or withdrawn before we saw the post.
             await connection.ExecuteAsync(FillClosedSql, args, tx);
-            return;
         }
-        // Just inserted by this transaction (so locked by it): routed without reading it back.
-        await Recompute(connection, tx, snapshot, [new OfferRow(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination, m.ReadyDate,
-            m.ContainerCount, m.ContainerType, "open", 0)], "posted");
     }
 
     public static Task OnClosed(NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoOfferId, string ownerOrg) =>
@@ -113,31 +122,33 @@ public static class CargoRouting
     private static async Task<int> Recompute(NpgsqlConnection connection, NpgsqlTransaction tx, NetworkSnapshot snapshot,
         IReadOnlyList<OfferRow> rows, string reason)
     {
-        var count = 0;
         foreach (var row in rows)
+            await connection.ExecuteAsync(StoreRoutesSql, RoutedArgs(snapshot, row, reason), tx);
+        return rows.Count;
+    }
+
+    /// <summary>The offer's next route set and its CargoRoutesComputed, as parameters of the statements that store them.</summary>
+    private static object RoutedArgs(NetworkSnapshot snapshot, OfferRow row, string reason)
+    {
+        var plan = PlanFor(snapshot, row);
+        var version = row.Version + 1;
+        var at = DateTimeOffset.UtcNow;
+        var routes = plan.Routes;
+        var computed = Outbox.RowOf(new CargoRoutesComputed
         {
-            var plan = PlanFor(snapshot, row);
-            var version = row.Version + 1;
-            var at = DateTimeOffset.UtcNow;
-            var routes = plan.Routes;
-            var computed = Outbox.RowOf(new CargoRoutesComputed
-            {
-                CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Version = version, Routes = routes, Reason = reason, ComputedAt = at,
-            });
-            await connection.ExecuteAsync(StoreRoutesSql, new
-            {
-                row.Id,
-                Routes = JsonSerializer.Serialize(routes, Json),
-                Nodes = routes.SelectMany(r => r.Legs.SelectMany(l => new[] { l.From, l.To })).Distinct().ToArray(),
-                Legs = routes.SelectMany(r => r.Legs.Select(l => l.LegId)).Distinct().ToArray(),
-                Version = version,
-                Reason = plan.Found ? reason : plan.Reason,
-                At = at,
-                computed.OutboxId, computed.OutboxType, computed.OutboxBody, computed.OutboxTrace,
-            }, tx);
-            count++;
-        }
-        return count;
+            CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Version = version, Routes = routes, Reason = reason, ComputedAt = at,
+        });
+        return new
+        {
+            row.Id,
+            Routes = JsonSerializer.Serialize(routes, Json),
+            Nodes = routes.SelectMany(r => r.Legs.SelectMany(l => new[] { l.From, l.To })).Distinct().ToArray(),
+            Legs = routes.SelectMany(r => r.Legs.Select(l => l.LegId)).Distinct().ToArray(),
+            Version = version,
+            Reason = plan.Found ? reason : plan.Reason,
+            At = at,
+            computed.OutboxId, computed.OutboxType, computed.OutboxBody, computed.OutboxTrace,
+        };
     }
 
     private static RoutePlan PlanFor(NetworkSnapshot snapshot, OfferRow row)
