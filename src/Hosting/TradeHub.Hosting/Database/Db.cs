@@ -30,6 +30,9 @@ public static class Db
         // connection timeout makes a stopped database a quick 503 rather than a hang.
         var csb = new NpgsqlConnectionStringBuilder(raw);
         if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 50;
+        // No session state is ever changed (settings and advisory locks are all transaction-scoped), so a connection
+        // returned to the pool needs no reset: that was six more statements for the server at every return.
+        if (!raw.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase)) csb.NoResetOnClose = true;
         if (!raw.Contains("Timeout", StringComparison.OrdinalIgnoreCase)) csb.Timeout = 3;
         return csb.ConnectionString;
     }
