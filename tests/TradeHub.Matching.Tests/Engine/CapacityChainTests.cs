@@ -121,6 +121,39 @@ public class CapacityChainTests
     }
 
     [Test]
+    public void The_quick_room_and_window_check_of_a_new_capacity_offer_never_hides_a_chain()
+    {
+        // Cargo with varied days, sizes and types along one route; new offers at Altynkol with windows from well
+        // before to well after; every offer must find through the index exactly the chains found by asking every cargo.
+        var random = new Random(20261129);
+        var index = new OfferIndex();
+        var china = Capacity("CNTSN", "CNKHG", -10, 30, 5, carrier: "china-rail");
+        index.PutCapacity(china);
+        var shipments = Enumerable.Range(0, 60).Select(_ => Cargo(
+                containers: random.Next(1, 5), type: random.Next(4) == 0 ? "20GP" : "40GP",
+                deliverWithinDays: random.Next(6, 25)) with { ReadyDate = Ready.AddDays(random.Next(-3, 6)) })
+            .Select(c => c with { DeliverBy = c.DeliverBy.AddDays(c.ReadyDate.DayNumber - Ready.DayNumber) }).ToList();
+        foreach (var c in shipments)
+        {
+            index.PutCargo(c);
+            index.PutRoutes(c.Id, [TianjinTashkent]);
+        }
+
+        var found = new List<int>();
+        for (var i = 0; i < 300; i++)
+        {
+            var opens = random.Next(-8, 30);
+            var central = Capacity("KZALT", "UZTAS", opens, opens + random.Next(0, 6), 3, carrier: "kaz-rail",
+                containers: random.Next(1, 5), type: random.Next(4) == 0 ? "20GP" : "40HC");
+            var everyCargo = shipments.Sum(c =>
+                CapacityChains.Best(c, [TianjinTashkent], Lanes(china, central), Rules, 3, central.Id).Count);
+            Assert.That(index.MatchCapacity(central, Rules, 3), Has.Count.EqualTo(everyCargo), $"offer {i}: {central}");
+            found.Add(everyCargo);
+        }
+        Assert.That(found, Has.Some.EqualTo(0).And.Some.GreaterThan(5), "the offers include ones that fit many and none");
+    }
+
+    [Test]
     public void Confirmed_room_leaves_the_index_when_a_capacity_offer_is_full()
     {
         var index = new OfferIndex();

@@ -27,12 +27,31 @@ public sealed class OfferIndex
     public CapacityOffer? Capacity(Guid id) => capacity.GetValueOrDefault(id);
     public TradeOffer? Trade(Guid id) => trade.GetValueOrDefault(id);
 
-    public void PutCargo(CargoOffer offer) => cargo[offer.Id] = offer;
+    public void PutCargo(CargoOffer offer) => cargo[offer.Id] = offer with
+    {
+        OwnerOrg = Shared(sharedText, offer.OwnerOrg), Origin = Shared(sharedText, offer.Origin),
+        Destination = Shared(sharedText, offer.Destination), ContainerType = Shared(sharedText, offer.ContainerType),
+    };
     public void RemoveCargo(Guid id) => cargo.Remove(id);
+
+    // Thousands of open cargo offers travel the same few hundred legs of the network: the index holds one copy of each
+    // leg, route id, node id and organisation rather than one per offer (the pools stop growing at MaxShared, should ids ever be unbounded).
+    private readonly Dictionary<Leg, Leg> sharedLegs = [];
+    private readonly Dictionary<string, string> sharedRouteIds = [];
+    private readonly Dictionary<string, string> sharedText = [];
+    private const int MaxShared = 100_000;
+
+    private static T Shared<T>(Dictionary<T, T> pool, T value) where T : notnull
+    {
+        if (pool.TryGetValue(value, out var shared)) return shared;
+        if (pool.Count < MaxShared) pool[value] = value;
+        return value;
+    }
 
     public void PutRoutes(Guid cargoId, IReadOnlyList<CargoRoute> options)
     {
         RemoveRoutes(cargoId);
+        options = [.. options.Select(r => new CargoRoute(Shared(sharedRouteIds, r.RouteId), [.. r.Legs.Select(l => Shared(sharedLegs, l))]))];
         routes[cargoId] = options;
         foreach (var node in options.SelectMany(r => r.Nodes).Distinct())
         {
@@ -104,7 +123,7 @@ public sealed class OfferIndex
         var found = new List<CargoMatch>();
         foreach (var cargoId in candidates)
         {
-            if (!cargo.TryGetValue(cargoId, out var shipment)) continue;
+            if (!cargo.TryGetValue(cargoId, out var shipment) || !MightCarry(offer, shipment, rules)) continue;
             var touching = routes[cargoId]
                 .Where(r => r.Legs.Select((l, i) => (l, i)).Any(x => x.l.From == offer.From && LaneFit.CoveredUpTo(r.Legs, x.i, offer) >= 0))
                 .ToList();
@@ -113,6 +132,15 @@ public sealed class OfferIndex
         }
         return found;
     }
+
+    /// <summary>
+    /// What every chain through the offer needs, checked before any route is walked: room and container type, and a
+    /// departure window that meets the cargo's days (it reaches the lane on or after its ready date and must still be
+    /// on its way by its deliver-by date). Most of a busy node's open cargo fails this at once.
+    /// </summary>
+    private static bool MightCarry(CapacityOffer offer, CargoOffer shipment, MatchingRules rules) =>
+        offer.Containers >= shipment.Containers && ContainerTypes.Fits(shipment.ContainerType, offer.ContainerType) &&
+        offer.DepartureTo >= shipment.ReadyDate && offer.DepartureFrom <= shipment.DeliverBy.AddDays(rules.DepartureSlackDays);
 
     /// <summary>For a trade offer that just arrived: the best opposite offers under the same HS heading.</summary>
     public IReadOnlyList<TradeMatch> MatchTrade(TradeOffer offer, int take,
