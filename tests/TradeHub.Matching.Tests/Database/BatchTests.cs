@@ -1,4 +1,7 @@
+using Dapper;
 using MassTransit;
+using Npgsql;
+using TradeHub.Matching.Offers;
 using TradeHub.Listings.Contracts;
 using static TradeHub.Matching.Tests.Database.Messages;
 
@@ -38,6 +41,84 @@ public class BatchTests : ConsumerRig
         TestContext.Out.WriteLine($"transactions that stored the cargo: {await Scalar<long>("SELECT count(DISTINCT xmin::text) FROM cargo_offers")}");
         Assert.That(await Scalar<long>("SELECT count(*) FROM inbox WHERE message_id = @Id", new { Id = poisonedId }), Is.Zero,
             "the bad message is not recorded as handled, so it can be handled when redelivered");
+    }
+
+    [Test]
+    public async Task Capacity_offers_that_arrive_together_are_handled_together_and_chain_with_each_other()
+    {
+        var (cargo, capacity) = await CargoWaitingForCapacity();
+
+        await PublishWhileTheTurnIsHeld(capacity);
+
+        await WaitUntilStored(capacity.Count + 1);
+        var transactions = await Scalar<long>("SELECT count(DISTINCT xmin::text) FROM capacity_offers");
+        TestContext.Out.WriteLine($"transactions that stored the capacity: {transactions}");
+        Assert.That(transactions, Is.LessThan(capacity.Count / 2), "offers that waited together were handled together");
+        await AssertEveryCargoChained(cargo, capacity);
+    }
+
+    [Test]
+    public async Task A_bad_capacity_offer_among_others_that_arrive_together_fails_alone()
+    {
+        var (cargo, capacity) = await CargoWaitingForCapacity();
+        var poisoned = Capacity("KZALT", "UZTAS", 5, 9, 3, "bad\0carrier");
+
+        await PublishWhileTheTurnIsHeld([.. capacity, poisoned]);
+
+        await WaitUntilStored(capacity.Count + 1);
+        Assert.That(await Harness.Published.Any<Fault<CapacityOfferPosted>>(f => f.Context.Message.Message.CapacityOfferId == poisoned.CapacityOfferId),
+            Is.True, "the bad message faulted");
+        var chains = await AssertEveryCargoChained(cargo, capacity);
+        Assert.That(chains.SelectMany(c => c), Has.None.EqualTo(poisoned.CapacityOfferId));
+        Assert.That(Offers.Read(i => i.CapacityCount), Is.EqualTo(capacity.Count + 1), "the index holds the stored offers, not the refused one");
+    }
+
+    /// <summary>Cargo with routes and no capacity yet; then both halves of its chain, many times over.</summary>
+    private async Task<(List<CargoOfferPosted> Cargo, List<CapacityOfferPosted> Capacity)> CargoWaitingForCapacity()
+    {
+        var cargo = Enumerable.Range(0, 4).Select(_ => Cargo()).ToList();
+        foreach (var c in cargo)
+        {
+            await Deliver(c);
+            await Deliver(Routes(c.CargoOfferId));
+        }
+        return (cargo, Enumerable.Range(0, 6).SelectMany(_ => new[] { China(), Central() }).ToList());
+    }
+
+    /// <summary>
+    /// Every offer is delivered and waits for the turn, so they are handled together when it is free. An offer on
+    /// another lane goes first and takes the first batch alone, so the others are all in the next one.
+    /// </summary>
+    private async Task PublishWhileTheTurnIsHeld(IEnumerable<CapacityOfferPosted> offers)
+    {
+        await using var holder = new NpgsqlConnection(ConnectionString);
+        await holder.OpenAsync();
+        await using var turn = await holder.BeginTransactionAsync();
+        await holder.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@Kind, 0))", new { Kind = MatchingTurn.CargoCapacity }, turn);
+        await Harness.Bus.Publish(Capacity("BYMSQ", "PLWAW", 0, 5, 2, "belarus-rail"));
+        await Task.Delay(300);
+        await Task.WhenAll(offers.Select(c => Harness.Bus.Publish(c)));
+        await Task.Delay(1000);
+        await turn.CommitAsync();
+    }
+
+    private async Task WaitUntilStored(int count)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await Scalar<long>("SELECT count(*) FROM capacity_offers") < count && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        Assert.That(await Scalar<long>("SELECT count(*) FROM capacity_offers"), Is.EqualTo(count));
+    }
+
+    /// <summary>Each offer handled in the turn saw the ones before it: the halves that came together were chained.</summary>
+    private async Task<List<Guid[]>> AssertEveryCargoChained(List<CargoOfferPosted> cargo, List<CapacityOfferPosted> capacity)
+    {
+        var chains = await Query<Guid[]>("SELECT offer_ids FROM matches WHERE kind = 'cargo-capacity'");
+        Assert.That(chains, Has.All.Length.EqualTo(3), "cargo, the Chinese leg and the Central Asian leg");
+        Assert.That(cargo.Select(c => chains.Count(m => m.Contains(c.CargoOfferId))), Has.All.GreaterThan(0), "every cargo offer got a chain");
+        Assert.That(chains.SelectMany(c => c).Except(cargo.Select(c => c.CargoOfferId)), Is.SubsetOf(capacity.Select(c => c.CapacityOfferId)));
+        Assert.That(chains.Select(c => string.Join(",", c.Order())).Distinct().Count(), Is.EqualTo(chains.Count), "no chain twice");
+        return chains;
     }
 
     [Test]

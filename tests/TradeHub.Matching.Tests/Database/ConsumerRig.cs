@@ -58,7 +58,17 @@ public abstract class ConsumerRig
         services.AddSingleton(new MatchingRules());
         services.AddSingleton<OpenOffers>();
         services.AddSingleton<MatchingTurn>();
-        services.AddMassTransitTestHarness(x => x.AddMatchingConsumers());
+        services.AddMassTransitTestHarness(x =>
+        {
+            x.AddMatchingConsumers();
+            // As many messages in flight per consumer as the service's RabbitMQ prefetch lets in (Bus.cs), so messages
+            // that arrive together wait for the turn together, as they do in the service.
+            x.UsingInMemory((context, cfg) =>
+            {
+                cfg.ConcurrentMessageLimit = 32;
+                cfg.ConfigureEndpoints(context);
+            });
+        });
         Services = services.BuildServiceProvider(true);
         Harness = Services.GetRequiredService<ITestHarness>();
         await Harness.Start();

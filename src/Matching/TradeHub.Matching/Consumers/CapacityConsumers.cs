@@ -21,7 +21,9 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
             var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
             await connection.Propose(tx, found.OrderByDescending(m => m.Score).Take(rules.MaxProposalsPerNewCapacity)
                 .Select(Proposal.From), rules);
-        });
+            // Capacity offers that arrive together take the turn together: the next one may chain with this one.
+            offers.Stage(offer);
+        }, together: true);
     }
 }
 

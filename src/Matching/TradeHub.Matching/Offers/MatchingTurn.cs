@@ -16,6 +16,8 @@ namespace TradeHub.Matching.Offers;
 /// PostgreSQL advisory lock) while capacity takes it alone (exclusive); trade offers match each other, so they take
 /// the trade turn alone. Cargo messages of one consumer that wait at the same moment are handled together: one
 /// turn, one catch-up and one commit for the lot; their offers are locked in one order, so batches never deadlock.
+/// Capacity offers that wait at the same moment take the turn alone together (each staged in the index for the next),
+/// so a burst of capacity stops the cargo batches once, not once per offer.
 /// If a shared transaction fails for something in a message, each of its messages is handled again alone, so only the
 /// bad one fails (and is retried, then parked in the error queue, by its own consumer); if it fails for the database
 /// (away, pool empty, deadlock), every message fails at once and is retried with back-off.
@@ -54,14 +56,17 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
     /// Runs the effect once per message (inbox) in the kind's turn, with the index caught up and the offer locked.
     /// <paramref name="shared"/>: the message cannot match others of its kind that share the turn, so it may be
     /// handled with them (and with other messages of its consumer in one transaction); otherwise it takes the turn alone.
+    /// <paramref name="together"/> (with shared false): the messages of its consumer that wait at the same moment take
+    /// the turn alone together, one transaction for the lot, handled in order; each effect must put its offer in the
+    /// index (<see cref="OpenOffers.Stage"/>) so the next one sees it, as it would have in a turn of its own.
     /// </summary>
     public async Task Handle<T>(ConsumeContext<T> context, string kind, string consumer, Guid? offerId, bool shared,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task> effect) where T : class
+        Func<NpgsqlConnection, NpgsqlTransaction, Task> effect, bool together = false) where T : class
     {
         var work = new Work(context.MessageId ?? throw new InvalidOperationException("Message without MessageId"),
             consumer, offerId, effect);
         var ct = context.CancellationToken;
-        if (!shared)
+        if (!shared && !together)
         {
             var turn = slots.GetOrAdd(kind, _ => new SemaphoreSlim(1, 1));
             await turn.WaitAsync(ct);
@@ -74,14 +79,17 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
 
         var queue = waiting.GetOrAdd(consumer, _ => new ConcurrentQueue<Work>());
         queue.Enqueue(work);
-        var slot = slots.GetOrAdd(consumer, _ => new SemaphoreSlim(ParallelBatches, ParallelBatches));
+        // Shared: a few batches of the consumer at once. Alone together: one batch of the kind at a time in this process.
+        var slot = shared
+            ? slots.GetOrAdd(consumer, _ => new SemaphoreSlim(ParallelBatches, ParallelBatches))
+            : slots.GetOrAdd(kind, _ => new SemaphoreSlim(1, 1));
         while (!work.Taken)
         {
             await slot.WaitAsync(ct);
             try
             {
                 // Whoever gets a slot handles what of its consumer waits, its own message included (or already taken).
-                if (!work.Taken) await HandleBatch(kind, shared: true, Take(queue), ct);
+                if (!work.Taken) await HandleBatch(kind, shared, Take(queue), ct);
             }
             finally
             {
@@ -121,16 +129,19 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
                         await w.Effect(connection, tx);
                 await tx.CommitAndRelay(ct);
             }
+            if (!shared) offers.KeepStaged();
             foreach (var w in batch) w.Done.TrySetResult();
         }
         catch (Exception e) when (batch.Count > 1 && !IsTransient(e))
         {
+            if (!shared) offers.DropStaged();
             foreach (var w in batch) await HandleBatch(kind, shared, [w], ct);
         }
         catch (Exception e)
         {
             // One at a time would only repeat a failure that is not the messages' (database away, pool empty,
             // deadlock): every message fails now and its consumer retries it with back-off.
+            if (!shared) offers.DropStaged();
             foreach (var w in batch) w.Done.TrySetException(e);
         }
     }

@@ -22,6 +22,36 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
     private readonly SemaphoreSlim reading = new(1, 1);
     private long watermark;
 
+    private readonly List<Guid> staged = [];
+
+    /// <summary>
+    /// Puts a capacity offer its turn has just stored (not yet committed) in the index, so the next offer handled in the
+    /// same turn sees it. Only inside a turn taken alone: no other matching runs in this process meanwhile. The turn
+    /// keeps it when it commits and takes it out again when it rolls back.
+    /// </summary>
+    public void Stage(CapacityOffer offer)
+    {
+        lock (gate)
+        {
+            index.PutCapacity(offer);
+            staged.Add(offer.Id);
+        }
+    }
+
+    internal void KeepStaged()
+    {
+        lock (gate) staged.Clear();
+    }
+
+    internal void DropStaged()
+    {
+        lock (gate)
+        {
+            foreach (var id in staged) index.RemoveCapacity(id);
+            staged.Clear();
+        }
+    }
+
     /// <summary>Reads (or matches against) the index under its lock; keep the work short.</summary>
     public T Read<T>(Func<OfferIndex, T> read)
     {
