@@ -107,12 +107,23 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
 
     private static readonly string CatchUpSql = string.Join(";\n", WatermarkSql, CargoSql, CapacitySql, TradeSql, RoutesSql, LogisticsSql);
 
-    /// <summary>Applies every projection row changed since the last catch-up (all rows the first time).</summary>
+    /// <summary>Catch-ups begun (numbered when they start, under <see cref="reading"/>) and the last one finished.</summary>
+    private long begun, finished;
+
+    /// <summary>
+    /// Applies every projection row changed since the last catch-up (all rows the first time). What a caller needs is a
+    /// read that starts after it asked (it holds its turn by then, so that read sees every commit before the turn): when
+    /// one such read finished while the caller waited for its own, the caller has what it needs and returns at once.
+    /// Batches that wait together thus share one read instead of queueing one each.
+    /// </summary>
     public async Task CatchUp(CancellationToken ct = default)
     {
+        var enough = Interlocked.Read(ref begun) + 1;
         await reading.WaitAsync(ct);
         try
         {
+            if (Interlocked.Read(ref finished) >= enough) return;
+            var number = Interlocked.Increment(ref begun);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             // One snapshot for the watermark and every read, so nothing committed in between slips through.
             await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
@@ -160,6 +171,7 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
                     index.SetLogistics(JsonSerializer.Deserialize<List<LogisticsQuote>>(logistics, Json) ?? []);
                 watermark = next;
             }
+            Interlocked.Exchange(ref finished, number);
         }
         finally
         {
