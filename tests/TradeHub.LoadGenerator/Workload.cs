@@ -15,6 +15,8 @@ public sealed record Lane(string From, string To, string Mode, double Hours);
 public sealed class MatchStats
 {
     public ConcurrentBag<double> FromSent { get; } = [];
+    /// <summary>When each matched offer was sent (Stopwatch ticks) and its post-to-match: the latency over the phase.</summary>
+    public ConcurrentBag<(long Sent, double Ms)> Timeline { get; } = [];
     public ConcurrentBag<double> From201 { get; } = [];
     public int Posted;
     /// <summary>Post to routes.changed: Listings' outbox, Routing, Routing's outbox, gateway (no matcher in the path).</summary>
@@ -98,6 +100,7 @@ public sealed class Workload(Options options, Api api)
     private void Matched(Guid id, int sme, (long Sent, long Created, MatchStats Phase) t, long at)
     {
         t.Phase.FromSent.Add(Stopwatch.GetElapsedTime(t.Sent, at).TotalMilliseconds);
+        t.Phase.Timeline.Add((t.Sent, Stopwatch.GetElapsedTime(t.Sent, at).TotalMilliseconds));
         t.Phase.From201.Add(Math.Max(0, Stopwatch.GetElapsedTime(t.Created, at).TotalMilliseconds));
         InterlockedMax(ref t.Phase.LastMatched, at);
         _matchedCargo.Enqueue((id, sme));
