@@ -73,6 +73,43 @@ public class BatchTests : ConsumerRig
         Assert.That(Offers.Read(i => i.CapacityCount), Is.EqualTo(capacity.Count + 1), "the index holds the stored offers, not the refused one");
     }
 
+    [Test]
+    public async Task A_re_routing_in_the_same_batch_declines_what_the_earlier_routes_proposed()
+    {
+        // Routes v1 (via Khorgos, where the capacity is) and v2 (via Dostyk, none there) of one cargo offer land in one
+        // batch, in that order. v1's proposal is stored with the batch's other proposals, but before v2 declines what
+        // is off its routes, so it is declined, not left open on a route the offer no longer has.
+        var cargo = Cargo();
+        await Deliver(China());
+        await Deliver(Central());
+        await Deliver(cargo);
+        await using (var holder = new NpgsqlConnection(ConnectionString))
+        {
+            await holder.OpenAsync();
+            await using var turn = await holder.BeginTransactionAsync();
+            await holder.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@Kind, 0))", new { Kind = MatchingTurn.CargoCapacity }, turn);
+            // Routes of unknown offers take the consumer's batches in flight, one each, so v1 and v2 wait together.
+            for (var i = 0; i < MatchingTurn.ParallelBatches; i++)
+            {
+                await Harness.Bus.Publish(Routes(Guid.NewGuid()));
+                await Task.Delay(200);
+            }
+            await Harness.Bus.Publish(Routes(cargo.CargoOfferId, version: 1));
+            await Task.Delay(100);
+            await Harness.Bus.Publish(Routes(cargo.CargoOfferId, version: 2, viaKhorgos: false));
+            await Task.Delay(500);
+            await turn.CommitAsync();
+        }
+
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (await Scalar<long>("SELECT count(*) FROM cargo_routes WHERE version = 2") == 0 && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        var batches = await Scalar<long>("SELECT count(DISTINCT xmin::text) FROM inbox WHERE consumer = 'matching.cargo-routes-computed'");
+        Assert.That(batches, Is.EqualTo(MatchingTurn.ParallelBatches + 1), "v1 and v2 were handled in one batch");
+        var statuses = await Query<string>("SELECT status FROM matches");
+        Assert.That(statuses, Is.EqualTo(new[] { "declined" }), "v1 proposed the Khorgos chain, v2 declined it");
+    }
+
     /// <summary>Cargo with routes and no capacity yet; then both halves of its chain, many times over.</summary>
     private async Task<(List<CargoOfferPosted> Cargo, List<CapacityOfferPosted> Capacity)> CargoWaitingForCapacity()
     {

@@ -19,8 +19,7 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
         {
             if (!await connection.InsertCapacity(tx, offer)) return;
             var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
-            await connection.Propose(tx, found.OrderByDescending(m => m.Score).Take(rules.MaxProposalsPerNewCapacity)
-                .Select(Proposal.From), rules);
+            turn.Propose(tx, found.OrderByDescending(m => m.Score).Take(rules.MaxProposalsPerNewCapacity).Select(Proposal.From));
             // Capacity offers that arrive together take the turn together: the next one may chain with this one.
             offers.Stage(offer);
         }, together: true);

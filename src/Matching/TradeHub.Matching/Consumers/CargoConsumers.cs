@@ -21,7 +21,7 @@ public sealed class CargoOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
         {
             if (await connection.InsertCargoWithRoutes(tx, offer) is not { Count: > 0 } routes) return;
             var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
-            await connection.Propose(tx, found.Select(Proposal.From), rules);
+            turn.Propose(tx, found.Select(Proposal.From));
         });
     }
 }
@@ -37,10 +37,15 @@ public sealed class CargoRoutesComputedConsumer(MatchingTurn turn, OpenOffers of
         await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-routes-computed", message.CargoOfferId, shared: true, async (connection, tx) =>
         {
             if (await connection.UpsertRoutesOfOpenCargo(tx, message.CargoOfferId, message.Version, routes) is not { } offer) return;
-            // Proposals come only from routes, so the first routes of an offer have none to decline.
-            if (message.Version > 1) await connection.DeclineOffRoute(tx, offer.Id, routes);
+            // Proposals come only from routes, so the first routes of an offer have none to decline. (Its earlier routes
+            // may be in this batch too: their proposals are stored first, so the decline sees them.)
+            if (message.Version > 1)
+            {
+                await turn.ProposeNow(connection, tx);
+                await connection.DeclineOffRoute(tx, offer.Id, routes);
+            }
             var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
-            await connection.Propose(tx, found.Select(Proposal.From), rules);
+            turn.Propose(tx, found.Select(Proposal.From));
         });
     }
 }

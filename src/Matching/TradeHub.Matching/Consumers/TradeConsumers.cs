@@ -20,7 +20,7 @@ public sealed class TradeOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
         {
             if (!await connection.InsertTrade(tx, offer)) return;
             var found = offers.Read(i => i.MatchTrade(offer, rules.MaxOpenProposalsPerOffer));
-            await connection.Propose(tx, found.Select(Proposal.From), rules);
+            turn.Propose(tx, found.Select(Proposal.From));
         });
     }
 }
@@ -53,7 +53,7 @@ public sealed class LogisticsCostTableComputedConsumer(MatchingTurn turn, OpenOf
         {
             if (!await connection.UpsertLogistics(tx, context.Message.Version, quotes)) return;
             var found = offers.Read(i => i.MatchAllTrade(rules.MaxOpenProposalsPerOffer, quotes));
-            await connection.Propose(tx, found.Select(Proposal.From), rules);
+            turn.Propose(tx, found.Select(Proposal.From));
         });
     }
 }

@@ -94,10 +94,10 @@ public static class Proposals
     /// statements run in order, so each sees the ones before it when counting an offer's open proposals).
     /// </summary>
     public static async Task<int> Propose(this NpgsqlConnection connection, NpgsqlTransaction tx,
-        IEnumerable<Proposal> proposals, MatchingRules rules)
+        IEnumerable<Proposal> proposals, MatchingRules rules, bool ordered = false)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
-        foreach (var p in proposals.OrderByDescending(p => p.Score))
+        foreach (var p in ordered ? proposals : proposals.OrderByDescending(p => p.Score))
         {
             var id = Guid.CreateVersion7();
             var proposed = Outbox.RowOf(new MatchProposed

@@ -3,6 +3,8 @@ using Dapper;
 using MassTransit;
 using Npgsql;
 using TradeHub.Hosting.Messaging;
+using TradeHub.Matching.CargoMatching;
+using TradeHub.Matching.Matches;
 
 namespace TradeHub.Matching.Offers;
 
@@ -23,7 +25,7 @@ namespace TradeHub.Matching.Offers;
 /// (away, pool empty, deadlock), every message fails at once and is retried with back-off.
 /// </para>
 /// </summary>
-public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
+public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
 {
     public const string CargoCapacity = "matching:cargo-capacity";
     public const string Trade = "matching:trade";
@@ -50,6 +52,22 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
     }
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> slots = new();
+    private readonly ConcurrentDictionary<NpgsqlTransaction, List<Proposal>> proposing = new();
+
+    /// <summary>
+    /// Proposes in the turn's transaction. The proposals of all messages of a batch are stored together, in one round
+    /// trip, just before it commits (each message's best first, the messages in order), so each still sees the ones
+    /// before it when its offers' open proposals are counted.
+    /// </summary>
+    public void Propose(NpgsqlTransaction tx, IEnumerable<Proposal> proposals) =>
+        proposing.GetOrAdd(tx, _ => []).AddRange(proposals.OrderByDescending(p => p.Score));
+
+    /// <summary>Stores what the transaction has proposed so far now, for a statement that must see it.</summary>
+    public async Task ProposeNow(NpgsqlConnection connection, NpgsqlTransaction tx)
+    {
+        if (proposing.TryRemove(tx, out var pending) && pending.Count > 0)
+            await connection.Propose(tx, pending, rules, ordered: true);
+    }
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Work>> waiting = new();
 
     /// <summary>
@@ -124,9 +142,17 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers)
                 await connection.ExecuteAsync(LockOffersSql, new { Keys = keys }, tx);
                 await offers.CatchUp(ct);
                 var unhandled = await connection.TryRecordHandled(tx, batch.Select(w => w.MessageId).ToList(), batch[0].Consumer);
-                foreach (var w in batch)
-                    if (unhandled.Remove(w.MessageId)) // a message twice in one batch has one effect
-                        await w.Effect(connection, tx);
+                try
+                {
+                    foreach (var w in batch)
+                        if (unhandled.Remove(w.MessageId)) // a message twice in one batch has one effect
+                            await w.Effect(connection, tx);
+                    await ProposeNow(connection, tx);
+                }
+                finally
+                {
+                    proposing.TryRemove(tx, out _);
+                }
                 await tx.CommitAndRelay(ct);
             }
             if (!shared) offers.KeepStaged();
