@@ -30,10 +30,12 @@ namespace TradeHub.Routing.Routes;
 public sealed partial class ParetoSearch
 {
     private ParetoResult HeuristicSearch(NetworkGraph g, int source, RouteFilter filter, double eps, double labelEpsilon,
-        SearchOptions options, long deadline)
+        SearchOptions options, long started, long deadline)
     {
+        // Under a budget the weighted routes get at most 60 % of it, so a cut answer still has the corridor search's routes.
+        var sampleDeadline = deadline == long.MaxValue ? deadline : started + (long)(0.6 * (deadline - started));
         var certified = options.HeuristicWeightedRoutes > 0
-            ? SampleUntil(g, source, filter, eps, options.HeuristicWeightedRoutes, deadline)
+            ? SampleUntil(g, source, filter, eps, options.HeuristicWeightedRoutes, sampleDeadline)
             : CertifiedEpsilon(out _, skipStuck: false);
         if (certified <= eps) return new ParetoResult(CollectSolutions(g), true, false, Math.Max(certified, 0), labelCount);
 

@@ -154,7 +154,8 @@ public sealed partial class ParetoSearch
         found.Reset(bounds.Blend);
         weightedLeast.Clear();
         foundPoints.Clear();
-        var deadline = options.Budget is { } budget ? Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        var started = Stopwatch.GetTimestamp();
+        var deadline = options.Budget is { } budget ? started + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
 
         // The fastest route first: none means no route at all, and its hours decide exact or approximate.
         exactBounds = false;
@@ -187,7 +188,7 @@ public sealed partial class ParetoSearch
 
         var certified = double.PositiveInfinity;
         if (eps > 0 && options.LabelEpsilon is { } labelEpsilon)
-            return HeuristicSearch(g, source, filter, eps, labelEpsilon, options, deadline);
+            return HeuristicSearch(g, source, filter, eps, labelEpsilon, options, started, deadline);
         if (eps > 0)
         {
             // Long query: weighted-sum routes first; when they already prove eps, they are the answer.
