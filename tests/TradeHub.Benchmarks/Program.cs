@@ -24,6 +24,9 @@ public static class Benchmarks
             case ["routes-probe", var pairs, var epsilon]:
                 Probe.Run(int.Parse(pairs, CultureInfo.InvariantCulture), double.Parse(epsilon, CultureInfo.InvariantCulture));
                 break;
+            case ["routes-tune", ..]:
+                Tune.Run(args);
+                break;
             case ["routes-reference", var pairs, var epsilon, ..]:
                 Reference.Run(int.Parse(pairs, CultureInfo.InvariantCulture), double.Parse(epsilon, CultureInfo.InvariantCulture),
                     args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 20_000_000);

@@ -101,6 +101,32 @@ public class ParetoPropertyTests
         }
     }
 
+    [TestCase(0.02, false)]
+    [TestCase(0.05, false)]
+    [TestCase(0.02, true)]
+    public void Heuristic_fast_path_answers_cover_the_exact_set_within_the_epsilon_they_report(double epsilon, bool cutShort)
+    {
+        // The fast path's per-node pruning is not a guarantee; the epsilon it reports is the found set's certificate
+        // and must hold. Few weighted routes, so the corridor label search runs rather than the certificate alone.
+        var heuristic = 0;
+        foreach (var (g, s, t) in Cases(400, 1000, 4, 6))
+        {
+            var exact = new ParetoSearch().Search(g, s, t, RouteFilter.None, SearchOptions.Exact).Paths;
+            var fast = new ParetoSearch().Search(g, s, t, RouteFilter.None, SearchOptions.Default with
+            {
+                ForceEpsilon = epsilon, Budget = cutShort ? TimeSpan.Zero : null, HeuristicWeightedRoutes = 2,
+            });
+            if (exact.Count == 0) continue;
+            Assert.That(fast.Exact, Is.False);
+            if (fast.LabelEpsilon is not null) heuristic++;
+            AssertCovers(fast, exact);
+            Assert.That(fast.Paths.Min(p => p.Hours), Is.EqualTo(exact.Min(p => p.Hours)).Within(1e-9 * exact.Min(p => p.Hours)), "fastest");
+            Assert.That(fast.Paths.Min(p => p.Usd), Is.EqualTo(exact.Min(p => p.Usd)).Within(1e-9 * exact.Min(p => p.Usd)), "cheapest");
+            Assert.That(fast.Paths.Min(p => p.Co2), Is.EqualTo(exact.Min(p => p.Co2)).Within(1e-9 * exact.Min(p => p.Co2)), "greenest");
+        }
+        Assert.That(heuristic, Is.GreaterThan(0), "the heuristic label search ran");
+    }
+
     /// <summary>No returned route dominates another, and every exact Pareto route is within (1 + reported epsilon).</summary>
     private static void AssertCovers(ParetoResult approx, IReadOnlyList<ParetoPath> exact)
     {

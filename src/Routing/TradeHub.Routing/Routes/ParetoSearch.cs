@@ -24,15 +24,39 @@ public sealed record SearchOptions
     public bool ExactBoundsWhenApproximate { get; init; } = true;
     /// <summary>Approximate queries: at most this many weighted-sum routes before the label search takes over.</summary>
     public int MaxWeightedRoutes { get; init; } = 200;
+    /// <summary>
+    /// Approximate queries only: the fast heuristic label search (ParetoSearch.Heuristic.cs) with this per-node
+    /// epsilon: a label is dropped at a node when a label already settled there is within (1 + LabelEpsilon) of it on
+    /// every criterion. That compounds over hops, so it is NOT a guarantee: the answer's epsilon is what the found
+    /// set proves, and the measured true epsilon is in docs/routing-benchmarks.md. null = the sound A*pex search.
+    /// </summary>
+    public double? LabelEpsilon { get; init; } = 0.005;
+    /// <summary>Heuristic path: epsilon of the target pruning (a label is dropped when found routes cover all its
+    /// completions within 1 + this; sound given the found routes). null = half of <see cref="Epsilon"/>.</summary>
+    public double? CoverEpsilon { get; init; }
+    /// <summary>Heuristic path: weighted-sum routes before the label search.</summary>
+    public int HeuristicWeightedRoutes { get; init; } = 20;
+    /// <summary>Heuristic path: the label search runs on the nodes of the routes found first and their neighbours up to
+    /// this many legs away (-1 = the whole graph).</summary>
+    public int CorridorHops { get; init; }
+    /// <summary>Heuristic path: at most this many labels settled per node.</summary>
+    public int MaxLabelsPerNode { get; init; } = int.MaxValue;
 
     public static readonly SearchOptions Default = new();
-    public static readonly SearchOptions Exact = new() { ForceEpsilon = 0, Budget = null };
+    /// <summary>Exact, or with ForceEpsilon the sound A*pex approximation (no heuristic), no budget.</summary>
+    public static readonly SearchOptions Exact = new() { ForceEpsilon = 0, Budget = null, LabelEpsilon = null };
 }
 
 /// <summary>A route found by the search: arcs of the graph and its totals per FEU.</summary>
 public sealed record ParetoPath(int[] Arcs, double Hours, double Usd, double Co2);
 
-public sealed record ParetoResult(IReadOnlyList<ParetoPath> Paths, bool Reachable, bool Exact, double Epsilon, int Labels);
+/// <summary>
+/// A search's answer. Epsilon is always proven (every route, exact Pareto or not, is within 1 + Epsilon of a
+/// returned one). LabelEpsilon is set when the heuristic fast path produced the set: the per-node pruning it used,
+/// a setting and not a guarantee.
+/// </summary>
+public sealed record ParetoResult(IReadOnlyList<ParetoPath> Paths, bool Reachable, bool Exact, double Epsilon, int Labels,
+    double? LabelEpsilon = null);
 
 /// <summary>
 /// Multi-criteria route search (hours, USD, kg CO2). Short queries (the corridor network, regional queries) are
@@ -103,6 +127,7 @@ public sealed partial class ParetoSearch
     private int[] openHead = [];
     private int[] closedHead = [];
     private int[] nodeStamp = [];
+    private int[] closedCount = [];
     /// <summary>Lower bounds of touched nodes: [node * Metrics + metric].</summary>
     private double[] bound = [];
     // Componentwise minimum of the closed apexes at a node: most labels are better than that on some criterion,
@@ -129,7 +154,8 @@ public sealed partial class ParetoSearch
         found.Reset(bounds.Blend);
         weightedLeast.Clear();
         foundPoints.Clear();
-        var deadline = options.Budget is { } budget ? Stopwatch.GetTimestamp() + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
+        var started = Stopwatch.GetTimestamp();
+        var deadline = options.Budget is { } budget ? started + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
 
         // The fastest route first: none means no route at all, and its hours decide exact or approximate.
         exactBounds = false;
@@ -161,6 +187,8 @@ public sealed partial class ParetoSearch
         wE = 1 / Math.Max(optimum[2], 1e-9);
 
         var certified = double.PositiveInfinity;
+        if (eps > 0 && options.LabelEpsilon is { } labelEpsilon)
+            return HeuristicSearch(g, source, filter, eps, labelEpsilon, options, started, deadline);
         if (eps > 0)
         {
             // Long query: weighted-sum routes first; when they already prove eps, they are the answer.
@@ -268,6 +296,7 @@ public sealed partial class ParetoSearch
         openHead[v] = -1;
         closedHead[v] = -1;
         closedMinH[v] = closedMinC[v] = closedMinE[v] = double.PositiveInfinity;
+        closedCount[v] = 0;
         if (!exactBounds) bounds.Bounds(v, target, targetRow, bound.AsSpan(v * Metrics, Metrics));
     }
 
@@ -415,6 +444,7 @@ public sealed partial class ParetoSearch
             openHead = new int[n];
             closedHead = new int[n];
             nodeStamp = new int[n];
+            closedCount = new int[n];
             bound = new double[n * Metrics];
             scratch = new double[n];
             closedMinH = new double[n];

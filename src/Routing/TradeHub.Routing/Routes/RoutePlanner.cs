@@ -18,7 +18,12 @@ public sealed record RouteRequest
     public LegMode Modes { get; init; } = LegMode.All;
 }
 
-public sealed record RoutePlan(bool Found, string? Reason, IReadOnlyList<RouteOption> Routes, bool Exact, double Epsilon)
+/// <summary>
+/// A route answer. Epsilon is proven; LabelEpsilon is set when the heuristic fast path found the routes (its
+/// per-node setting, not a guarantee; see ParetoSearch.Heuristic.cs).
+/// </summary>
+public sealed record RoutePlan(bool Found, string? Reason, IReadOnlyList<RouteOption> Routes, bool Exact, double Epsilon,
+    double? LabelEpsilon = null)
 {
     /// <summary>Every node and leg the plan's routes use (to find the cargo offers a disruption touches).</summary>
     public IEnumerable<string> NodeIds => Routes.SelectMany(r => r.Legs.SelectMany(l => new[] { l.From, l.To })).Distinct();
@@ -53,7 +58,7 @@ public static class RoutePlanner
             chosen.Add(p);
         }
         var routes = chosen.Select(p => ToOption(snapshot.Network, p, request.Shipment)).ToList();
-        return new RoutePlan(true, null, routes, result.Exact, result.Epsilon);
+        return new RoutePlan(true, null, routes, result.Exact, result.Epsilon, result.LabelEpsilon);
     }
 
     internal static RouteFilter Filter(NetworkSnapshot snapshot, RouteRequest request, DateOnly day)

@@ -21,7 +21,14 @@ public sealed record RouteView(string Id, IReadOnlyList<RouteLegView> Legs, doub
         r.TotalHours, r.TotalDistanceKm, r.CostUsd, r.Co2Kg, r.BorderCrossings, r.InternalBorderCrossings, r.GaugeChanges, r.TerminalHours);
 }
 
-public sealed record RoutesAnswer(IReadOnlyList<RouteView> Routes, bool Exact, double Epsilon);
+/// <summary>
+/// exact / epsilon as api.md says (epsilon is always proven). labelEpsilon appears only when the heuristic fast path
+/// for long queries on large networks produced the routes: the per-node pruning it used, a setting and not a
+/// guarantee (docs/routing.md).
+/// </summary>
+public sealed record RoutesAnswer(IReadOnlyList<RouteView> Routes, bool Exact, double Epsilon,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    double? LabelEpsilon = null);
 
 public sealed record CargoRoutesAnswer(string Status, long Version, IReadOnlyList<RouteView> Routes);
 
@@ -48,7 +55,7 @@ public static class RoutesApi
         var plan = RoutePlanner.Plan(snapshot, request);
         if (!plan.Found)
             return TypedResults.Problem(statusCode: 404, title: "No route", detail: $"No route from {request.From} to {request.To}: {plan.Reason}.");
-        return TypedResults.Ok(new RoutesAnswer(plan.Routes.Select(RouteView.From).ToList(), plan.Exact, plan.Epsilon));
+        return TypedResults.Ok(new RoutesAnswer(plan.Routes.Select(RouteView.From).ToList(), plan.Exact, plan.Epsilon, plan.LabelEpsilon));
     }
 
     internal static bool TryRead(NetworkSnapshot snapshot, string? from, string? to, string? containers, string? type, string? readyDate,
