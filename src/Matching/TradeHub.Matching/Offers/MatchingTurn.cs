@@ -155,22 +155,28 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
                 }
                 await tx.CommitAndRelay(ct);
             }
-            if (!shared) offers.KeepStaged();
+            if (Stages(kind, shared)) offers.KeepStaged();
             foreach (var w in batch) w.Done.TrySetResult();
         }
         catch (Exception e) when (batch.Count > 1 && !IsTransient(e))
         {
-            if (!shared) offers.DropStaged();
+            if (Stages(kind, shared)) offers.DropStaged();
             foreach (var w in batch) await HandleBatch(kind, shared, [w], ct);
         }
         catch (Exception e)
         {
             // One at a time would only repeat a failure that is not the messages' (database away, pool empty,
             // deadlock): every message fails now and its consumer retries it with back-off.
-            if (!shared) offers.DropStaged();
+            if (Stages(kind, shared)) offers.DropStaged();
             foreach (var w in batch) w.Done.TrySetException(e);
         }
     }
+
+    /// <summary>
+    /// Only turns of the cargo-capacity kind taken alone stage offers, one at a time in this process (one slot per
+    /// kind); a trade turn that ends meanwhile must not keep or drop what they staged.
+    /// </summary>
+    private static bool Stages(string kind, bool shared) => !shared && kind == CargoCapacity;
 
     private static bool IsTransient(Exception e) =>
         e is NpgsqlException { IsTransient: true } or TimeoutException or OperationCanceledException;
