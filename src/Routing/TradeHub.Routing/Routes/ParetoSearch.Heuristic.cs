@@ -64,13 +64,7 @@ public sealed partial class ParetoSearch
                 l.State = 2;
                 continue;
             }
-            l.State = 1;
-            l.Next = closedHead[u];
-            closedHead[u] = li;
-            closedCount[u]++;
-            if (l.RH < closedMinH[u]) closedMinH[u] = l.RH;
-            if (l.RC < closedMinC[u]) closedMinC[u] = l.RC;
-            if (l.RE < closedMinE[u]) closedMinE[u] = l.RE;
+            Settle(ref l, li, l.RH, l.RC, l.RE);
             if (u == target)
             {
                 AddSolution(l.Path, l.RH, l.RC, l.RE);

@@ -229,13 +229,8 @@ public sealed partial class ParetoSearch
                 Unlink(ref openHead[u], li);
                 continue;
             }
-            l.State = 1;
             Unlink(ref openHead[u], li);
-            l.Next = closedHead[u];
-            closedHead[u] = li;
-            if (l.AH < closedMinH[u]) closedMinH[u] = l.AH;
-            if (l.AC < closedMinC[u]) closedMinC[u] = l.AC;
-            if (l.AE < closedMinE[u]) closedMinE[u] = l.AE;
+            Settle(ref l, li, l.AH, l.AC, l.AE);
             if (u == target)
             {
                 AddSolution(l.Path, l.RH, l.RC, l.RE);
@@ -420,6 +415,20 @@ public sealed partial class ParetoSearch
         if (stepCount == steps.Length) Array.Resize(ref steps, stepCount * 2);
         steps[stepCount] = new Step { Parent = parent, Arc = arc };
         return stepCount++;
+    }
+
+    /// <summary>Settles a label at its node: closed there, and the node's componentwise minimum of closed values lowered.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private void Settle(ref Label l, int li, double h, double c, double e)
+    {
+        var u = l.Node;
+        l.State = 1;
+        l.Next = closedHead[u];
+        closedHead[u] = li;
+        closedCount[u]++;
+        if (h < closedMinH[u]) closedMinH[u] = h;
+        if (c < closedMinC[u]) closedMinC[u] = c;
+        if (e < closedMinE[u]) closedMinE[u] = e;
     }
 
     private void Unlink(ref int head, int li)
