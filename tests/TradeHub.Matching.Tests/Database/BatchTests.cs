@@ -44,6 +44,28 @@ public class BatchTests : ConsumerRig
     }
 
     [Test]
+    public async Task Cargo_and_the_capacity_on_its_route_posted_at_the_same_moment_see_each_other([Values(1, 2, 3)] int round)
+    {
+        // Each side is stored before it takes the turn, and matched in it: whichever is matched second sees the
+        // other, however the messages interleave. (Few enough cargo offers that new capacity proposes to all.)
+        var cargo = Enumerable.Range(0, 12).Select(_ => Cargo()).ToList();
+        IEnumerable<Task> posts = cargo.SelectMany(c => new[] { Harness.Bus.Publish(c), Harness.Bus.Publish(Routes(c.CargoOfferId)) })
+            .Append(Harness.Bus.Publish(China(containers: 500)))
+            .Append(Harness.Bus.Publish(Central(containers: 500)));
+        await Task.WhenAll(round % 2 == 0 ? posts.Reverse() : posts);
+
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (await Scalar<long>("SELECT count(*) FROM matches") < cargo.Count && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
+        await Task.Delay(500); // nothing more may come
+        var perOffer = await Query<long>("""
+            SELECT count(m.id) FROM cargo_offers c LEFT JOIN matches m ON m.offer_ids @> ARRAY[c.id] GROUP BY c.id
+            """);
+        Assert.That(perOffer, Has.Count.EqualTo(cargo.Count));
+        Assert.That(perOffer, Has.All.EqualTo(1), "each cargo offer got its chain, once");
+    }
+
+    [Test]
     public async Task Capacity_offers_that_arrive_together_are_handled_together_and_chain_with_each_other()
     {
         var (cargo, capacity) = await CargoWaitingForCapacity();
@@ -83,15 +105,18 @@ public class BatchTests : ConsumerRig
         await Deliver(China());
         await Deliver(Central());
         await Deliver(cargo);
+        var decoys = Enumerable.Range(0, MatchingTurn.ParallelBatches).Select(_ => Cargo()).ToList();
+        foreach (var decoy in decoys) await Deliver(decoy);
         await using (var holder = new NpgsqlConnection(ConnectionString))
         {
             await holder.OpenAsync();
             await using var turn = await holder.BeginTransactionAsync();
             await holder.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@Kind, 0))", new { Kind = MatchingTurn.CargoCapacity }, turn);
-            // Routes of unknown offers take the consumer's batches in flight, one each, so v1 and v2 wait together.
-            for (var i = 0; i < MatchingTurn.ParallelBatches; i++)
+            // Routes of other cargo offers take the consumer's batches in flight, one each, and wait for the turn
+            // (a batch with nothing to match would not), so v1 and v2 wait together.
+            foreach (var decoy in decoys)
             {
-                await Harness.Bus.Publish(Routes(Guid.NewGuid()));
+                await Harness.Bus.Publish(Routes(decoy.CargoOfferId));
                 await Task.Delay(200);
             }
             await Harness.Bus.Publish(Routes(cargo.CargoOfferId, version: 1));
@@ -106,7 +131,7 @@ public class BatchTests : ConsumerRig
             await Task.Delay(50);
         var batches = await Scalar<long>("SELECT count(DISTINCT xmin::text) FROM inbox WHERE consumer = 'matching.cargo-routes-computed'");
         Assert.That(batches, Is.EqualTo(MatchingTurn.ParallelBatches + 1), "v1 and v2 were handled in one batch");
-        var statuses = await Query<string>("SELECT status FROM matches");
+        var statuses = await Query<string>("SELECT status FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = cargo.CargoOfferId });
         Assert.That(statuses, Is.EqualTo(new[] { "declined" }), "v1 proposed the Khorgos chain, v2 declined it");
     }
 

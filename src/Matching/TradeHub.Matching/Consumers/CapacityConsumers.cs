@@ -17,11 +17,14 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
         var offer = context.Message.ToOffer();
         await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async (connection, tx) =>
         {
-            if (!await connection.InsertCapacity(tx, offer)) return;
-            var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
-            turn.Propose(tx, found.OrderByDescending(m => m.Score).Take(rules.MaxProposalsPerNewCapacity).Select(Proposal.From));
-            // Capacity offers that arrive together take the turn together: the next one may chain with this one.
-            offers.Stage(offer);
+            if (!await connection.InsertCapacity(tx, offer)) return null;
+            return () =>
+            {
+                var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
+                // Capacity offers that arrive together take the turn together: the next one may chain with this one.
+                offers.Stage(offer);
+                return turn.Propose(tx, found.OrderByDescending(m => m.Score).Take(rules.MaxProposalsPerNewCapacity).Select(Proposal.From));
+            };
         }, together: true);
     }
 }

@@ -19,9 +19,9 @@ public sealed class CargoOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
         var offer = context.Message.ToOffer();
         await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-offer-posted", offer.Id, shared: true, async (connection, tx) =>
         {
-            if (await connection.InsertCargoWithRoutes(tx, offer) is not { Count: > 0 } routes) return;
-            var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
-            turn.Propose(tx, found.Select(Proposal.From));
+            if (await connection.InsertCargoWithRoutes(tx, offer) is not { Count: > 0 } routes) return null;
+            return () => turn.Propose(tx, offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer))
+                .Select(Proposal.From));
         });
     }
 }
@@ -36,16 +36,20 @@ public sealed class CargoRoutesComputedConsumer(MatchingTurn turn, OpenOffers of
         var routes = message.ToRoutes();
         await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-routes-computed", message.CargoOfferId, shared: true, async (connection, tx) =>
         {
-            if (await connection.UpsertRoutesOfOpenCargo(tx, message.CargoOfferId, message.Version, routes) is not { } offer) return;
-            // Proposals come only from routes, so the first routes of an offer have none to decline. (Its earlier routes
-            // may be in this batch too: their proposals are stored first, so the decline sees them.)
-            if (message.Version > 1)
+            if (await connection.UpsertRoutesOfOpenCargo(tx, message.CargoOfferId, message.Version, routes) is not { } offer) return null;
+            return async () =>
             {
-                await turn.ProposeNow(connection, tx);
-                await connection.DeclineOffRoute(tx, offer.Id, routes);
-            }
-            var found = offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer));
-            turn.Propose(tx, found.Select(Proposal.From));
+                // Proposals come only from routes, so the first routes of an offer have none to decline. (Its earlier
+                // routes may be in this batch too: their proposals are stored first, so the decline sees them. And
+                // in the turn, so it also sees what a capacity offer proposed on them just before.)
+                if (message.Version > 1)
+                {
+                    await turn.ProposeNow(connection, tx);
+                    await connection.DeclineOffRoute(tx, offer.Id, routes);
+                }
+                await turn.Propose(tx, offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer))
+                    .Select(Proposal.From));
+            };
         });
     }
 }

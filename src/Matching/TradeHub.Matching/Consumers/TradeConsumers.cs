@@ -18,9 +18,8 @@ public sealed class TradeOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
         var offer = context.Message.ToOffer();
         await turn.Handle(context, MatchingTurn.Trade, "matching.trade-offer-posted", offer.Id, shared: false, async (connection, tx) =>
         {
-            if (!await connection.InsertTrade(tx, offer)) return;
-            var found = offers.Read(i => i.MatchTrade(offer, rules.MaxOpenProposalsPerOffer));
-            turn.Propose(tx, found.Select(Proposal.From));
+            if (!await connection.InsertTrade(tx, offer)) return null;
+            return () => turn.Propose(tx, offers.Read(i => i.MatchTrade(offer, rules.MaxOpenProposalsPerOffer)).Select(Proposal.From));
         });
     }
 }
@@ -51,9 +50,8 @@ public sealed class LogisticsCostTableComputedConsumer(MatchingTurn turn, OpenOf
         var quotes = context.Message.ToQuotes();
         await turn.Handle(context, MatchingTurn.Trade, "matching.logistics-cost-table-computed", offerId: null, shared: false, async (connection, tx) =>
         {
-            if (!await connection.UpsertLogistics(tx, context.Message.Version, quotes)) return;
-            var found = offers.Read(i => i.MatchAllTrade(rules.MaxOpenProposalsPerOffer, quotes));
-            turn.Propose(tx, found.Select(Proposal.From));
+            if (!await connection.UpsertLogistics(tx, context.Message.Version, quotes)) return null;
+            return () => turn.Propose(tx, offers.Read(i => i.MatchAllTrade(rules.MaxOpenProposalsPerOffer, quotes)).Select(Proposal.From));
         });
     }
 }

@@ -14,6 +14,14 @@ namespace TradeHub.Matching.Offers;
 /// the other: each matches against an index that lacks the other, and both commit. A turn is held until commit and
 /// the index is caught up when it is taken, so whoever comes second sees the first.
 /// <para>
+/// A message is handled in two steps: it is stored first (the offer, its routes), outside the turn, and matched in
+/// the turn. What a transaction stores is seen by no one before it commits, and it commits in the turn, so storing
+/// early changes nothing for the others; it only shortens the time the turn is held (the stores are most of a
+/// batch's round trips), and so the time a capacity offer waiting for the turn alone stops the cargo batches.
+/// Everyone takes the offers' locks before the turn and nobody waits for a lock while holding the turn, so no
+/// waiting cycle can form.
+/// </para>
+/// <para>
 /// Cargo offers match capacity, never other cargo, so cargo messages share the cargo-capacity turn (a shared
 /// PostgreSQL advisory lock) while capacity takes it alone (exclusive); trade offers match each other, so they take
 /// the trade turn alone. Cargo messages of one consumer that wait at the same moment are handled together: one
@@ -44,7 +52,10 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
         SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(@Keys) WITH ORDINALITY AS o(k, n)
         """;
 
-    private sealed record Work(Guid MessageId, string Consumer, Guid? OfferId, Func<NpgsqlConnection, NpgsqlTransaction, Task> Effect)
+    /// <summary>What a stored message does in the turn: match against the caught-up index and propose.</summary>
+    public delegate Task Match();
+
+    private sealed record Work(Guid MessageId, string Consumer, Guid? OfferId, Func<NpgsqlConnection, NpgsqlTransaction, Task<Match?>> Store)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>Some batch has it (set once, by whoever took it off the queue).</summary>
@@ -57,10 +68,14 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
     /// <summary>
     /// Proposes in the turn's transaction. The proposals of all messages of a batch are stored together, in one round
     /// trip, just before it commits (each message's best first, the messages in order), so each still sees the ones
-    /// before it when its offers' open proposals are counted.
+    /// before it when its offers' open proposals are counted. Nothing is written yet: the task it returns is done, so
+    /// a <see cref="Match"/> can end with it.
     /// </summary>
-    public void Propose(NpgsqlTransaction tx, IEnumerable<Proposal> proposals) =>
+    public Task Propose(NpgsqlTransaction tx, IEnumerable<Proposal> proposals)
+    {
         proposing.GetOrAdd(tx, _ => []).AddRange(proposals.OrderByDescending(p => p.Score));
+        return Task.CompletedTask;
+    }
 
     /// <summary>Stores what the transaction has proposed so far now, for a statement that must see it.</summary>
     public async Task ProposeNow(NpgsqlConnection connection, NpgsqlTransaction tx)
@@ -71,18 +86,19 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Work>> waiting = new();
 
     /// <summary>
-    /// Runs the effect once per message (inbox) in the kind's turn, with the index caught up and the offer locked.
+    /// Stores the message once (inbox) with its offer locked, then runs what <paramref name="store"/> returns (if
+    /// anything) in the kind's turn, with the index caught up.
     /// <paramref name="shared"/>: the message cannot match others of its kind that share the turn, so it may be
     /// handled with them (and with other messages of its consumer in one transaction); otherwise it takes the turn alone.
     /// <paramref name="together"/> (with shared false): the messages of its consumer that wait at the same moment take
-    /// the turn alone together, one transaction for the lot, handled in order; each effect must put its offer in the
+    /// the turn alone together, one transaction for the lot, matched in order; each match must put its offer in the
     /// index (<see cref="OpenOffers.Stage"/>) so the next one sees it, as it would have in a turn of its own.
     /// </summary>
     public async Task Handle<T>(ConsumeContext<T> context, string kind, string consumer, Guid? offerId, bool shared,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task> effect, bool together = false) where T : class
+        Func<NpgsqlConnection, NpgsqlTransaction, Task<Match?>> store, bool together = false) where T : class
     {
         var work = new Work(context.MessageId ?? throw new InvalidOperationException("Message without MessageId"),
-            consumer, offerId, effect);
+            consumer, offerId, store);
         var ct = context.CancellationToken;
         if (!shared && !together)
         {
@@ -136,18 +152,24 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
             await using (var connection = await dataSource.OpenConnectionAsync(ct))
             await using (var tx = await connection.BeginTransactionAsync(ct))
             {
-                await connection.ExecuteAsync(shared ? SharedTurnSql : TurnSql, new { Kind = kind }, tx);
                 var keys = batch.Where(w => w.OfferId is not null).Select(w => w.OfferId!.Value).Distinct().Order()
                     .Select(id => id.ToString()).ToArray();
                 await connection.ExecuteAsync(LockOffersSql, new { Keys = keys }, tx);
-                await offers.CatchUp(ct);
                 var unhandled = await connection.TryRecordHandled(tx, batch.Select(w => w.MessageId).ToList(), batch[0].Consumer);
                 try
                 {
+                    var matches = new List<Match>();
                     foreach (var w in batch)
-                        if (unhandled.Remove(w.MessageId)) // a message twice in one batch has one effect
-                            await w.Effect(connection, tx);
-                    await ProposeNow(connection, tx);
+                        if (unhandled.Remove(w.MessageId) && await w.Store(connection, tx) is { } match) // a message twice in one batch has one effect
+                            matches.Add(match);
+                    // A batch with nothing to match (say, cargo offers whose routes are still to come) needs no turn.
+                    if (matches.Count > 0)
+                    {
+                        await connection.ExecuteAsync(shared ? SharedTurnSql : TurnSql, new { Kind = kind }, tx);
+                        await offers.CatchUp(ct);
+                        foreach (var match in matches) await match();
+                        await ProposeNow(connection, tx);
+                    }
                 }
                 finally
                 {
