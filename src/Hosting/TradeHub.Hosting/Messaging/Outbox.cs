@@ -20,7 +20,7 @@ public static class Outbox
     /// </summary>
     public const string InsertWhenSql = """
         INSERT INTO outbox (id, message_type, body, trace_parent)
-        SELECT @OutboxId, @OutboxType, CAST(@OutboxBody AS jsonb), @OutboxTrace
+        SELECT @OutboxId, @OutboxType, CAST(@OutboxBody AS json), @OutboxTrace
         """;
 
     /// <summary>The parameters of <see cref="InsertWhenSql"/> for one event.</summary>
