@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using System.Collections.Concurrent;
 using Dapper;
 using MassTransit;
@@ -88,6 +89,10 @@ public class OutboxAndInboxTests
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!await condition() && DateTime.UtcNow < deadline) await Task.Delay(50);
     }
+
+    [Test]
+    public void The_bus_reports_no_usage_to_its_vendor() =>
+        Assert.That(_host.Services.GetRequiredService<IOptions<UsageTelemetryOptions>>().Value.Enabled, Is.False);
 
     [Test]
     public async Task An_event_is_written_with_its_change_and_published_once()

@@ -34,6 +34,9 @@ public static class Bus
         builder.Services.AddMassTransit(x =>
         {
             x.SetEndpointNameFormatter(new KebabCaseEndpointNameFormatter(serviceName, false));
+            // MassTransit 8.4+ reports usage to its vendor over the internet unless told not to: a service says
+            // nothing about itself to third parties (and here it only logged a failed DNS lookup per start).
+            x.ConfigureUsageTelemetryOptions(o => o.Enabled = false);
             consumers?.Invoke(x);
             if (options.QuorumQueues)
                 x.AddConfigureEndpointsCallback((_, _, endpoint) =>
