@@ -192,16 +192,15 @@ internal sealed class LowerBounds
             var via = toward.AsSpan(m * nodes, nodes);
             Array.Fill(dist, double.PositiveInfinity, 0, nodes);
             via.Fill(-1);
-            heap.Clear();
+            heap.TrackItems(nodes);
             if (filter.AllowsNode(target))
             {
                 dist[target] = 0;
-                heap.Push(0, target);
+                heap.PushOrLower(0, target);
             }
             while (heap.Count > 0)
             {
                 var u = heap.Pop(out var d);
-                if (d > dist[u]) continue;
                 for (var a = outStart[u]; a < outStart[u + 1]; a++)
                 {
                     var v = heads[a];
@@ -210,7 +209,7 @@ internal sealed class LowerBounds
                     if (!unfiltered && (!filter.AllowsLeg(arcs[a]) || (v != source && !filter.AllowsNode(v)))) continue;
                     dist[v] = nd;
                     via[v] = twin[a];
-                    heap.Push(nd, v);
+                    heap.PushOrLower(nd, v);
                 }
             }
             for (var v = 0; v < nodes; v++) bound[v * Metrics + m] = dist[v];

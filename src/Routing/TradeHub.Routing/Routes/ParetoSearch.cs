@@ -124,6 +124,7 @@ public sealed partial class ParetoSearch
 
     private static readonly int Metrics = LowerBounds.Metrics;
     private readonly MinHeap heap = new();
+    private readonly MinHeap nodeHeap = new(); // tracks its nodes: the exact bounds' reverse Dijkstras
     private readonly SolutionCover cover = new();
     private LowerBounds bounds = null!;
     private double[] targetRow = [];
@@ -192,7 +193,7 @@ public sealed partial class ParetoSearch
             // Long query: exact distances to the target on every metric make each weighted route a near-straight walk.
             exactBounds = true;
             if (toward.Length < Metrics * g.NodeCount) toward = new int[Metrics * g.NodeCount];
-            bounds.ExactToTarget(g, source, target, filter, bound, toward, scratch, heap);
+            bounds.ExactToTarget(g, source, target, filter, bound, toward, scratch, nodeHeap);
             if (!TreeRoute(g, source, 0, out fastest, out fastestHours)) return new ParetoResult([], false, true, 0, 0);
         }
         var epsilon = eps.Value;
