@@ -101,10 +101,13 @@ public class ParetoPropertyTests
         }
     }
 
-    [TestCase(0.02, false)]
-    [TestCase(0.05, false)]
-    [TestCase(0.02, true)]
-    public void Heuristic_fast_path_answers_cover_the_exact_set_within_the_epsilon_they_report(double epsilon, bool cutShort)
+    [TestCase(0.02, false, 5, 0)]
+    [TestCase(0.05, false, 5, 0)]
+    [TestCase(0.02, true, 5, 0)]
+    [TestCase(0.02, false, 1, 2)]
+    [TestCase(0.02, false, -1, 0)]
+    public void Heuristic_fast_path_answers_cover_the_exact_set_within_the_epsilon_they_report(double epsilon, bool cutShort,
+        int weightedCorridorHops, int proofRoutes)
     {
         // The fast path's per-node pruning is not a guarantee; the epsilon it reports is the found set's certificate
         // and must hold. Few weighted routes, so the corridor label search runs rather than the certificate alone.
@@ -115,6 +118,7 @@ public class ParetoPropertyTests
             var fast = new ParetoSearch().Search(g, s, t, RouteFilter.None, SearchOptions.Default with
             {
                 ForceEpsilon = epsilon, Budget = cutShort ? TimeSpan.Zero : null, HeuristicWeightedRoutes = 2,
+                WeightedCorridorHops = weightedCorridorHops, ProofRoutes = proofRoutes,
             });
             if (exact.Count == 0) continue;
             Assert.That(fast.Exact, Is.False);
@@ -125,6 +129,29 @@ public class ParetoPropertyTests
             Assert.That(fast.Paths.Min(p => p.Co2), Is.EqualTo(exact.Min(p => p.Co2)).Within(1e-9 * exact.Min(p => p.Co2)), "greenest");
         }
         Assert.That(heuristic, Is.GreaterThan(0), "the heuristic label search ran");
+    }
+
+    [Test]
+    public void Heuristic_fast_path_keeps_to_the_filter_and_covers_the_exact_set_of_the_filtered_graph()
+    {
+        // The exact bounds' trees give the seeds on long queries: they must follow the filter as a forward search does.
+        foreach (var (g, s, t) in Cases(400, 1000, 3, 6))
+        {
+            var rng = new Random(s * 7 + t);
+            var nodes = new bool[g.NodeCount];
+            var legs = new bool[g.LegCount];
+            for (var v = 0; v < g.NodeCount; v++) nodes[v] = v != s && v != t && rng.NextDouble() < 0.05;
+            for (var l = 0; l < g.LegCount; l++) legs[l] = rng.NextDouble() < 0.05;
+            var filter = new RouteFilter { BlockedNodes = nodes, BlockedLegs = legs };
+            var exact = new ParetoSearch().Search(g, s, t, filter, SearchOptions.Exact);
+            var fast = new ParetoSearch().Search(g, s, t, filter, SearchOptions.Default with { ForceEpsilon = 0.02, Budget = null, HeuristicWeightedRoutes = 2 });
+            Assert.That(fast.Reachable, Is.EqualTo(exact.Reachable));
+            if (exact.Paths.Count == 0) continue;
+            AssertCovers(fast, exact.Paths);
+            foreach (var p in fast.Paths)
+                foreach (var a in p.Arcs)
+                    Assert.That(filter.Allows(g.Arcs[a]), Is.True, "a returned route uses a closed leg or an avoided node");
+        }
     }
 
     /// <summary>No returned route dominates another, and every exact Pareto route is within (1 + reported epsilon).</summary>

@@ -36,6 +36,8 @@ internal sealed class LowerBounds
     public int Landmarks { get; }
     /// <summary>The longest fastest route (hours) from a landmark (or any node on small networks): the network's reach.</summary>
     public double ExtentHours { get; }
+    /// <summary>Head node per arc, and the arc of the same leg the other way (compact copies for the reverse searches).</summary>
+    private readonly int[] heads, twin;
     private readonly bool allPairs;
     private readonly int nodes;
     /// <summary>All pairs: [(target * n + node) * M + m]; landmarks: [(node * M + m) * L + l].</summary>
@@ -62,6 +64,17 @@ internal sealed class LowerBounds
             var w = Weight[m] = new double[arcs.Length];
             for (var a = 0; a < arcs.Length; a++) w[a] = Value(arcs[a], m);
         }
+
+        heads = new int[arcs.Length];
+        twin = new int[arcs.Length];
+        for (var a = 0; a < arcs.Length; a++) heads[a] = arcs[a].Head;
+        for (var u = 0; u < nodes; u++)
+            for (var a = g.OutStart[u]; a < g.OutStart[u + 1]; a++)
+            {
+                var v = heads[a];
+                for (var b = g.OutStart[v]; b < g.OutStart[v + 1]; b++)
+                    if (heads[b] == u && arcs[b].Leg == arcs[a].Leg) twin[a] = b;
+            }
 
         var dist = new double[nodes];
         var heap = new MinHeap();
@@ -161,34 +174,42 @@ internal sealed class LowerBounds
 
     /// <summary>
     /// Exact distances to the target on every metric for every node (one reverse Dijkstra per metric, with the
-    /// query's filter): bound[node * Metrics + metric]. Costs a full search per metric, so only for long queries.
+    /// query's filter as a forward route from source sees it): bound[node * Metrics + metric]; and the shortest-path
+    /// trees: toward[metric * n + node] is the arc out of node on its least route to the target (-1: none, or the
+    /// target). Costs a full search per metric, so only for long queries.
     /// </summary>
-    public void ExactToTarget(NetworkGraph g, int target, RouteFilter filter, double[] bound, double[] dist, MinHeap heap)
+    public void ExactToTarget(NetworkGraph g, int source, int target, RouteFilter filter, double[] bound, int[] toward,
+        double[] dist, MinHeap heap)
     {
         var arcs = g.Arcs;
         var outStart = g.OutStart;
+        var unfiltered = filter.IsNone;
         for (var m = 0; m < Metrics; m++)
         {
-            // Legs cost the same both ways, so the forward arcs out of the target serve as the reverse graph.
+            // Legs cost the same both ways, so the arcs out of a node serve as the reverse graph; an arc u -> v
+            // relaxed here is travelled v -> u by a route (its twin).
             var weight = Weight[m];
+            var via = toward.AsSpan(m * nodes, nodes);
             Array.Fill(dist, double.PositiveInfinity, 0, nodes);
-            heap.Clear();
-            dist[target] = 0;
-            heap.Push(0, target);
+            via.Fill(-1);
+            heap.TrackItems(nodes);
+            if (filter.AllowsNode(target))
+            {
+                dist[target] = 0;
+                heap.PushOrLower(0, target);
+            }
             while (heap.Count > 0)
             {
                 var u = heap.Pop(out var d);
-                if (d > dist[u]) continue;
                 for (var a = outStart[u]; a < outStart[u + 1]; a++)
                 {
-                    ref readonly var arc = ref arcs[a];
-                    if (!filter.Allows(arc)) continue;
+                    var v = heads[a];
                     var nd = d + weight[a];
-                    if (nd < dist[arc.Head])
-                    {
-                        dist[arc.Head] = nd;
-                        heap.Push(nd, arc.Head);
-                    }
+                    if (nd >= dist[v]) continue;
+                    if (!unfiltered && (!filter.AllowsLeg(arcs[a]) || (v != source && !filter.AllowsNode(v)))) continue;
+                    dist[v] = nd;
+                    via[v] = twin[a];
+                    heap.PushOrLower(nd, v);
                 }
             }
             for (var v = 0; v < nodes; v++) bound[v * Metrics + m] = dist[v];

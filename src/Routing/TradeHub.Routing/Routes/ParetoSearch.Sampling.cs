@@ -22,7 +22,12 @@ public sealed partial class ParetoSearch
     private double[] routeEstimate = [];
     private int routeGeneration;
     private readonly SolutionCover found = new();
-    private readonly List<(double W0, double W1, double W2, double Least)> weightedLeast = [];
+    /// <summary>
+    /// Per weighted route: its weights, the least w-weighted value where it was searched (steers the next weights),
+    /// and a proven lower bound on w·x over every route (the certificate's D_w): the same value when the search
+    /// covered the whole graph, the A* bound at the source when it was held to a corridor.
+    /// </summary>
+    private readonly List<(double W0, double W1, double W2, double Least, double Proven)> weightedLeast = [];
     private readonly HashSet<(double, double, double)> stuckCorners = [];
     private readonly List<(double H, double C, double E)> foundPoints = [];
     private readonly double[] optimum = new double[LowerBounds.Criteria];
@@ -32,7 +37,7 @@ public sealed partial class ParetoSearch
     /// the prepared metrics (a criterion or a blend), pass its index and that metric's bound guides the search.
     /// </summary>
     private bool LeastWeighted(NetworkGraph g, int source, RouteFilter filter, double w0, double w1, double w2, int metric,
-        out (int Path, double H, double C, double E) route, out double least)
+        out (int Path, double H, double C, double E) route, out double least, out double proven, RouteFilter? wider = null)
     {
         var n = g.NodeCount;
         if (routeStamp.Length < n)
@@ -93,6 +98,10 @@ public sealed partial class ParetoSearch
         var arcs = g.Arcs;
         var outStart = g.OutStart;
         var reached = false;
+        // Held to a corridor inside the query's wider filter: the least value over routes that leave it. A route's
+        // first exit u -> v costs at least g(u) + w·leg + h(v) when u was settled, and nothing cheaper than the
+        // target when it was not (consistent bounds), so min(least in the corridor, exits) is proven.
+        var exits = double.PositiveInfinity;
         while (routeHeap.Count > 0)
         {
             var u = routeHeap.Pop(out var key);
@@ -106,9 +115,13 @@ public sealed partial class ParetoSearch
             for (var a = outStart[u]; a < outStart[u + 1]; a++)
             {
                 ref readonly var arc = ref arcs[a];
-                if (!filter.Allows(arc)) continue;
                 var v = arc.Head;
                 var nd = d + w0 * arc.Hours + w1 * arc.Usd + w2 * arc.Co2;
+                if (!filter.Allows(arc))
+                {
+                    if (wider is not null && wider.Allows(arc)) exits = Math.Min(exits, nd + Estimate(v));
+                    continue;
+                }
                 if (routeStamp[v] != gen)
                 {
                     routeStamp[v] = gen;
@@ -125,6 +138,7 @@ public sealed partial class ParetoSearch
         }
         route = default;
         least = 0;
+        proven = 0;
         if (!reached) return false;
 
         var hops = 0;
@@ -142,6 +156,7 @@ public sealed partial class ParetoSearch
         }
         route = (p, h, c, e);
         least = Math.Min(routeDist[target], w0 * h + w1 * c + w2 * e) * (1 - 1e-12);
+        proven = Math.Min(least, exits * (1 - 1e-12));
         return true;
     }
 
@@ -205,16 +220,16 @@ public sealed partial class ParetoSearch
     private static double Norm(double x, double y, double z) => Math.Sqrt(x * x + y * y + z * z);
 
     /// <summary>Adds a weighted-sum route: to the found set, to the corners it covers, and its least value.</summary>
-    private void AddWeighted(double w0, double w1, double w2, (int Path, double H, double C, double E) route, double least)
+    private void AddWeighted(double w0, double w1, double w2, (int Path, double H, double C, double E) route, double least, double proven)
     {
         AddSolution(route.Path, route.H, route.C, route.E);
         found.Add(route.H, route.C, route.E);
         foundPoints.Add((route.H, route.C, route.E));
-        weightedLeast.Add((w0, w1, w2, least));
+        weightedLeast.Add((w0, w1, w2, least, proven));
     }
 
     /// <summary>The epsilon the found routes prove over every route (see class remarks), and the worst corner.</summary>
-    private double CertifiedEpsilon(out (double H, double C, double E) worst, bool skipStuck)
+    private double CertifiedEpsilon(out (double H, double C, double E) worst, bool skipStuck, bool pickByProof = false)
     {
         var worstRatio = 1.0;
         var pickRatio = 1.0;
@@ -222,11 +237,12 @@ public sealed partial class ParetoSearch
         for (var i = 0; i < found.Corners; i++)
         {
             var u = found.Corner(i);
-            var ratio = RatioAt(u);
+            var ratio = RatioAt(u, proven: true);
             if (ratio > worstRatio) worstRatio = ratio;
-            if (ratio > pickRatio && !(skipStuck && stuckCorners.Contains(u)))
+            var steer = pickByProof ? ratio : RatioAt(u, proven: false);
+            if (steer > pickRatio && !(skipStuck && stuckCorners.Contains(u)))
             {
-                pickRatio = ratio;
+                pickRatio = steer;
                 worst = u;
             }
         }
@@ -238,7 +254,8 @@ public sealed partial class ParetoSearch
     /// Weighted-sum routes aimed at the worst uncovered corner until the proven epsilon reaches the one asked for,
     /// the corners left cannot be reached by weighted sums (gaps in a non-convex front), or time runs out.
     /// </summary>
-    private double SampleUntil(NetworkGraph g, int source, RouteFilter filter, double epsilon, int maxRoutes, long deadline)
+    private double SampleUntil(NetworkGraph g, int source, RouteFilter filter, double epsilon, int maxRoutes, long deadline,
+        RouteFilter? corridor = null)
     {
         stuckCorners.Clear();
         var certified = CertifiedEpsilon(out var corner, skipStuck: true);
@@ -246,11 +263,33 @@ public sealed partial class ParetoSearch
         {
             if (corner == default) break;
             var (w0, w1, w2) = WeightsToward(corner);
-            if (!LeastWeighted(g, source, filter, w0, w1, w2, -1, out var route, out var least)) break;
-            var before = RatioAt(corner);
-            AddWeighted(w0, w1, w2, route, least);
-            if (CornerStillOpen(corner) && RatioAt(corner) >= before - 1e-12) stuckCorners.Add(corner);
+            var reached = corridor is null
+                ? LeastWeighted(g, source, filter, w0, w1, w2, -1, out var route, out var least, out var proven)
+                : LeastWeighted(g, source, corridor, w0, w1, w2, -1, out route, out least, out proven, wider: filter);
+            if (!reached) break;
+            var before = RatioAt(corner, proven: false);
+            AddWeighted(w0, w1, w2, route, least, proven);
+            if (CornerStillOpen(corner) && RatioAt(corner, proven: false) >= before - 1e-12) stuckCorners.Add(corner);
             certified = CertifiedEpsilon(out corner, skipStuck: true);
+        }
+        return certified;
+    }
+
+    /// <summary>
+    /// After a corridor search: whole-graph weighted-sum routes aimed at the corner the certificate is worst at,
+    /// whose least values it can use (the corridor routes' own are weaker), up to `routes` of them.
+    /// </summary>
+    private double ProveWithWeighted(NetworkGraph g, int source, RouteFilter filter, double epsilon, int routes, long deadline)
+    {
+        stuckCorners.Clear();
+        var certified = CertifiedEpsilon(out var corner, skipStuck: true, pickByProof: true);
+        for (var tries = 0; tries < routes && certified > epsilon && corner != default && Stopwatch.GetTimestamp() < deadline; tries++)
+        {
+            var (w0, w1, w2) = WeightsToward(corner);
+            if (!LeastWeighted(g, source, filter, w0, w1, w2, -1, out var route, out var least, out _)) break;
+            AddWeighted(w0, w1, w2, route, least, least);
+            stuckCorners.Add(corner);
+            certified = CertifiedEpsilon(out corner, skipStuck: true, pickByProof: true);
         }
         return certified;
     }
@@ -304,13 +343,14 @@ public sealed partial class ParetoSearch
     /// How far the region of all routes reaches below corner u: min(u_c / I_c, w·u / D_w). The optima are rounded
     /// sums, so they are taken a hair lower (the ratio a hair higher) to stay on the safe side.
     /// </summary>
-    private double RatioAt((double H, double C, double E) u)
+    private double RatioAt((double H, double C, double E) u, bool proven)
     {
         const double Safe = 1 - 1e-12;
         var ratio = Math.Min(u.H / (optimum[0] * Safe), Math.Min(u.C / (optimum[1] * Safe), u.E / (optimum[2] * Safe)));
-        foreach (var (w0, w1, w2, least) in weightedLeast)
+        foreach (var (w0, w1, w2, steering, lowerBound) in weightedLeast)
         {
             if (ratio <= 1) break;
+            var least = proven ? lowerBound : steering;
             if (least > 0) ratio = Math.Min(ratio, (w0 * u.H + w1 * u.C + w2 * u.E) / least);
         }
         return ratio;

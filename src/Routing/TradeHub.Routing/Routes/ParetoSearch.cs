@@ -36,6 +36,13 @@ public sealed record SearchOptions
     public double? CoverEpsilon { get; init; }
     /// <summary>Heuristic path: weighted-sum routes before the label search.</summary>
     public int HeuristicWeightedRoutes { get; init; } = 20;
+    /// <summary>Heuristic path: the weighted-sum routes are searched on the nodes of the seed routes and their
+    /// neighbours up to this many legs away (-1 = the whole graph). Held to a corridor, a route's least value is
+    /// not proven, so the certificate uses the bounds at the source for it instead.</summary>
+    public int WeightedCorridorHops { get; init; } = 5;
+    /// <summary>Heuristic path with <see cref="WeightedCorridorHops"/>: whole-graph weighted-sum routes after the label
+    /// search, aimed where the certificate is worst, so the answer's proven epsilon stays close to what it achieves.</summary>
+    public int ProofRoutes { get; init; }
     /// <summary>Heuristic path: the label search runs on the nodes of the routes found first and their neighbours up to
     /// this many legs away (-1 = the whole graph).</summary>
     public int CorridorHops { get; init; }
@@ -57,6 +64,9 @@ public sealed record ParetoPath(int[] Arcs, double Hours, double Usd, double Co2
 /// </summary>
 public sealed record ParetoResult(IReadOnlyList<ParetoPath> Paths, bool Reachable, bool Exact, double Epsilon, int Labels,
     double? LabelEpsilon = null);
+
+/// <summary>Where the last search's time went (Stopwatch ticks), for profiling: bounds, seeds, weighted routes, labels.</summary>
+public record struct SearchPhases(long Bounds, long Seeds, long Weighted, long Labels);
 
 /// <summary>
 /// Multi-criteria route search (hours, USD, kg CO2). Short queries (the corridor network, regional queries) are
@@ -114,6 +124,7 @@ public sealed partial class ParetoSearch
 
     private static readonly int Metrics = LowerBounds.Metrics;
     private readonly MinHeap heap = new();
+    private readonly MinHeap nodeHeap = new(); // tracks its nodes: the exact bounds' reverse Dijkstras
     private readonly SolutionCover cover = new();
     private LowerBounds bounds = null!;
     private double[] targetRow = [];
@@ -140,6 +151,11 @@ public sealed partial class ParetoSearch
     private double slack;
     private bool exactBounds;
     private double[] scratch = [];
+    /// <summary>Long queries: the exact bounds' shortest-path trees, [metric * n + node] (see LowerBounds.ExactToTarget).</summary>
+    private int[] toward = [];
+
+    /// <summary>Where the last search's time went (see <see cref="SearchPhases"/>).</summary>
+    public SearchPhases LastPhases { get; private set; }
 
     public ParetoResult Search(NetworkGraph g, int source, int target, RouteFilter filter, SearchOptions options)
     {
@@ -157,47 +173,64 @@ public sealed partial class ParetoSearch
         var started = Stopwatch.GetTimestamp();
         var deadline = options.Budget is { } budget ? started + (long)(budget.TotalSeconds * Stopwatch.Frequency) : long.MaxValue;
 
-        // The fastest route first: none means no route at all, and its hours decide exact or approximate.
+        // A query whose landmark bound on hours already makes it long skips straight to the exact bounds, whose
+        // trees give the fastest route and the other seeds; otherwise the fastest route (A*) decides exact or
+        // approximate. No fastest route means no route at all.
         exactBounds = false;
         slack = 1;
-        if (!LeastWeighted(g, source, filter, 1, 0, 0, 0, out var fastest, out var fastestHours))
-            return new ParetoResult([], false, true, 0, 0);
-        optimum[0] = fastest.H;
         var eps = options.ForceEpsilon
-            ?? (g.NodeCount <= options.ExactNetworkNodes || fastest.H <= options.ExactReachShare * bounds.ExtentHours ? 0 : options.Epsilon);
+            ?? (g.NodeCount > options.ExactNetworkNodes && HoursBound(source) > options.ExactReachShare * bounds.ExtentHours ? options.Epsilon : (double?)null);
+        (int Path, double H, double C, double E) fastest = default;
+        var fastestHours = 0.0;
+        if (eps is null or 0 || !options.ExactBoundsWhenApproximate)
+        {
+            if (!LeastWeighted(g, source, filter, 1, 0, 0, 0, out fastest, out fastestHours, out _))
+                return new ParetoResult([], false, true, 0, 0);
+            eps ??= g.NodeCount <= options.ExactNetworkNodes || fastest.H <= options.ExactReachShare * bounds.ExtentHours ? 0 : options.Epsilon;
+        }
         if (eps > 0 && options.ExactBoundsWhenApproximate)
         {
             // Long query: exact distances to the target on every metric make each weighted route a near-straight walk.
             exactBounds = true;
-            bounds.ExactToTarget(g, target, filter, bound, scratch, heap);
+            if (toward.Length < Metrics * g.NodeCount) toward = new int[Metrics * g.NodeCount];
+            bounds.ExactToTarget(g, source, target, filter, bound, toward, scratch, nodeHeap);
+            if (!TreeRoute(g, source, 0, out fastest, out fastestHours)) return new ParetoResult([], false, true, 0, 0);
         }
-        AddWeighted(1, 0, 0, fastest, fastestHours);
+        var epsilon = eps.Value;
+        var boundsDone = Stopwatch.GetTimestamp();
+        LastPhases = new SearchPhases(boundsDone - started, 0, 0, 0);
+        optimum[0] = fastest.H;
+        AddWeighted(1, 0, 0, fastest, fastestHours, fastestHours);
 
         // Seeds: the least route on the other criteria and on every blend.
         for (var m = 1; m < Metrics; m++)
         {
             double w0 = 0, w1 = m == 1 ? 1 : 0, w2 = m == 2 ? 1 : 0;
             if (m >= LowerBounds.Criteria) (w0, w1, w2) = (bounds.Blend[m - 3][0], bounds.Blend[m - 3][1], bounds.Blend[m - 3][2]);
-            if (!LeastWeighted(g, source, filter, w0, w1, w2, m, out var route, out var least)) continue; // cannot happen: the fastest exists
+            var reached = exactBounds
+                ? TreeRoute(g, source, m, out var route, out var least)
+                : LeastWeighted(g, source, filter, w0, w1, w2, m, out route, out least, out _);
+            if (!reached) continue; // cannot happen: the fastest exists
             if (m < LowerBounds.Criteria) optimum[m] = m == 1 ? route.C : route.E;
-            AddWeighted(w0, w1, w2, route, least);
+            AddWeighted(w0, w1, w2, route, least, least);
         }
         wH = 1 / Math.Max(optimum[0], 1e-9);
         wC = 1 / Math.Max(optimum[1], 1e-9);
         wE = 1 / Math.Max(optimum[2], 1e-9);
+        LastPhases = LastPhases with { Seeds = Stopwatch.GetTimestamp() - boundsDone };
 
         var certified = double.PositiveInfinity;
-        if (eps > 0 && options.LabelEpsilon is { } labelEpsilon)
-            return HeuristicSearch(g, source, filter, eps, labelEpsilon, options, started, deadline);
-        if (eps > 0)
+        if (epsilon > 0 && options.LabelEpsilon is { } labelEpsilon)
+            return HeuristicSearch(g, source, filter, epsilon, labelEpsilon, options, started, deadline);
+        if (epsilon > 0)
         {
-            // Long query: weighted-sum routes first; when they already prove eps, they are the answer.
-            certified = SampleUntil(g, source, filter, eps, options.MaxWeightedRoutes, deadline);
-            if (certified <= eps) return new ParetoResult(CollectSolutions(g), true, false, Math.Max(certified, 0), labelCount);
+            // Long query: weighted-sum routes first; when they already prove epsilon, they are the answer.
+            certified = SampleUntil(g, source, filter, epsilon, options.MaxWeightedRoutes, deadline);
+            if (certified <= epsilon) return new ParetoResult(CollectSolutions(g), true, false, Math.Max(certified, 0), labelCount);
         }
 
         // Label search: re-seed the coverage test with the routes found so far, scaled by the search's epsilon.
-        slack = 1 + eps;
+        slack = 1 + epsilon;
         cover.Reset(bounds.Blend);
         for (var i = 0; i < solutionCount; i++) cover.Add(solutions[i].RH / slack, solutions[i].RC / slack, solutions[i].RE / slack);
 
@@ -259,9 +292,44 @@ public sealed partial class ParetoSearch
             }
         }
 
-        var achieved = eps;
-        if (stopped) achieved = Math.Min(certified, Math.Max(eps, PosterioriEpsilon()));
-        return new ParetoResult(CollectSolutions(g), true, !stopped && eps == 0, achieved, labelCount);
+        var achieved = epsilon;
+        if (stopped) achieved = Math.Min(certified, Math.Max(epsilon, PosterioriEpsilon()));
+        return new ParetoResult(CollectSolutions(g), true, !stopped && epsilon == 0, achieved, labelCount);
+    }
+
+    /// <summary>The landmark (or all-pairs) lower bound on the hours from source to the target.</summary>
+    private double HoursBound(int source)
+    {
+        Span<double> atSource = stackalloc double[Metrics];
+        bounds.Bounds(source, target, targetRow, atSource);
+        return atSource[0];
+    }
+
+    /// <summary>
+    /// The least route on a metric read off the exact bounds' tree (long queries), with its least value (a hair
+    /// lower, as <see cref="LeastWeighted"/>); false when the target cannot be reached.
+    /// </summary>
+    private bool TreeRoute(NetworkGraph g, int source, int metric, out (int Path, double H, double C, double E) route, out double least)
+    {
+        route = default;
+        least = bound[source * Metrics + metric];
+        if (double.IsPositiveInfinity(least)) return false;
+        var arcs = g.Arcs;
+        var tree = metric * g.NodeCount;
+        double h = 0, c = 0, e = 0;
+        var p = -1;
+        for (var v = source; v != target;)
+        {
+            var a = toward[tree + v];
+            ref readonly var arc = ref arcs[a];
+            h += arc.Hours; c += arc.Usd; e += arc.Co2;
+            p = NewStep(p, a);
+            v = arc.Head;
+        }
+        route = (p, h, c, e);
+        var onRoute = metric < LowerBounds.Criteria ? (metric == 0 ? h : metric == 1 ? c : e) : bounds.Combine(metric - LowerBounds.Criteria, h, c, e);
+        least = Math.Min(least, onRoute) * (1 - 1e-12);
+        return true;
     }
 
     /// <summary>Whether every completion of an apex at node v is covered by a found route within (1 + eps).</summary>

@@ -12,10 +12,13 @@ public sealed class RouteFilter
     public bool[]? BlockedNodes { get; init; }
     public bool[]? BlockedLegs { get; init; }
 
-    public bool Allows(in Arc arc) =>
-        (arc.Mode & Modes) != 0
-        && (BlockedNodes is null || !BlockedNodes[arc.Head])
-        && (BlockedLegs is null || !BlockedLegs[arc.Leg]);
+    public bool Allows(in Arc arc) => AllowsLeg(arc) && (BlockedNodes is null || !BlockedNodes[arc.Head]);
+
+    /// <summary>The leg's mode is allowed and the leg is not closed (whatever its end nodes).</summary>
+    public bool AllowsLeg(in Arc arc) => (arc.Mode & Modes) != 0 && (BlockedLegs is null || !BlockedLegs[arc.Leg]);
+
+    /// <summary>Nothing filtered out.</summary>
+    public bool IsNone => Modes == LegMode.All && BlockedNodes is null && BlockedLegs is null;
 
     public bool AllowsNode(int node) => BlockedNodes is null || !BlockedNodes[node];
 }
