@@ -137,6 +137,31 @@ public class ConsumerTests : ConsumerRig
     }
 
     [Test]
+    public async Task A_withdrawn_capacity_offer_announces_the_decline_of_each_of_its_proposals()
+    {
+        var china = China(containers: 500);
+        await Deliver(china);
+        await Deliver(Central(containers: 500));
+        for (var i = 0; i < 5; i++)
+        {
+            var cargo = Cargo();
+            await Deliver(cargo);
+            await Deliver(Routes(cargo.CargoOfferId));
+        }
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'proposed'"), Is.EqualTo(5));
+
+        await Deliver(new CapacityOfferWithdrawn { CapacityOfferId = china.CapacityOfferId, CarrierOrg = "china-rail", At = DateTimeOffset.UtcNow });
+
+        var declined = await Query<Guid>("SELECT id FROM matches WHERE status = 'declined' ORDER BY id");
+        var announced = await Query<Guid>("""
+            SELECT CAST(body->>'matchId' AS uuid) FROM outbox WHERE message_type LIKE '%.MatchDeclined, %' ORDER BY 1
+            """);
+        Assert.That(declined, Has.Count.EqualTo(5));
+        Assert.That(announced, Is.EqualTo(declined), "one MatchDeclined per declined proposal, naming it");
+        Assert.That(await Scalar<long>("SELECT count(DISTINCT id) FROM outbox"), Is.EqualTo(await Scalar<long>("SELECT count(*) FROM outbox")));
+    }
+
+    [Test]
     public async Task An_older_route_version_does_not_replace_a_newer_one()
     {
         var cargo = Cargo();

@@ -195,17 +195,18 @@ public static class Proposals
         return declined.Count;
     }
 
-    private static async Task Announce(NpgsqlConnection connection, NpgsqlTransaction tx, List<Declined> declined, string reason)
+    /// <summary>One MatchDeclined per declined proposal, all in one statement (an offer may have thousands).</summary>
+    private static Task Announce(NpgsqlConnection connection, NpgsqlTransaction tx, List<Declined> declined, string reason)
     {
-        foreach (var d in declined)
-            await connection.Enqueue(tx, new MatchDeclined
-            {
-                MatchId = d.Id,
-                Kind = d.Kind,
-                OfferIds = d.OfferIds,
-                PartyOrgs = d.PartyOrgs,
-                Reason = reason,
-                DeclinedAt = DateTimeOffset.UtcNow,
-            });
+        var at = DateTimeOffset.UtcNow;
+        return connection.EnqueueAll(tx, declined.Select(d => new MatchDeclined
+        {
+            MatchId = d.Id,
+            Kind = d.Kind,
+            OfferIds = d.OfferIds,
+            PartyOrgs = d.PartyOrgs,
+            Reason = reason,
+            DeclinedAt = at,
+        }).ToList());
     }
 }
