@@ -18,7 +18,7 @@ namespace TradeHub.Matching.Offers;
 /// the turn. What a transaction stores is seen by no one before it commits, and it commits in the turn, so storing
 /// early changes nothing for the others; it only shortens the time the turn is held (the stores are most of a
 /// batch's round trips), and so the time a capacity offer waiting for the turn alone stops the cargo batches.
-/// Everyone takes the offers' locks before the turn and nobody waits for a lock while holding the turn, so no
+/// Everyone takes the offers' locks before the turn and nobody waits for an offer's lock while holding it, so no
 /// waiting cycle can form.
 /// </para>
 /// <para>
