@@ -1,4 +1,5 @@
 using TradeHub.Listings.Contracts;
+using TradeHub.Matching.Matches;
 using static TradeHub.Matching.Tests.Database.Messages;
 
 namespace TradeHub.Matching.Tests.Database;
@@ -159,6 +160,34 @@ public class ConsumerTests : ConsumerRig
         Assert.That(declined, Has.Count.EqualTo(5));
         Assert.That(announced, Is.EqualTo(declined), "one MatchDeclined per declined proposal, naming it");
         Assert.That(await Scalar<long>("SELECT count(DISTINCT id) FROM outbox"), Is.EqualTo(await Scalar<long>("SELECT count(*) FROM outbox")));
+    }
+
+    [Test]
+    public async Task Declines_go_in_chunks_until_none_is_open_and_each_is_announced_once()
+    {
+        var china = China(containers: 500);
+        await Deliver(china);
+        await Deliver(Central(containers: 500));
+        for (var i = 0; i < 5; i++)
+        {
+            var cargo = Cargo();
+            await Deliver(cargo);
+            await Deliver(Routes(cargo.CargoOfferId));
+        }
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'proposed'"), Is.EqualTo(5));
+
+        // Chunks of two: two full, one short (the last), as an offer with thousands of proposals goes in chunks of 500.
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var declined = await connection.DeclineOpen(tx, china.CapacityOfferId, "test", chunk: 2);
+        await tx.CommitAsync();
+
+        Assert.That(declined, Is.EqualTo(5));
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'declined'"), Is.EqualTo(5));
+        var announced = await Query<Guid>("""
+            SELECT CAST(body->>'matchId' AS uuid) FROM outbox WHERE message_type LIKE '%.MatchDeclined, %' ORDER BY 1
+            """);
+        Assert.That(announced, Is.EqualTo(await Query<Guid>("SELECT id FROM matches ORDER BY id")));
     }
 
     [Test]

@@ -159,40 +159,57 @@ public static class Proposals
         public string[] PartyOrgs { get; init; } = [];
     }
 
+    /// <summary>
+    /// Open proposals are declined this many at a time, each chunk announced before the next is read: an offer
+    /// with thousands of proposals (a big capacity offer on a busy lane) no longer holds them all in memory at once.
+    /// </summary>
+    public const int DeclineChunk = 500;
+
+    // The rows are locked in the subquery, which re-checks its conditions on a row changed meanwhile (read
+    // committed): a chunk comes back short only when nothing more is open.
     private const string DeclineOpenSql = """
-        UPDATE matches SET status = 'declined', decline_reason = @Reason, decided_at = now()
-        WHERE offer_ids @> ARRAY[@OfferId] AND status IN ('proposed', 'accepted') AND id <> @Except
-        RETURNING id, kind, offer_ids AS OfferIds, party_orgs AS PartyOrgs
+        UPDATE matches m SET status = 'declined', decline_reason = @Reason, decided_at = now()
+        FROM (SELECT id FROM matches WHERE offer_ids @> ARRAY[@OfferId] AND status IN ('proposed', 'accepted')
+              AND id <> @Except LIMIT @Chunk FOR UPDATE) AS open
+        WHERE m.id = open.id
+        RETURNING m.id, m.kind, m.offer_ids AS OfferIds, m.party_orgs AS PartyOrgs
         """;
 
     private const string DeclineOffRouteSql = """
-        UPDATE matches SET status = 'declined', decline_reason = @Reason, decided_at = now()
-        WHERE offer_ids @> ARRAY[@OfferId] AND kind = 'cargo-capacity' AND status IN ('proposed', 'accepted')
-          AND NOT (route_signature = ANY(@Signatures))
-        RETURNING id, kind, offer_ids AS OfferIds, party_orgs AS PartyOrgs
+        UPDATE matches m SET status = 'declined', decline_reason = @Reason, decided_at = now()
+        FROM (SELECT id FROM matches WHERE offer_ids @> ARRAY[@OfferId] AND kind = 'cargo-capacity'
+              AND status IN ('proposed', 'accepted') AND NOT (route_signature = ANY(@Signatures))
+              LIMIT @Chunk FOR UPDATE) AS open
+        WHERE m.id = open.id
+        RETURNING m.id, m.kind, m.offer_ids AS OfferIds, m.party_orgs AS PartyOrgs
         """;
 
     /// <summary>After a re-routing (a disruption): proposals along a route the cargo no longer has are declined.</summary>
-    public static async Task<int> DeclineOffRoute(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId,
-        IReadOnlyList<CargoRoute> routes)
-    {
-        var declined = (await connection.QueryAsync<Declined>(DeclineOffRouteSql, new
+    public static Task<int> DeclineOffRoute(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId,
+        IReadOnlyList<CargoRoute> routes, int chunk = DeclineChunk) =>
+        Decline(connection, tx, DeclineOffRouteSql, "the route of this match is no longer among the cargo offer's routes", chunk, new
         {
             OfferId = cargoId, Reason = "the route of this match is no longer among the cargo offer's routes",
-            Signatures = routes.Select(Proposal.Signature).ToArray(),
-        }, tx)).AsList();
-        await Announce(connection, tx, declined, "the route of this match is no longer among the cargo offer's routes");
-        return declined.Count;
-    }
+            Signatures = routes.Select(Proposal.Signature).ToArray(), Chunk = chunk,
+        });
 
     /// <summary>Declines the open proposals that include an offer which went away; tells the parties why.</summary>
-    public static async Task<int> DeclineOpen(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid offerId,
-        string reason, Guid? except = null)
+    public static Task<int> DeclineOpen(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid offerId,
+        string reason, Guid? except = null, int chunk = DeclineChunk) =>
+        Decline(connection, tx, DeclineOpenSql, reason, chunk,
+            new { OfferId = offerId, Reason = reason, Except = except ?? Guid.Empty, Chunk = chunk });
+
+    private static async Task<int> Decline(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, string reason,
+        int chunk, object parameters)
     {
-        var declined = (await connection.QueryAsync<Declined>(DeclineOpenSql,
-            new { OfferId = offerId, Reason = reason, Except = except ?? Guid.Empty }, tx)).AsList();
-        await Announce(connection, tx, declined, reason);
-        return declined.Count;
+        var total = 0;
+        while (true)
+        {
+            var declined = (await connection.QueryAsync<Declined>(sql, parameters, tx)).AsList();
+            await Announce(connection, tx, declined, reason);
+            total += declined.Count;
+            if (declined.Count < chunk) return total;
+        }
     }
 
     /// <summary>One MatchDeclined per declined proposal, all in one statement (an offer may have thousands).</summary>
