@@ -140,23 +140,12 @@ public class ConsumerTests : ConsumerRig
     [Test]
     public async Task A_withdrawn_capacity_offer_announces_the_decline_of_each_of_its_proposals()
     {
-        var china = China(containers: 500);
-        await Deliver(china);
-        await Deliver(Central(containers: 500));
-        for (var i = 0; i < 5; i++)
-        {
-            var cargo = Cargo();
-            await Deliver(cargo);
-            await Deliver(Routes(cargo.CargoOfferId));
-        }
-        Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'proposed'"), Is.EqualTo(5));
+        var china = await FiveProposalsThroughOneCapacityOffer();
 
         await Deliver(new CapacityOfferWithdrawn { CapacityOfferId = china.CapacityOfferId, CarrierOrg = "china-rail", At = DateTimeOffset.UtcNow });
 
         var declined = await Query<Guid>("SELECT id FROM matches WHERE status = 'declined' ORDER BY id");
-        var announced = await Query<Guid>("""
-            SELECT CAST(body->>'matchId' AS uuid) FROM outbox WHERE message_type LIKE '%.MatchDeclined, %' ORDER BY 1
-            """);
+        var announced = await AnnouncedDeclines();
         Assert.That(declined, Has.Count.EqualTo(5));
         Assert.That(announced, Is.EqualTo(declined), "one MatchDeclined per declined proposal, naming it");
         Assert.That(await Scalar<long>("SELECT count(DISTINCT id) FROM outbox"), Is.EqualTo(await Scalar<long>("SELECT count(*) FROM outbox")));
@@ -164,6 +153,23 @@ public class ConsumerTests : ConsumerRig
 
     [Test]
     public async Task Declines_go_in_chunks_until_none_is_open_and_each_is_announced_once()
+    {
+        var china = await FiveProposalsThroughOneCapacityOffer();
+
+        // Chunks of two: two full, one short (the last), as an offer with thousands of proposals goes in chunks of 500.
+        await using var connection = await DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var declined = await connection.DeclineOpen(tx, china.CapacityOfferId, "test", chunk: 2);
+        await tx.CommitAsync();
+
+        Assert.That(declined, Is.EqualTo(5));
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'declined'"), Is.EqualTo(5));
+        var announced = await AnnouncedDeclines();
+        Assert.That(announced, Is.EqualTo(await Query<Guid>("SELECT id FROM matches ORDER BY id")));
+    }
+
+    /// <summary>Five cargo offers, each proposed along the same two capacity offers; returns the first of them.</summary>
+    private async Task<CapacityOfferPosted> FiveProposalsThroughOneCapacityOffer()
     {
         var china = China(containers: 500);
         await Deliver(china);
@@ -175,20 +181,12 @@ public class ConsumerTests : ConsumerRig
             await Deliver(Routes(cargo.CargoOfferId));
         }
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'proposed'"), Is.EqualTo(5));
-
-        // Chunks of two: two full, one short (the last), as an offer with thousands of proposals goes in chunks of 500.
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        var declined = await connection.DeclineOpen(tx, china.CapacityOfferId, "test", chunk: 2);
-        await tx.CommitAsync();
-
-        Assert.That(declined, Is.EqualTo(5));
-        Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'declined'"), Is.EqualTo(5));
-        var announced = await Query<Guid>("""
-            SELECT CAST(body->>'matchId' AS uuid) FROM outbox WHERE message_type LIKE '%.MatchDeclined, %' ORDER BY 1
-            """);
-        Assert.That(announced, Is.EqualTo(await Query<Guid>("SELECT id FROM matches ORDER BY id")));
+        return china;
     }
+
+    private Task<List<Guid>> AnnouncedDeclines() => Query<Guid>("""
+        SELECT CAST(body->>'matchId' AS uuid) FROM outbox WHERE message_type LIKE '%.MatchDeclined, %' ORDER BY 1
+        """);
 
     [Test]
     public async Task An_older_route_version_does_not_replace_a_newer_one()
