@@ -187,11 +187,12 @@ public static class Proposals
     /// <summary>After a re-routing (a disruption): proposals along a route the cargo no longer has are declined.</summary>
     public static Task<int> DeclineOffRoute(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId,
         IReadOnlyList<CargoRoute> routes, int chunk = DeclineChunk) =>
-        Decline(connection, tx, DeclineOffRouteSql, "the route of this match is no longer among the cargo offer's routes", chunk, new
+        Decline(connection, tx, DeclineOffRouteSql, OffRoute, chunk, new
         {
-            OfferId = cargoId, Reason = "the route of this match is no longer among the cargo offer's routes",
-            Signatures = routes.Select(Proposal.Signature).ToArray(), Chunk = chunk,
+            OfferId = cargoId, Reason = OffRoute, Signatures = routes.Select(Proposal.Signature).ToArray(), Chunk = chunk,
         });
+
+    private const string OffRoute = "the route of this match is no longer among the cargo offer's routes";
 
     /// <summary>Declines the open proposals that include an offer which went away; tells the parties why.</summary>
     public static Task<int> DeclineOpen(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid offerId,
