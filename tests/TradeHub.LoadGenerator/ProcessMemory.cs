@@ -66,16 +66,62 @@ public sealed class ProcessMemory : IAsyncDisposable
         var result = new Dictionary<string, double>();
         foreach (var (service, pid) in _pids)
         {
-            try
-            {
-                var stat = File.ReadAllText($"/proc/{pid}/stat");
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command; clock ticks of 1/100 s.
+            // Fields 14 and 15 of stat (utime, stime) are 11 and 12 after the command; clock ticks of 1/100 s.
+            if (Stat(pid) is { Fields: var fields })
                 result[service] = (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
-            }
-            catch (IOException) { }
         }
         return result;
+    }
+
+    /// <summary>
+    /// CPU seconds of what the services run on: PostgreSQL (every postgres process, and what the postmaster's exited
+    /// children used), RabbitMQ (beam.smp) and the whole machine (busy time of all cores, /proc/stat, the generator
+    /// included). Other users of the same servers count too; on a shared machine read them as an upper bound.
+    /// </summary>
+    public static Dictionary<string, double> ServerCpuSeconds()
+    {
+        var result = new Dictionary<string, double>();
+        double postgres = 0, rabbit = 0;
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid)) continue;
+            if (Stat(pid) is not { } stat) continue;
+            var (comm, fields) = stat;
+            if (comm == "postgres")
+                // utime + stime; the postmaster (parent pid not postgres) also adds its reaped children's cutime + cstime.
+                postgres += Ticks(fields, 11) + Ticks(fields, 12) + (IsPostmaster(fields) ? Ticks(fields, 13) + Ticks(fields, 14) : 0);
+            else if (comm == "beam.smp")
+                rabbit += Ticks(fields, 11) + Ticks(fields, 12);
+        }
+        result["postgresql"] = postgres / 100.0;
+        result["rabbitmq"] = rabbit / 100.0;
+        try
+        {
+            // cpu  user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+            var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
+                .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
+            result["machine"] = (cpu.Take(8).Sum() - cpu[3] - cpu[4]) / 100.0;
+        }
+        catch (IOException) { }
+        return result;
+
+        static double Ticks(string[] fields, int i) => long.Parse(fields[i], CultureInfo.InvariantCulture);
+        static bool IsPostmaster(string[] fields) =>
+            int.TryParse(fields[1], out var parent) && Stat(parent) is not { Comm: "postgres" };
+    }
+
+    /// <summary>The command name and the fields after it of /proc/PID/stat (field 3, the state, is index 0).</summary>
+    private static (string Comm, string[] Fields)? Stat(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var open = stat.IndexOf('(');
+            var close = stat.LastIndexOf(')');
+            return (stat[(open + 1)..close], stat[(close + 2)..].Split(' '));
+        }
+        catch (IOException) { return null; }
+        catch (UnauthorizedAccessException) { return null; }
     }
 
     private static long? RssKb(int pid)

@@ -58,6 +58,7 @@ try
         var matches = new MatchStats();
         Console.WriteLine($"phase ingest: cargo offers flat out, {options.Concurrency} in flight, {phaseSeconds:0} s ...");
         var cpu = memory.CpuSeconds();
+        var serverCpu = ProcessMemory.ServerCpuSeconds();
         phase.Clock.Start();
         var until = TimeSpan.FromSeconds(phaseSeconds);
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(async () =>
@@ -67,6 +68,7 @@ try
         phase.Clock.Stop();
         report.Drain[phase.Name] = await Drain(workload, matches, events, TimeSpan.FromSeconds(90));
         phase.Cpu = memory.CpuSeconds().ToDictionary(c => c.Key, c => c.Value - cpu.GetValueOrDefault(c.Key));
+        phase.ServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
         report.Add(phase, matches);
     }
 
@@ -79,9 +81,11 @@ try
             ? $"phase match: {cargoRate:0} cargo offers/s + {cargoRate * options.MixShare:0} other requests/s, at most {options.Concurrency} in flight, {phaseSeconds:0} s ..."
             : $"phase match: flat out mix, {options.Concurrency} in flight, {phaseSeconds:0} s ...");
         var cpu = memory.CpuSeconds();
+        var serverCpu = ProcessMemory.ServerCpuSeconds();
         await Paced(workload, phase, matches, cargoRate, options, TimeSpan.FromSeconds(phaseSeconds));
         report.Drain[phase.Name] = await Drain(workload, matches, events, TimeSpan.FromSeconds(60));
         phase.Cpu = memory.CpuSeconds().ToDictionary(c => c.Key, c => c.Value - cpu.GetValueOrDefault(c.Key));
+        phase.ServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
         report.Add(phase, matches);
     }
     report.Events = events.Count;

@@ -47,5 +47,7 @@ public sealed class PhaseStats(string name)
     public int LateStarts;
     /// <summary>CPU seconds each service used during the phase (load and drain).</summary>
     public Dictionary<string, double> Cpu { get; set; } = new();
+    /// <summary>CPU seconds of PostgreSQL, RabbitMQ and the whole machine during the phase (load and drain).</summary>
+    public Dictionary<string, double> ServerCpu { get; set; } = new();
     public KindStats Of(string kind) => Kinds.GetOrAdd(kind, k => new KindStats(k));
 }

@@ -34,10 +34,10 @@ public sealed class Report(Options options)
     public Percentiles? MatchLatency => Find("match") is { } m ? Percentiles.Of(m.Matches.FromSent) : null;
 
     /// <summary>Each service's CPU milliseconds per cargo offer posted in the phase (empty when none was posted).</summary>
-    private static Dictionary<string, double> CpuPerOffer(PhaseStats phase, MatchStats matches) =>
+    private static Dictionary<string, double> CpuPerOffer(Dictionary<string, double> cpu, MatchStats matches) =>
         matches.Posted == 0
             ? []
-            : phase.Cpu.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => 1000 * c.Value / matches.Posted);
+            : cpu.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => 1000 * c.Value / matches.Posted);
 
     private static string F(double v, string format = "0.0") => double.IsNaN(v) ? "-" : v.ToString(format, Inv);
 
@@ -72,10 +72,14 @@ public sealed class Report(Options options)
                 sb.AppendLine("  CPU seconds used in the phase and its drain: " +
                               string.Join(", ", phase.Cpu.OrderBy(c => c.Key, StringComparer.Ordinal).Select(c => $"{c.Key} {c.Value:0.0}")));
             // A light load costs more per offer than a heavy one (nothing to batch, cold caches): shown per run.
-            if (CpuPerOffer(phase, matches) is { Count: > 0 } perOffer)
+            if (CpuPerOffer(phase.Cpu, matches) is { Count: > 0 } perOffer)
                 sb.AppendLine("  CPU ms per cargo offer posted: " +
                               string.Join(", ", perOffer.Select(c => $"{c.Key} {c.Value:0.0}")) +
                               $" (the services together {perOffer.Values.Sum():0.0})");
+            // What the whole pipeline costs: the servers' share and every core's busy time (the generator's too).
+            if (CpuPerOffer(phase.ServerCpu, matches) is { Count: > 0 } server)
+                sb.AppendLine("  and on the servers: " + string.Join(", ", server.Where(c => c.Key != "machine").Select(c => $"{c.Key} {c.Value:0.0}")) +
+                              $"; the whole machine {server.GetValueOrDefault("machine"):0.0} ms of its cores per cargo offer");
         }
         sb.AppendLine();
         sb.AppendLine("baselines and ratios (same servers, same run):");
@@ -145,7 +149,8 @@ public sealed class Report(Options options)
                 seconds = Round(p.Phase.Seconds),
                 lateStarts = p.Phase.LateStarts,
                 cpuSeconds = p.Phase.Cpu.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
-                cpuMsPerCargoOffer = CpuPerOffer(p.Phase, p.Matches).ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
+                cpuMsPerCargoOffer = CpuPerOffer(p.Phase.Cpu, p.Matches).Concat(CpuPerOffer(p.Phase.ServerCpu, p.Matches))
+                    .ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
                 requests = p.Phase.Kinds.Values.OrderBy(k => k.Name, StringComparer.Ordinal).Select(k => new
                 {
                     kind = k.Name, ok = k.Ok, perSecond = Round(k.Ok / p.Phase.Seconds), latencyMs = Lat(k.Latency()),
