@@ -63,9 +63,10 @@ public sealed class Report(Options options)
             sb.AppendLine($"    from request sent: p50 {F(fromSent.P50)} ms, p95 {F(fromSent.P95)} ms, p99 {F(fromSent.P99)} ms, max {F(fromSent.Max)} ms");
             sb.AppendLine($"    from 201 received: p50 {F(from201.P50)} ms, p95 {F(from201.P95)} ms, p99 {F(from201.P99)} ms");
             if (!matches.Timeline.IsEmpty)
-                sb.AppendLine("    p50 by when it was sent (5 s windows of the phase): " + string.Join(", ",
+                sb.AppendLine("    p50/p99 by when it was sent (5 s windows of the phase): " + string.Join(", ",
                     matches.Timeline.GroupBy(x => (int)(Stopwatch.GetElapsedTime(matches.FirstSent, x.Sent).TotalSeconds / 5))
-                        .OrderBy(g => g.Key).Select(g => $"{g.Key * 5}-{g.Key * 5 + 5} s {F(Percentiles.Of(g.Select(x => x.Ms)).P50)} ms")));
+                        .OrderBy(g => g.Key).Select(g => Percentiles.Of(g.Select(x => x.Ms)) is var p
+                            ? $"{g.Key * 5}-{g.Key * 5 + 5} s {F(p.P50)}/{F(p.P99, "0")} ms" : "")));
             var routes = Percentiles.Of(matches.RoutesFromSent);
             sb.AppendLine($"  post-to-routes.changed ({routes.Count}): p50 {F(routes.P50)} ms, p95 {F(routes.P95)} ms, p99 {F(routes.P99)} ms");
             if (phase.Cpu.Count > 0)
