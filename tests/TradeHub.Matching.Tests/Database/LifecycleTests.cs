@@ -97,6 +97,33 @@ public class LifecycleTests : ConsumerRig
     }
 
     [Test]
+    public async Task A_proposal_is_planned_once_per_connection_and_leaves_the_plan_settings_as_they_were()
+    {
+        // Auto-prepared after two uses, as the services prepare theirs after five; then every proposal should run
+        // on the one generic plan instead of being planned again (0.28 ms of server time each under load).
+        var preparing = new Npgsql.NpgsqlConnectionStringBuilder(ConnectionString) { MaxAutoPrepare = 10, AutoPrepareMinUsages = 2 };
+        await using var connection = new Npgsql.NpgsqlConnection(preparing.ConnectionString);
+        await connection.OpenAsync();
+        for (var i = 0; i < 8; i++)
+        {
+            await using var tx = await connection.BeginTransactionAsync();
+            var offer = Guid.NewGuid();
+            var proposal = new Proposal(MatchKinds.CargoCapacity, [offer, Guid.NewGuid()], [offer], ["tianjin-textiles"], 0.5,
+                ["planned once"], [], null, null, null, null, null, "CNTSN", "UZTAS", "", "rail", null, 1, 0m);
+            Assert.That(await connection.Propose(tx, [proposal], new TradeHub.Matching.CargoMatching.MatchingRules()), Is.EqualTo(1));
+            Assert.That(await Dapper.SqlMapper.QuerySingleAsync<string>(connection,
+                "SELECT current_setting('plan_cache_mode') || ' ' || current_setting('enable_seqscan')", transaction: tx),
+                Is.EqualTo("auto on"), "the settings are the transaction's own again after the proposals");
+            await tx.RollbackAsync();
+        }
+
+        var plans = await Dapper.SqlMapper.QuerySingleAsync<(long Generic, long Custom)>(connection,
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO matches%'");
+        Assert.That(plans.Custom, Is.Zero);
+        Assert.That(plans.Generic, Is.GreaterThanOrEqualTo(6));
+    }
+
+    [Test]
     public async Task Confirming_a_match_declines_the_other_proposals_of_its_cargo_offer()
     {
         var cargo = Cargo();

@@ -89,6 +89,13 @@ public static class Proposals
         {Outbox.InsertWhenSql} FROM proposed
         """;
 
+    // Without sequential scans the generic plan keeps to the indexes (offer_closures' key, the GIN of offer_ids);
+    // with them, it scanned all of offer_closures while that table is small, for every proposal of an open offer.
+    private const string GenericPlansSql =
+        "SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)";
+    private const string DefaultPlansSql =
+        "SELECT set_config('plan_cache_mode', 'auto', true), set_config('enable_seqscan', 'on', true)";
+
     /// <summary>
     /// Proposes the given matches, best first; returns how many were new. All of them go in one round trip (a batch of
     /// statements run in order, so each sees the ones before it when counting an offer's open proposals).
@@ -97,6 +104,7 @@ public static class Proposals
         IEnumerable<Proposal> proposals, MatchingRules rules, bool ordered = false)
     {
         await using var batch = new NpgsqlBatch(connection, tx);
+        var inserts = new List<NpgsqlBatchCommand>();
         foreach (var p in ordered ? proposals : proposals.OrderByDescending(p => p.Score))
         {
             var id = Guid.CreateVersion7();
@@ -139,13 +147,17 @@ public static class Proposals
             args.Add(new NpgsqlParameter<string>("OutboxType", proposed.OutboxType));
             args.Add(new NpgsqlParameter<string>("OutboxBody", proposed.OutboxBody));
             args.Add(Text("OutboxTrace", proposed.OutboxTrace));
-            batch.BatchCommands.Add(insert);
+            inserts.Add(insert);
         }
-        if (batch.BatchCommands.Count == 0) return 0;
+        if (inserts.Count == 0) return 0;
+        // The insert's generic plan (index scans, GIN bitmap scans for the open-proposal counts) is planned once per
+        // connection. Left to choose, PostgreSQL found each custom plan cheaper and planned the insert at every
+        // proposal: 0.28 ms of server time each, more than running it (pg_stat_statements, track_planning, 2026-11-29).
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(GenericPlansSql));
+        foreach (var insert in inserts) batch.BatchCommands.Add(insert);
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(DefaultPlansSql));
         await batch.ExecuteNonQueryAsync();
-        var added = 0;
-        foreach (var insert in batch.BatchCommands) added += insert.RecordsAffected; // the event row: 1 when proposed
-        return added;
+        return inserts.Sum(insert => insert.RecordsAffected); // the event row: 1 when proposed
     }
 
     private static NpgsqlParameter Text(string name, string? value) =>

@@ -71,11 +71,12 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
 
     private sealed record RoutesRow(Guid CargoOfferId, string Routes);
 
-    // Every read here is a range of the changed_xid index, the recent rows a few index pages. Planned for each
-    // watermark, and without sequential scans: a generic plan (prepared statements switch to one after five runs)
-    // or a table without statistics yet (a fresh database) estimates a third of the table and scans all of it.
+    // Every read here is a range of the changed_xid index, the recent rows a few index pages. Without sequential
+    // scans: a generic plan, or a table without statistics yet (a fresh database), estimates a third of the table and
+    // would scan all of it. With them off, the generic plan is that index range scan, and it is planned once per
+    // connection instead of five plans at every catch-up (a third of Matching's planning time at 30 offers/s).
     private const string WatermarkSql = """
-        SELECT set_config('plan_cache_mode', 'force_custom_plan', true), set_config('enable_seqscan', 'off', true);
+        SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true);
         SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint
         """;
 
