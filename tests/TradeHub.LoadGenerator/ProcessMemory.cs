@@ -97,10 +97,11 @@ public sealed class ProcessMemory : IAsyncDisposable
         result["rabbitmq"] = rabbit / 100.0;
         try
         {
-            // cpu  user nice system idle iowait irq softirq steal ...: busy = all but idle and iowait.
+            // cpu  user nice system idle iowait irq softirq steal ...: busy = user + nice + system + irq + softirq
+            // (not idle, not waiting for I/O, not the time the hypervisor gave to other guests).
             var cpu = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]
                 .Select(v => long.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-            result["machine"] = (cpu.Take(8).Sum() - cpu[3] - cpu[4]) / 100.0;
+            result["machine"] = (cpu[0] + cpu[1] + cpu[2] + cpu[5] + cpu[6]) / 100.0;
         }
         catch (IOException) { }
         return result;

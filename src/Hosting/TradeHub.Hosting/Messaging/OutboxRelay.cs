@@ -36,7 +36,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
 
     // Generic plans for the relay's two statements (an index scan of outbox_pkey whatever the batch): PostgreSQL
     // otherwise finds each custom plan cheaper than the generic one and plans both statements at every batch, which
-    // cost more server time than running them (pg_stat_statements with track_planning, 2026-11-29).
+    // cost more server time than running them (pg_stat_statements with track_planning, 2026-11-30).
     private const string LockBatchSql = """
         SELECT set_config('plan_cache_mode', 'force_generic_plan', true);
         SELECT seq AS Seq, id AS Id, message_type AS MessageType, body::text AS Body, trace_parent AS TraceParent
