@@ -63,3 +63,12 @@ public sealed record CapacityReserved
     public required int Containers { get; init; }
     public required DateTimeOffset At { get; init; }
 }
+
+/// <summary>
+/// Matching has no logistics cost table yet (a first start can miss the one Routing published before Matching's queue
+/// existed): Routing answers with a LogisticsCostTableComputed of its current network.
+/// </summary>
+public sealed record LogisticsCostTableRequested
+{
+    public required DateTimeOffset RequestedAt { get; init; }
+}

@@ -29,6 +29,7 @@ public static class MatchingSetup
         builder.Services.AddSingleton<OpenOffers>();
         builder.Services.AddSingleton<MatchingTurn>();
         builder.Services.AddHostedService<OpenOffersRefresh>();
+        builder.Services.AddHostedService<LogisticsTableRequest>();
         return builder;
     }
 }

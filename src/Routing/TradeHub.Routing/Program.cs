@@ -14,6 +14,7 @@ builder.AddBus("routing", x =>
     x.AddConsumer<CargoOfferPostedConsumer>();
     x.AddConsumer<CargoOfferWithdrawnConsumer>();
     x.AddConsumer<CargoOfferExpiredConsumer>();
+    x.AddConsumer<LogisticsCostTableRequestedConsumer>();
 });
 builder.AddOutboxRelay();
 builder.AddRouteNetwork();

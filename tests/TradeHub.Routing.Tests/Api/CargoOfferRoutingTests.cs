@@ -35,6 +35,31 @@ public class CargoOfferRoutingTests
         return default;
     }
 
+    [Test]
+    public async Task A_request_for_the_logistics_cost_table_is_answered_with_the_table_of_the_current_network()
+    {
+        var harness = RoutingApp.Factory.Services.GetRequiredService<ITestHarness>();
+        var network = await RoutingApp.Factory.Services.GetRequiredService<NetworkState>().Get();
+        var requestId = Guid.NewGuid();
+        var before = harness.Published.Select<LogisticsCostTableComputed>().Count();
+
+        await harness.Bus.Publish(new TradeHub.Matching.Contracts.LogisticsCostTableRequested { RequestedAt = DateTimeOffset.UtcNow },
+            ctx => ctx.MessageId = requestId);
+        // The same request delivered again (a redelivery) is answered once.
+        await harness.Bus.Publish(new TradeHub.Matching.Contracts.LogisticsCostTableRequested { RequestedAt = DateTimeOffset.UtcNow },
+            ctx => ctx.MessageId = requestId);
+        for (var i = 0; i < 100 && harness.Published.Select<LogisticsCostTableComputed>().Count() == before; i++) await Task.Delay(100);
+        for (var i = 0; i < 50 && harness.Consumed.Select<TradeHub.Matching.Contracts.LogisticsCostTableRequested>()
+                 .Count(m => m.Context.MessageId == requestId) < 2; i++)
+            await Task.Delay(100);
+        await Task.Delay(500);
+
+        var answers = harness.Published.Select<LogisticsCostTableComputed>().Skip(before).Select(m => m.Context.Message).ToList();
+        Assert.That(answers, Has.Count.EqualTo(1));
+        Assert.That(answers[0].Version, Is.EqualTo(network.Version));
+        Assert.That(answers[0].Pairs, Is.Not.Empty);
+    }
+
     [TestCase("cargo_offers_open_nodes")]
     [TestCase("cargo_offers_open_legs")]
     public async Task A_route_set_writes_its_nodes_and_legs_straight_into_the_GIN_index(string index)
