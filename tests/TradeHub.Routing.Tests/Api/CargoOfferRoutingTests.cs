@@ -41,20 +41,28 @@ public class CargoOfferRoutingTests
         var harness = RoutingApp.Factory.Services.GetRequiredService<ITestHarness>();
         var network = await RoutingApp.Factory.Services.GetRequiredService<NetworkState>().Get();
         var requestId = Guid.NewGuid();
-        var before = harness.Published.Select<LogisticsCostTableComputed>().Count();
+        // The table Routing publishes when it starts on a network version is computed before it is marked published;
+        // tables computed after that mark answer this request.
+        await using (var connection = new NpgsqlConnection(RoutingApp.ConnectionString))
+            for (var i = 0; i < 100 && await connection.ExecuteScalarAsync<long>(
+                     "SELECT cost_table_version FROM network_state WHERE id = 1") < network.Version; i++)
+                await Task.Delay(100);
+        var sent = DateTimeOffset.UtcNow;
+        List<LogisticsCostTableComputed> Answers() => harness.Published.Select<LogisticsCostTableComputed>()
+            .Select(m => m.Context.Message).Where(t => t.ComputedAt >= sent).ToList();
 
         await harness.Bus.Publish(new TradeHub.Matching.Contracts.LogisticsCostTableRequested { RequestedAt = DateTimeOffset.UtcNow },
             ctx => ctx.MessageId = requestId);
         // The same request delivered again (a redelivery) is answered once.
         await harness.Bus.Publish(new TradeHub.Matching.Contracts.LogisticsCostTableRequested { RequestedAt = DateTimeOffset.UtcNow },
             ctx => ctx.MessageId = requestId);
-        for (var i = 0; i < 100 && harness.Published.Select<LogisticsCostTableComputed>().Count() == before; i++) await Task.Delay(100);
+        for (var i = 0; i < 100 && Answers().Count == 0; i++) await Task.Delay(100);
         for (var i = 0; i < 50 && harness.Consumed.Select<TradeHub.Matching.Contracts.LogisticsCostTableRequested>()
                  .Count(m => m.Context.MessageId == requestId) < 2; i++)
             await Task.Delay(100);
         await Task.Delay(500);
 
-        var answers = harness.Published.Select<LogisticsCostTableComputed>().Skip(before).Select(m => m.Context.Message).ToList();
+        var answers = Answers();
         Assert.That(answers, Has.Count.EqualTo(1));
         Assert.That(answers[0].Version, Is.EqualTo(network.Version));
         Assert.That(answers[0].Pairs, Is.Not.Empty);
