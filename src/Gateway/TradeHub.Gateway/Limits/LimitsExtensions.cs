@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Claims;
 using System.Threading.RateLimiting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Net.Http.Headers;
 
@@ -23,14 +22,12 @@ public sealed class RequestLimitsOptions
 
 public static class LimitsExtensions
 {
-    private const string TooLargeType = "https://tools.ietf.org/html/rfc9110#section-15.5.14";
     private const string TooManyType = "https://tools.ietf.org/html/rfc6585#section-4";
 
     public static WebApplicationBuilder AddLimits(this WebApplicationBuilder builder)
     {
         var rate = builder.Configuration.GetSection("RateLimiting").Get<RateLimitingOptions>() ?? new();
         var limits = builder.Configuration.GetSection("Limits").Get<RequestLimitsOptions>() ?? new();
-        builder.Services.AddSingleton(limits);
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes);
 
         builder.Services.AddRateLimiter(o =>
@@ -72,30 +69,18 @@ public static class LimitsExtensions
             ? "org:" + org
             : "ip:" + http.Connection.RemoteIpAddress;
 
-    /// <summary>Refuses oversized and non-JSON bodies before they are forwarded to a service.</summary>
+    /// <summary>
+    /// Refuses non-JSON bodies before they are forwarded to a service. Oversized ones were refused earlier, before
+    /// authentication, by the body limit every TradeHub process has (ServiceDefaults, from Kestrel's limit set above).
+    /// </summary>
     private static async Task CheckBody(HttpContext http, Func<Task> next)
     {
         var request = http.Request;
-        if (request.Path.StartsWithSegments("/api") && HasBody(request))
+        if (request.Path.StartsWithSegments("/api") && HasBody(request) && !IsJson(request.ContentType))
         {
-            var limits = http.RequestServices.GetRequiredService<RequestLimitsOptions>();
-            if (request.ContentLength > limits.MaxRequestBodyBytes)
-            {
-                // The unread body makes Kestrel drop the connection after answering: say so, or a keep-alive
-                // client sends its next request down a connection that is about to close.
-                http.Response.Headers.Connection = "close";
-                await Problem.Write(http, StatusCodes.Status413PayloadTooLarge, "The request body is too large.",
-                    $"The limit is {limits.MaxRequestBodyBytes} bytes.", TooLargeType);
-                return;
-            }
-            if (!IsJson(request.ContentType))
-            {
-                await Problem.Write(http, StatusCodes.Status415UnsupportedMediaType,
-                    "The request body must be JSON (Content-Type: application/json).");
-                return;
-            }
-            if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-                size.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            await Problem.Write(http, StatusCodes.Status415UnsupportedMediaType,
+                "The request body must be JSON (Content-Type: application/json).");
+            return;
         }
         await next();
     }
