@@ -96,6 +96,24 @@ public sealed class BodyLimitTests
         Assert.That((await Answer.Read(stream)).Status, Is.EqualTo(200));
     }
 
+    [Test]
+    public async Task A_chunked_body_over_the_limit_refused_unread_leaves_the_connection_open()
+    {
+        using var tcp = new TcpClient();
+        await tcp.ConnectAsync(_address.Host, _address.Port);
+        var stream = tcp.GetStream();
+
+        // No declared length: a bad token is the first refusal, and the body over the limit is never read by the app.
+        var chunk = new string('x', 8 * Limit);
+        var body = new StringBuilder();
+        for (var i = 0; i < 25; i++) body.Append($"{chunk.Length:x}\r\n{chunk}\r\n");
+        await Send(stream, "POST /api/things HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer garbage\r\n" +
+                           $"Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n{body}0\r\n\r\n");
+        Assert.That((await Answer.Read(stream)).Status, Is.EqualTo(401));
+        await Send(stream, "GET /health/live HTTP/1.1\r\nHost: test\r\n\r\n");
+        Assert.That((await Answer.Read(stream)).Status, Is.EqualTo(200), "the same connection answers the next request");
+    }
+
     private static string Post(string text, string? authorization)
     {
         var body = $"{{\"x\":\"{text}\"}}";

@@ -17,6 +17,8 @@ internal static class ForwarderProblems
         var (status, title) = Describe(error);
         if (status is null) return;
         if (status == 503) http.Response.Headers.RetryAfter = "2";
+        // The body was left half read (over the limit, or broken off): the connection cannot carry another request.
+        if (error.Error == ForwarderError.RequestBodyClient) http.Response.Headers.Connection = "close";
         await Problem.Write(http, status.Value, title);
     }
 

@@ -11,7 +11,7 @@ namespace TradeHub.Hosting.Http;
 /// carry the client's next request; a body over the limit made it drop the connection instead, and the client either
 /// lost this answer or sent its next request down a dead connection (the hostile-input test saw both). So for a
 /// refused body up to <see cref="DrainedAfterRefusal"/> the limit is raised for that drain; a larger one is answered
-/// with <c>Connection: close</c>.
+/// with <c>Connection: close</c>. A chunked body that no one read before the answer gets the same drain.
 /// </summary>
 internal static class BodyLimit
 {
@@ -22,6 +22,9 @@ internal static class BodyLimit
     {
         if (limit is null || !(http.Request.ContentLength > limit))
         {
+            if (http.Request.ContentLength is null && http.Request.Headers.TransferEncoding.Count > 0
+                && http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { } chunked)
+                DrainIfUnread(http, chunked);
             await next();
             return;
         }
@@ -44,4 +47,15 @@ internal static class BodyLimit
             },
         });
     };
+
+    /// <summary>
+    /// A chunked body's size shows only as it is read. If the answer starts before anyone read it (a refusal), the
+    /// limit is raised for Kestrel's drain, as for a declared one.
+    /// </summary>
+    private static void DrainIfUnread(HttpContext http, IHttpMaxRequestBodySizeFeature size) =>
+        http.Response.OnStarting(() =>
+        {
+            if (!size.IsReadOnly) size.MaxRequestBodySize = DrainedAfterRefusal;
+            return Task.CompletedTask;
+        });
 }
