@@ -13,7 +13,7 @@ namespace TradeHub.EndToEnd.Tests;
 /// <summary>
 /// At least 10,000 generated hostile requests over every endpoint, with a fixed seed: malformed and truncated
 /// JSON, wrong types, missing and extra fields, huge strings and numbers, control characters, SQL- and
-/// script-shaped strings, wrong content types, oversized bodies, bad tokens, other organisations' ids.
+/// script-shaped strings, wrong content types, oversized and chunked bodies, bad tokens, other organisations' ids.
 /// Never a 5xx; every refusal is a problem document; nothing is stored from a refused request.
 /// TRADEHUB_FUZZ_REQUESTS sets a longer run (deploy/local/fuzz.sh).
 /// </summary>
@@ -209,12 +209,34 @@ public class HostileInputTests
                 if (body.Count > 0) body.Remove(body.ElementAt(random.Next(body.Count)).Key);
                 break;
             case 8: return new StringContent(random.Next(2) == 0 ? "[]" : "\"just a string\"", Encoding.UTF8, "application/json");
+            case 9 when random.Next(3) == 0: // chunked, without a declared length: valid or oversized
+                return new ChunkedJson(random.Next(2) == 0 ? body.ToJsonString() : "{\"x\":\"" + new string('x', 300_000) + "\"}");
             default:
                 Mutate(body, random);
                 if (random.Next(2) == 0) Mutate(body, random);
                 break;
         }
         return new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+    }
+
+    /// <summary>A JSON body sent with Transfer-Encoding: chunked: its length shows only as it is read.</summary>
+    private sealed class ChunkedJson : HttpContent
+    {
+        private readonly byte[] _bytes;
+
+        public ChunkedJson(string json)
+        {
+            _bytes = Encoding.UTF8.GetBytes(json);
+            Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        }
+
+        protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => stream.WriteAsync(_bytes).AsTask();
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = 0;
+            return false;
+        }
     }
 
     /// <summary>Puts a hostile value into one field, nested fields included.</summary>
