@@ -50,12 +50,12 @@ internal static class BodyLimit
 
     /// <summary>
     /// A chunked body's size shows only as it is read. If the answer starts before anyone read it (a refusal), the
-    /// limit is raised for Kestrel's drain, as for a declared one.
+    /// limit is raised (never lowered) for Kestrel's drain, as for a declared one.
     /// </summary>
     private static void DrainIfUnread(HttpContext http, IHttpMaxRequestBodySizeFeature size) =>
         http.Response.OnStarting(() =>
         {
-            if (!size.IsReadOnly) size.MaxRequestBodySize = DrainedAfterRefusal;
+            if (!size.IsReadOnly && size.MaxRequestBodySize < DrainedAfterRefusal) size.MaxRequestBodySize = DrainedAfterRefusal;
             return Task.CompletedTask;
         });
 }
