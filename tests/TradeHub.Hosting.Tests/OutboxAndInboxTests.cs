@@ -132,6 +132,30 @@ public class OutboxAndInboxTests
     }
 
     [Test]
+    public async Task A_batch_whose_publish_fails_stays_in_the_outbox_and_goes_out_once_it_can()
+    {
+        // The relay deletes a batch in the statement that takes it; the delete must not outlive a failed publish.
+        var parcel = Guid.NewGuid();
+        await using (var connection = await _db.OpenConnectionAsync())
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await connection.Enqueue(tx, new ParcelWeighed { ParcelId = parcel, WeightKg = 3 });
+            await connection.ExecuteAsync("""
+                INSERT INTO outbox (id, message_type, body) VALUES (@Id, 'TradeHub.NoSuchEvent, NoSuchAssembly', '{}')
+                """, new { Id = Guid.NewGuid() }, tx);
+            await tx.CommitAsync();
+        }
+        Assert.That(async () => await _relay.PublishBatch(CancellationToken.None), Throws.Exception);
+        Assert.That(await Scalar("SELECT count(*) FROM outbox"), Is.EqualTo(2), "both rows are still there");
+
+        await Scalar("DELETE FROM outbox WHERE message_type LIKE 'TradeHub.NoSuchEvent%'");
+        Assert.That(await _relay.PublishBatch(CancellationToken.None), Is.EqualTo(1));
+        await Until(async () => await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }) > 0);
+        Assert.That(await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }), Is.EqualTo(1));
+        Assert.That(await Scalar("SELECT count(*) FROM outbox"), Is.Zero);
+    }
+
+    [Test]
     public async Task The_same_message_delivered_twice_has_one_effect()
     {
         var parcel = Guid.NewGuid();

@@ -111,8 +111,9 @@ public class CargoOfferRoutingTests
         {
             await using var connection = await dataSource.OpenConnectionAsync();
             await using var tx = await connection.BeginTransactionAsync();
-            if (!await connection.TryRecordHandled(tx, messageId, "routing.cargo-offer-posted")) continue;
-            await CargoRouting.OnPosted(connection, tx, Posted(id, "CNCKG", "DEDUI"), snapshot);
+            var handled = await CargoRouting.OnPosted(connection, tx, messageId, "routing.cargo-offer-posted",
+                Posted(id, "CNCKG", "DEDUI"), snapshot);
+            Assert.That(handled, Is.EqualTo(i == 0), "the second run finds the message in the inbox");
             await tx.CommitAsync();
         }
         await using var check = await dataSource.OpenConnectionAsync();

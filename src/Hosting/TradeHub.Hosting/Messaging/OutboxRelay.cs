@@ -11,9 +11,10 @@ namespace TradeHub.Hosting.Messaging;
 
 /// <summary>
 /// Publishes outbox rows to the bus. Wakes when a transaction of this process committed events
-/// (<see cref="Outbox.CommitAndRelay"/>) and polls as a fallback, which finds the rows of other instances. Rows are locked with SKIP LOCKED, so several instances share the work; a row is
-/// deleted only after the broker confirmed it, so a crash publishes it again (consumers dedupe by MessageId).
-/// A batch is published concurrently and deleted once every publish of it is confirmed.
+/// (<see cref="Outbox.CommitAndRelay"/>) and polls as a fallback, which finds the rows of other instances. Rows are locked with SKIP LOCKED, so several instances share the work.
+/// A batch is deleted in the statement that takes it, published concurrently, and the delete commits only once every
+/// publish of it is confirmed: a failure or a crash before that rolls it back, so the rows are published again
+/// (consumers dedupe by MessageId).
 /// </summary>
 public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> log) : BackgroundService
 {
@@ -32,18 +33,18 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
 
     private void Wake() => _wake.Writer.TryWrite(true);
 
-    private sealed record Row(long Seq, Guid Id, string MessageType, string Body, string? TraceParent);
+    private sealed record Row(Guid Id, string MessageType, string Body, string? TraceParent);
 
-    // Generic plans for the relay's two statements (an index scan of outbox_pkey whatever the batch): PostgreSQL
-    // otherwise finds each custom plan cheaper than the generic one and plans both statements at every batch, which
-    // cost more server time than running them (pg_stat_statements with track_planning, 2026-11-30).
-    private const string LockBatchSql = """
+    // One statement takes the batch: it locks the first rows no one else holds (SKIP LOCKED, so other instances take
+    // others), once, and deletes them by their keys. The delete commits only after the publishes, so anything that
+    // stops them undoes it. A generic plan (index scans of outbox_pkey whatever the batch): PostgreSQL otherwise finds
+    // each custom plan cheaper than the generic one and plans the statement at every batch, which cost more server
+    // time than running it (pg_stat_statements with track_planning, 2026-11-30).
+    private const string TakeBatchSql = """
         SELECT set_config('plan_cache_mode', 'force_generic_plan', true);
-        SELECT seq AS Seq, id AS Id, message_type AS MessageType, body::text AS Body, trace_parent AS TraceParent
-        FROM outbox ORDER BY seq LIMIT @BatchSize FOR UPDATE SKIP LOCKED
+        DELETE FROM outbox WHERE seq = ANY(ARRAY(SELECT seq FROM outbox ORDER BY seq LIMIT @BatchSize FOR UPDATE SKIP LOCKED))
+        RETURNING id AS Id, message_type AS MessageType, body::text AS Body, trace_parent AS TraceParent
         """;
-
-    private const string DeleteSql = "DELETE FROM outbox WHERE seq = ANY(@Seqs)";
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -94,19 +95,17 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         List<Row> rows;
-        await using (var reads = await connection.QueryMultipleAsync(LockBatchSql, new { BatchSize }, tx))
+        await using (var reads = await connection.QueryMultipleAsync(TakeBatchSql, new { BatchSize }, tx))
         {
             await reads.ReadAsync(); // the setting
             rows = (await reads.ReadAsync<Row>()).AsList();
         }
         if (rows.Count == 0) return 0;
 
-        // The whole batch is in flight at once and the rows go only when every publish is confirmed: one confirm
-        // round trip per batch instead of per row. A failed publish fails the batch, which is published again
+        // The whole batch is in flight at once and its delete commits only when every publish is confirmed: one
+        // confirm round trip per batch instead of per row. A failed publish fails the batch, which is published again
         // (consumers dedupe by MessageId). Order within a batch is not kept; the consumers never relied on it.
         await Task.WhenAll(rows.Select(row => Publish(row, ct)));
-
-        await connection.ExecuteAsync(DeleteSql, new { Seqs = rows.Select(r => r.Seq).ToArray() }, tx);
         await tx.CommitAsync(ct);
         return rows.Count;
     }

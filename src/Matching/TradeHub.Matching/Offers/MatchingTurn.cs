@@ -47,9 +47,13 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
     private const string SharedTurnSql = "SELECT pg_advisory_xact_lock_shared(hashtextextended(@Kind, 0))";
     private const string TurnSql = "SELECT pg_advisory_xact_lock(hashtextextended(@Kind, 0))";
 
-    /// <summary>The offers' own locks (<see cref="OfferProjections.LockOffer"/>), taken in the order given.</summary>
-    private const string LockOffersSql = """
-        SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(@Keys) WITH ORDINALITY AS o(k, n)
+    /// <summary>
+    /// The offers' own locks (<see cref="OfferProjections.LockOffer"/>), taken in the order given, then the batch's
+    /// messages recorded in the inbox: one round trip.
+    /// </summary>
+    private const string LockOffersAndRecordSql = $"""
+        SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(@Keys) WITH ORDINALITY AS o(k, n);
+        {Inbox.RecordManySql}
         """;
 
     /// <summary>What a stored message does in the turn: match against the caught-up index and propose.</summary>
@@ -154,11 +158,18 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
             {
                 var keys = batch.Where(w => w.OfferId is not null).Select(w => w.OfferId!.Value).Distinct().Order()
                     .Select(id => id.ToString()).ToArray();
-                await connection.ExecuteAsync(LockOffersSql, new { Keys = keys }, tx);
-                var unhandled = await connection.TryRecordHandled(tx, batch.Select(w => w.MessageId).ToList(), batch[0].Consumer);
+                HashSet<Guid> unhandled;
+                await using (var reads = await connection.QueryMultipleAsync(LockOffersAndRecordSql, new
+                {
+                    Keys = keys, MessageIds = batch.Select(w => w.MessageId).ToArray(), batch[0].Consumer,
+                }, tx))
+                {
+                    await reads.ReadAsync(); // the locks
+                    unhandled = (await reads.ReadAsync<Guid>()).ToHashSet();
+                }
+                var matches = new List<Match>();
                 try
                 {
-                    var matches = new List<Match>();
                     foreach (var w in batch)
                         if (unhandled.Remove(w.MessageId) && await w.Store(connection, tx) is { } match) // a message twice in one batch has one effect
                             matches.Add(match);
@@ -175,7 +186,10 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
                 {
                     proposing.TryRemove(tx, out _);
                 }
-                await tx.CommitAndRelay(ct);
+                // Only matching writes events (proposals, declines); the stores write none. A batch that matched
+                // nothing leaves the relay asleep rather than have it look into an empty outbox.
+                if (matches.Count > 0) await tx.CommitAndRelay(ct);
+                else await tx.CommitAsync(ct);
             }
             if (Stages(kind, shared)) offers.KeepStaged();
             foreach (var w in batch) w.Done.TrySetResult();

@@ -11,9 +11,13 @@ public sealed class CargoOfferPostedConsumer(NpgsqlDataSource dataSource, Networ
 {
     public async Task Consume(ConsumeContext<CargoOfferPosted> context)
     {
-        var snapshot = await network.Get(context.CancellationToken);
-        await dataSource.HandleOnce(context, "routing.cargo-offer-posted",
-            (connection, tx) => CargoRouting.OnPosted(connection, tx, context.Message, snapshot));
+        var ct = context.CancellationToken;
+        var snapshot = await network.Get(ct);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
+        if (await CargoRouting.OnPosted(connection, tx, messageId, "routing.cargo-offer-posted", context.Message, snapshot))
+            await tx.CommitAndRelay(ct);
     }
 }
 

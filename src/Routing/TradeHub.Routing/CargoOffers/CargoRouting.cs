@@ -75,7 +75,20 @@ public static class CargoRouting
         WHERE status = 'open' AND ready_date BETWEEN CAST(@From AS date) AND CAST(@To AS date)
         """;
 
-    public static async Task OnPosted(NpgsqlConnection connection, NpgsqlTransaction tx, CargoOfferPosted m, NetworkSnapshot snapshot)
+    // The message into the inbox, the network's lock, then its version: one round trip. Each statement of a batch
+    // reads its own snapshot (READ COMMITTED), so the version is read after the lock is held.
+    private const string RecordLockAndVersionSql = $"""
+        {Inbox.RecordSql};
+        {NetworkStore.RoutingLockSql};
+        {NetworkStore.VersionSql}
+        """;
+
+    /// <summary>
+    /// Routes a posted offer once per message id (<paramref name="messageId"/> of <paramref name="consumer"/>, recorded
+    /// in the inbox); false when the message was handled before, and nothing was written.
+    /// </summary>
+    public static async Task<bool> OnPosted(NpgsqlConnection connection, NpgsqlTransaction tx, Guid messageId, string consumer,
+        CargoOfferPosted m, NetworkSnapshot snapshot)
     {
         var args = new
         {
@@ -85,8 +98,14 @@ public static class CargoRouting
         };
         // A network change either committed before, and we route on its snapshot (the version is read after the
         // lock, in a statement of its own), or waits for us and then finds this offer among the affected ones.
-        await connection.ExecuteAsync(NetworkStore.RoutingLockSql, transaction: tx);
-        var version = await connection.ExecuteScalarAsync<long>(NetworkStore.VersionSql, transaction: tx);
+        long version;
+        await using (var reads = await connection.QueryMultipleAsync(RecordLockAndVersionSql,
+            new { MessageId = messageId, Consumer = consumer }, tx))
+        {
+            if ((await reads.ReadAsync<bool>()).AsList().Count == 0) return false;
+            await reads.ReadAsync(); // the lock
+            version = await reads.ReadSingleAsync<long>();
+        }
         if (version != snapshot.Version) snapshot = await NetworkStore.Load(connection, tx);
         var routed = new DynamicParameters(new
         {
@@ -99,6 +118,7 @@ public static class CargoRouting
             // Already known: a redelivery under another id (nothing to do) or withdrawn before we saw the post.
             await connection.ExecuteAsync(FillClosedSql, args, tx);
         }
+        return true;
     }
 
     public static Task OnClosed(NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoOfferId, string ownerOrg) =>
