@@ -106,7 +106,10 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
 
     private const string LogisticsSql = $"SELECT pairs::text FROM logistics_table WHERE id = 1 AND {Since}";
 
-    private static readonly string CatchUpSql = string.Join(";\n", WatermarkSql, CargoSql, CapacitySql, TradeSql, RoutesSql, LogisticsSql);
+    // The transaction begins and ends in the statements themselves, so the catch-up is one round trip, not two. (Should
+    // a statement fail, the connection goes back to the pool in a failed transaction, and Npgsql rolls it back there.)
+    private static readonly string CatchUpSql = string.Join(";\n", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        WatermarkSql, CargoSql, CapacitySql, TradeSql, RoutesSql, LogisticsSql, "COMMIT");
 
     /// <summary>Catch-ups begun (numbered when they start, under <see cref="reading"/>) and the last one finished.</summary>
     private long begun, finished;
@@ -126,10 +129,9 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
             if (Interlocked.Read(ref finished) >= enough) return;
             var number = Interlocked.Increment(ref begun);
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            // One snapshot for the watermark and every read, so nothing committed in between slips through.
-            await using var tx = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-            // Every read in one round trip, the statements run in order in the one snapshot.
-            await using var reads = await connection.QueryMultipleAsync(CatchUpSql, new { Watermark = watermark }, tx);
+            // One snapshot for the watermark and every read, so nothing committed in between slips through: every
+            // read in one round trip, the statements run in order in one repeatable-read transaction.
+            await using var reads = await connection.QueryMultipleAsync(CatchUpSql, new { Watermark = watermark });
             await reads.ReadAsync(); // the settings
             var next = await reads.ReadSingleAsync<long>();
             var cargo = (await reads.ReadAsync<CargoRow>()).AsList();
@@ -137,7 +139,6 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
             var trade = (await reads.ReadAsync<TradeRow>()).AsList();
             var routes = (await reads.ReadAsync<RoutesRow>()).AsList();
             var logistics = await reads.ReadSingleOrDefaultAsync<string>();
-            await tx.CommitAsync(ct);
 
             lock (gate)
             {
