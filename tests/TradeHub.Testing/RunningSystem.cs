@@ -20,7 +20,8 @@ public sealed class RunningSystem : IAsyncDisposable
     public RunningSystem(string prefix, int basePort)
     {
         _prefix = prefix;
-        _basePort = basePort;
+        // Two checkouts testing on one machine each set their own offset, so their systems never share a port.
+        _basePort = basePort + int.Parse(Environment.GetEnvironmentVariable("TRADEHUB_TEST_PORT_OFFSET") ?? "0");
     }
 
     public string VirtualHost => _prefix;
