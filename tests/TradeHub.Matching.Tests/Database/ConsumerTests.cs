@@ -157,10 +157,9 @@ public class ConsumerTests : ConsumerRig
         var china = await FiveProposalsThroughOneCapacityOffer();
 
         // Chunks of two: two full, one short (the last), as an offer with thousands of proposals goes in chunks of 500.
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        var declined = await connection.DeclineOpen(tx, china.CapacityOfferId, "test", chunk: 2);
-        await tx.CommitAsync();
+        await using var tx = await Outbox.Begin();
+        var declined = await tx.DeclineOpen(china.CapacityOfferId, "test", chunk: 2);
+        await tx.Commit();
 
         Assert.That(declined, Is.EqualTo(5));
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'declined'"), Is.EqualTo(5));

@@ -1,13 +1,12 @@
 using Dapper;
 using MassTransit;
-using Npgsql;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.Contracts;
 
 namespace TradeHub.Listings.Consumers;
 
 /// <summary>A confirmed match takes its open cargo and trade offers off the market.</summary>
-public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<MatchConfirmed>
+public sealed class MatchConfirmedConsumer(Outbox outbox) : IConsumer<MatchConfirmed>
 {
     private const string MarkMatchedSql = """
         UPDATE cargo_offers SET status = 'matched', updated_at = now() WHERE id = ANY(@Ids) AND status = 'open';
@@ -15,12 +14,12 @@ public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<Matc
         """;
 
     public Task Consume(ConsumeContext<MatchConfirmed> context) =>
-        db.HandleOnce(context, "listings.match-confirmed", (connection, tx) =>
-            connection.ExecuteAsync(MarkMatchedSql, new { Ids = context.Message.OfferIds.ToArray() }, tx));
+        outbox.HandleOnce(context, "listings.match-confirmed", tx =>
+            tx.Connection.ExecuteAsync(MarkMatchedSql, new { Ids = context.Message.OfferIds.ToArray() }, tx.Transaction));
 }
 
 /// <summary>A confirmed match took space from a capacity offer; the last box taken marks it matched.</summary>
-public sealed class CapacityReservedConsumer(NpgsqlDataSource db) : IConsumer<CapacityReserved>
+public sealed class CapacityReservedConsumer(Outbox outbox) : IConsumer<CapacityReserved>
 {
     private const string ReserveSql = """
         UPDATE capacity_offers
@@ -30,6 +29,6 @@ public sealed class CapacityReservedConsumer(NpgsqlDataSource db) : IConsumer<Ca
         """;
 
     public Task Consume(ConsumeContext<CapacityReserved> context) =>
-        db.HandleOnce(context, "listings.capacity-reserved", (connection, tx) =>
-            connection.ExecuteAsync(ReserveSql, new { context.Message.CapacityOfferId, context.Message.Containers }, tx));
+        outbox.HandleOnce(context, "listings.capacity-reserved", tx =>
+            tx.Connection.ExecuteAsync(ReserveSql, new { context.Message.CapacityOfferId, context.Message.Containers }, tx.Transaction));
 }

@@ -10,7 +10,7 @@ namespace TradeHub.Listings.Expiry;
 /// its departure window, bids past validUntil. Each expiry publishes its event in the same transaction;
 /// SKIP LOCKED lets several instances run it side by side.
 /// </summary>
-public sealed class ExpiryJob(NpgsqlDataSource db, TimeProvider clock, ILogger<ExpiryJob> log) : BackgroundService
+public sealed class ExpiryJob(Outbox outbox, TimeProvider clock, ILogger<ExpiryJob> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
@@ -58,27 +58,27 @@ public sealed class ExpiryJob(NpgsqlDataSource db, TimeProvider clock, ILogger<E
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var work = await outbox.Begin(ct);
+        var (connection, tx) = work;
         var args = new { Today = today };
         var count = 0;
         foreach (var o in await connection.QueryAsync<Expired>(ExpireCargoSql, args, tx))
         {
-            await connection.Enqueue(tx, new CargoOfferExpired { CargoOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
+            await work.Enqueue(new CargoOfferExpired { CargoOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
             count++;
         }
         foreach (var o in await connection.QueryAsync<Expired>(ExpireTradeSql, args, tx))
         {
-            await connection.Enqueue(tx, new TradeOfferWithdrawn { TradeOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
+            await work.Enqueue(new TradeOfferWithdrawn { TradeOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
             count++;
         }
         foreach (var o in await connection.QueryAsync<Expired>(ExpireCapacitySql, args, tx))
         {
-            await connection.Enqueue(tx, new CapacityOfferWithdrawn { CapacityOfferId = o.Id, CarrierOrg = o.OwnerOrg, At = now });
+            await work.Enqueue(new CapacityOfferWithdrawn { CapacityOfferId = o.Id, CarrierOrg = o.OwnerOrg, At = now });
             count++;
         }
         await connection.ExecuteAsync(ExpireBidsSql, args, tx);
-        await tx.CommitAndRelay(ct);
+        await work.Commit(ct);
         return count;
     }
 }

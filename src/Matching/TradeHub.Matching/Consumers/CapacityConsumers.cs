@@ -15,9 +15,9 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
     public async Task Consume(ConsumeContext<CapacityOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async tx =>
         {
-            if (!await connection.InsertCapacity(tx, offer)) return null;
+            if (!await tx.Connection.InsertCapacity(tx.Transaction, offer)) return null;
             return () =>
             {
                 var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
@@ -30,17 +30,17 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
 }
 
 /// <summary>Capacity withdrawn (even before its post arrives): closed, its open proposals declined.</summary>
-public sealed class CapacityOfferWithdrawnConsumer(NpgsqlDataSource dataSource, OpenOffers offers)
+public sealed class CapacityOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers)
     : IConsumer<CapacityOfferWithdrawn>
 {
     public async Task Consume(ConsumeContext<CapacityOfferWithdrawn> context)
     {
         var id = context.Message.CapacityOfferId;
-        await dataSource.HandleOnce(context, "matching.capacity-offer-withdrawn", async (connection, tx) =>
+        await outbox.HandleOnce(context, "matching.capacity-offer-withdrawn", async tx =>
         {
-            await connection.LockOffer(tx, id);
-            await connection.CloseOffer(tx, id, "withdrawn");
-            await connection.DeclineOpen(tx, id, "the capacity offer was withdrawn");
+            await tx.Connection.LockOffer(tx.Transaction, id);
+            await tx.Connection.CloseOffer(tx.Transaction, id, "withdrawn");
+            await tx.DeclineOpen(id, "the capacity offer was withdrawn");
         });
         await offers.CatchUp(context.CancellationToken);
     }

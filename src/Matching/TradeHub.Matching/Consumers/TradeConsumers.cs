@@ -16,26 +16,26 @@ public sealed class TradeOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
     public async Task Consume(ConsumeContext<TradeOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await turn.Handle(context, MatchingTurn.Trade, "matching.trade-offer-posted", offer.Id, shared: false, async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.Trade, "matching.trade-offer-posted", offer.Id, shared: false, async tx =>
         {
-            if (!await connection.InsertTrade(tx, offer)) return null;
+            if (!await tx.Connection.InsertTrade(tx.Transaction, offer)) return null;
             return () => turn.Propose(tx, offers.Read(i => i.MatchTrade(offer, rules.MaxOpenProposalsPerOffer)).Select(Proposal.From));
         });
     }
 }
 
 /// <summary>A trade offer withdrawn or expired (even before its post arrives): closed, its open proposals declined.</summary>
-public sealed class TradeOfferWithdrawnConsumer(NpgsqlDataSource dataSource, OpenOffers offers)
+public sealed class TradeOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers)
     : IConsumer<TradeOfferWithdrawn>
 {
     public async Task Consume(ConsumeContext<TradeOfferWithdrawn> context)
     {
         var id = context.Message.TradeOfferId;
-        await dataSource.HandleOnce(context, "matching.trade-offer-withdrawn", async (connection, tx) =>
+        await outbox.HandleOnce(context, "matching.trade-offer-withdrawn", async tx =>
         {
-            await connection.LockOffer(tx, id);
-            await connection.CloseOffer(tx, id, "withdrawn");
-            await connection.DeclineOpen(tx, id, "the trade offer was withdrawn");
+            await tx.Connection.LockOffer(tx.Transaction, id);
+            await tx.Connection.CloseOffer(tx.Transaction, id, "withdrawn");
+            await tx.DeclineOpen(id, "the trade offer was withdrawn");
         });
         await offers.CatchUp(context.CancellationToken);
     }
@@ -48,9 +48,9 @@ public sealed class LogisticsCostTableComputedConsumer(MatchingTurn turn, OpenOf
     public async Task Consume(ConsumeContext<LogisticsCostTableComputed> context)
     {
         var quotes = context.Message.ToQuotes();
-        await turn.Handle(context, MatchingTurn.Trade, "matching.logistics-cost-table-computed", offerId: null, shared: false, async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.Trade, "matching.logistics-cost-table-computed", offerId: null, shared: false, async tx =>
         {
-            if (!await connection.UpsertLogistics(tx, context.Message.Version, quotes)) return null;
+            if (!await tx.Connection.UpsertLogistics(tx.Transaction, context.Message.Version, quotes)) return null;
             return () => turn.Propose(tx, offers.Read(i => i.MatchAllTrade(rules.MaxOpenProposalsPerOffer, quotes)).Select(Proposal.From));
         });
     }

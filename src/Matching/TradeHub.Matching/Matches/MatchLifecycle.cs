@@ -40,10 +40,10 @@ public static class MatchLifecycle
         """;
 
 
-    public static async Task<Decision> Accept(NpgsqlDataSource dataSource, Guid id, string org, CancellationToken ct)
+    public static async Task<Decision> Accept(Outbox outbox, Guid id, string org, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var work = await outbox.Begin(ct);
+        var (connection, tx) = work;
         var match = await connection.QuerySingleOrDefaultAsync<MatchRow>(LockSql, new { Id = id }, tx);
         if (match is null || !match.PartyOrgs.Contains(org)) return NotFound();
         if (match.Status is MatchStatuses.Declined or MatchStatuses.Confirmed)
@@ -54,39 +54,40 @@ public static class MatchLifecycle
         var confirmed = match.PartyOrgs.All(accepted.Contains);
         if (confirmed)
         {
-            var problem = await Confirm(connection, tx, match);
+            var problem = await Confirm(work, match);
             if (problem is not null) return new Decision(match, 409, problem);
         }
         await connection.ExecuteAsync(AcceptSql,
             new { Id = id, Org = org, Status = confirmed ? MatchStatuses.Confirmed : MatchStatuses.Accepted }, tx);
         var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
-        await tx.CommitAndRelay(ct);
+        await work.Commit(ct);
         return new Decision(after, 200, null);
     }
 
-    public static async Task<Decision> Decline(NpgsqlDataSource dataSource, Guid id, string org, CancellationToken ct)
+    public static async Task<Decision> Decline(Outbox outbox, Guid id, string org, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var work = await outbox.Begin(ct);
+        var (connection, tx) = work;
         var match = await connection.QuerySingleOrDefaultAsync<MatchRow>(LockSql, new { Id = id }, tx);
         if (match is null || !match.PartyOrgs.Contains(org)) return NotFound();
         if (match.Status is MatchStatuses.Declined or MatchStatuses.Confirmed)
             return new Decision(match, 409, $"The match is already {match.Status}.");
         var reason = $"declined by {org}";
         await connection.ExecuteAsync(DeclineSql, new { Id = id, Reason = reason }, tx);
-        await connection.Enqueue(tx, new MatchDeclined
+        await work.Enqueue(new MatchDeclined
         {
             MatchId = id, Kind = match.Kind, OfferIds = match.OfferIds, PartyOrgs = match.PartyOrgs, Reason = reason,
             DeclinedAt = DateTimeOffset.UtcNow,
         });
         var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
-        await tx.CommitAndRelay(ct);
+        await work.Commit(ct);
         return new Decision(after, 200, null);
     }
 
     /// <summary>Reserves, closes and announces; returns the conflict when a capacity offer lacks room.</summary>
-    private static async Task<string?> Confirm(NpgsqlConnection connection, NpgsqlTransaction tx, MatchRow match)
+    private static async Task<string?> Confirm(OutboxTransaction work, MatchRow match)
     {
+        var (connection, tx) = work;
         var now = DateTimeOffset.UtcNow;
         var legs = match.MatchedLegs;
         foreach (var leg in legs)
@@ -97,7 +98,7 @@ public static class MatchLifecycle
                 await tx.RollbackAsync();
                 return $"Capacity offer {leg.CapacityOfferId} no longer has room for {leg.Containers} containers.";
             }
-            await connection.Enqueue(tx, new CapacityReserved
+            await work.Enqueue(new CapacityReserved
             {
                 CapacityOfferId = leg.CapacityOfferId, MatchId = match.Id, Containers = leg.Containers, At = now,
             });
@@ -108,9 +109,9 @@ public static class MatchLifecycle
         var closed = match.OfferIds.Where(o => !capacityIds.Contains(o)).ToArray();
         await connection.ExecuteAsync(CloseCargoSql, new { Ids = closed }, tx);
         foreach (var offerId in closed)
-            await connection.DeclineOpen(tx, offerId, "an offer of this match was matched in another match", match.Id);
+            await work.DeclineOpen(offerId, "an offer of this match was matched in another match", match.Id);
 
-        await connection.Enqueue(tx, new MatchConfirmed
+        await work.Enqueue(new MatchConfirmed
         {
             MatchId = match.Id, Kind = match.Kind, OfferIds = match.OfferIds, PartyOrgs = match.PartyOrgs, Legs = legs,
             Origin = match.Origin, Destination = match.Destination, Corridor = match.Corridor, Mode = match.Mode,

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Http;
+using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.Offers;
 
 namespace TradeHub.Matching.Matches;
@@ -61,22 +62,22 @@ public static class MatchesApi
                 : TypedResults.Ok(row.View());
         });
 
-        matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
+        matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
                 CancellationToken ct) =>
-            Decide(MatchLifecycle.Accept, id, http, dataSource, offers, ct));
-        matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
+            Decide(MatchLifecycle.Accept, id, http, outbox, offers, ct));
+        matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
                 CancellationToken ct) =>
-            Decide(MatchLifecycle.Decline, id, http, dataSource, offers, ct));
+            Decide(MatchLifecycle.Decline, id, http, outbox, offers, ct));
         return app;
     }
 
     private static async Task<Results<Ok<MatchView>, ProblemHttpResult>> Decide(
-        Func<NpgsqlDataSource, Guid, string, CancellationToken, Task<Decision>> decide,
-        Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers, CancellationToken ct)
+        Func<Outbox, Guid, string, CancellationToken, Task<Decision>> decide,
+        Guid id, HttpContext http, Outbox outbox, OpenOffers offers, CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (string.IsNullOrEmpty(caller.Org)) return TypedResults.Problem(statusCode: 404, title: "No such match among yours.");
-        var decision = await decide(dataSource, id, caller.Org, ct);
+        var decision = await decide(outbox, id, caller.Org, ct);
         if (decision.Status != 200)
             return TypedResults.Problem(statusCode: decision.Status,
                 title: decision.Status == 404 ? "No such match among yours." : "The match cannot change that way.",
