@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Messaging;
@@ -58,6 +57,4 @@ public static class Creation
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: 409, title: "The request conflicts with the current state.", detail: detail);
-
-    public static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 }
