@@ -85,5 +85,6 @@ public static class CargoOffersApi
 /// <summary>What withdrawing an offer does to its bids.</summary>
 internal static class BidSqlForOffers
 {
-    public const string LoseOpenBids = "UPDATE bids SET status = 'lost' WHERE cargo_offer_id = @CargoOfferId AND status = 'open'";
+    public const string LoseOpenBids =
+        $"UPDATE bids SET status = '{BidStatus.Lost}' WHERE cargo_offer_id = @CargoOfferId AND status = '{BidStatus.Open}'";
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Common;
 using TradeHub.Listings.Contracts;
 
 namespace TradeHub.Listings.Expiry;
@@ -14,28 +15,29 @@ public sealed class ExpiryJob(Outbox outbox, TimeProvider clock, ILogger<ExpiryJ
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
-    private const string ExpireCargoSql = """
-        UPDATE cargo_offers SET status = 'expired', updated_at = now()
-        WHERE id IN (SELECT id FROM cargo_offers WHERE status = 'open' AND deliver_by < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
+    private const string ExpireCargoSql = $"""
+        UPDATE cargo_offers SET status = '{OfferStatus.Expired}', updated_at = now()
+        WHERE id IN (SELECT id FROM cargo_offers WHERE status = '{OfferStatus.Open}' AND deliver_by < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
         RETURNING id AS Id, owner_org AS OwnerOrg
         """;
 
-    private const string ExpireTradeSql = """
-        UPDATE trade_offers SET status = 'expired'
-        WHERE id IN (SELECT id FROM trade_offers WHERE status = 'open' AND valid_until < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
+    private const string ExpireTradeSql = $"""
+        UPDATE trade_offers SET status = '{OfferStatus.Expired}'
+        WHERE id IN (SELECT id FROM trade_offers WHERE status = '{OfferStatus.Open}' AND valid_until < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
         RETURNING id AS Id, owner_org AS OwnerOrg
         """;
 
-    private const string ExpireCapacitySql = """
-        UPDATE capacity_offers SET status = 'expired'
-        WHERE id IN (SELECT id FROM capacity_offers WHERE status = 'open' AND departure_to < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
+    private const string ExpireCapacitySql = $"""
+        UPDATE capacity_offers SET status = '{OfferStatus.Expired}'
+        WHERE id IN (SELECT id FROM capacity_offers WHERE status = '{OfferStatus.Open}' AND departure_to < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
         RETURNING id AS Id, carrier_org AS OwnerOrg
         """;
 
-    private const string ExpireBidsSql = """
-        UPDATE bids SET status = 'expired' WHERE status = 'open' AND valid_until < @Today;
-        UPDATE bids SET status = 'lost' WHERE status = 'open'
-          AND cargo_offer_id IN (SELECT id FROM cargo_offers WHERE status IN ('expired', 'withdrawn', 'matched'));
+    private const string ExpireBidsSql = $"""
+        UPDATE bids SET status = '{BidStatus.Expired}' WHERE status = '{BidStatus.Open}' AND valid_until < @Today;
+        UPDATE bids SET status = '{BidStatus.Lost}' WHERE status = '{BidStatus.Open}'
+          AND cargo_offer_id IN (SELECT id FROM cargo_offers
+                                 WHERE status IN ('{OfferStatus.Expired}', '{OfferStatus.Withdrawn}', '{OfferStatus.Matched}'));
         """;
 
     private sealed record Expired(Guid Id, string OwnerOrg);
@@ -69,12 +71,12 @@ public sealed class ExpiryJob(Outbox outbox, TimeProvider clock, ILogger<ExpiryJ
         }
         foreach (var o in await connection.QueryAsync<Expired>(ExpireTradeSql, args, tx))
         {
-            await work.Enqueue(new TradeOfferWithdrawn { TradeOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
+            await work.Enqueue(new TradeOfferExpired { TradeOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
             count++;
         }
         foreach (var o in await connection.QueryAsync<Expired>(ExpireCapacitySql, args, tx))
         {
-            await work.Enqueue(new CapacityOfferWithdrawn { CapacityOfferId = o.Id, CarrierOrg = o.OwnerOrg, At = now });
+            await work.Enqueue(new CapacityOfferExpired { CapacityOfferId = o.Id, CarrierOrg = o.OwnerOrg, At = now });
             count++;
         }
         await connection.ExecuteAsync(ExpireBidsSql, args, tx);

@@ -29,18 +29,23 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
     }
 }
 
-/// <summary>Capacity withdrawn (even before its post arrives): closed, its open proposals declined.</summary>
+/// <summary>Capacity withdrawn or expired (even before its post arrives): closed, its open proposals declined.</summary>
 public sealed class CapacityOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers)
-    : IConsumer<CapacityOfferWithdrawn>
+    : IConsumer<CapacityOfferWithdrawn>, IConsumer<CapacityOfferExpired>
 {
-    public async Task Consume(ConsumeContext<CapacityOfferWithdrawn> context)
+    public Task Consume(ConsumeContext<CapacityOfferWithdrawn> context) =>
+        Close(context, context.Message.CapacityOfferId, "withdrawn", "matching.capacity-offer-withdrawn");
+
+    public Task Consume(ConsumeContext<CapacityOfferExpired> context) =>
+        Close(context, context.Message.CapacityOfferId, "expired", "matching.capacity-offer-expired");
+
+    private async Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class
     {
-        var id = context.Message.CapacityOfferId;
-        await outbox.HandleOnce(context, "matching.capacity-offer-withdrawn", async tx =>
+        await outbox.HandleOnce(context, consumer, async tx =>
         {
             await tx.Connection.LockOffer(tx.Transaction, id);
-            await tx.Connection.CloseOffer(tx.Transaction, id, "withdrawn");
-            await tx.DeclineOpen(id, "the capacity offer was withdrawn");
+            await tx.Connection.CloseOffer(tx.Transaction, id, status);
+            await tx.DeclineOpen(id, $"the capacity offer was {status}");
         });
         await offers.CatchUp(context.CancellationToken);
     }

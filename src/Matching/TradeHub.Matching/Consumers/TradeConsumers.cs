@@ -26,16 +26,21 @@ public sealed class TradeOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
 
 /// <summary>A trade offer withdrawn or expired (even before its post arrives): closed, its open proposals declined.</summary>
 public sealed class TradeOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers)
-    : IConsumer<TradeOfferWithdrawn>
+    : IConsumer<TradeOfferWithdrawn>, IConsumer<TradeOfferExpired>
 {
-    public async Task Consume(ConsumeContext<TradeOfferWithdrawn> context)
+    public Task Consume(ConsumeContext<TradeOfferWithdrawn> context) =>
+        Close(context, context.Message.TradeOfferId, "withdrawn", "matching.trade-offer-withdrawn");
+
+    public Task Consume(ConsumeContext<TradeOfferExpired> context) =>
+        Close(context, context.Message.TradeOfferId, "expired", "matching.trade-offer-expired");
+
+    private async Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class
     {
-        var id = context.Message.TradeOfferId;
-        await outbox.HandleOnce(context, "matching.trade-offer-withdrawn", async tx =>
+        await outbox.HandleOnce(context, consumer, async tx =>
         {
             await tx.Connection.LockOffer(tx.Transaction, id);
-            await tx.Connection.CloseOffer(tx.Transaction, id, "withdrawn");
-            await tx.DeclineOpen(id, "the trade offer was withdrawn");
+            await tx.Connection.CloseOffer(tx.Transaction, id, status);
+            await tx.DeclineOpen(id, $"the trade offer was {status}");
         });
         await offers.CatchUp(context.CancellationToken);
     }
