@@ -57,7 +57,8 @@ public static class Tokens
 
     private static readonly AuthOptions Options = new() { DevIssuer = { Enabled = true, SigningKey = SigningKey } };
 
-    public static string For(string organisation, string role) => TokenAuth.IssueDevToken(Options, organisation, role);
+    public static string For(string organisation, string role, string? subject = null) =>
+        TokenAuth.IssueDevToken(Options, organisation, role, subject);
 
     public static string Expired() =>
         TokenAuth.IssueDevToken(Options, "tianjin-textiles", Roles.Sme, expires: DateTime.UtcNow.AddHours(-1));
