@@ -17,6 +17,7 @@ builder.AddServiceHealth();
 builder.AddApiDocs();
 
 var app = builder.Build();
+app.UseClientAddress();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseServiceDefaults();
