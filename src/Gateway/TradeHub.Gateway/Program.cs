@@ -5,6 +5,7 @@ using TradeHub.Gateway.Events;
 using TradeHub.Gateway.Health;
 using TradeHub.Gateway.Limits;
 using TradeHub.Gateway.Proxy;
+using TradeHub.Gateway.Security;
 using TradeHub.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.AddApiDocs();
 
 var app = builder.Build();
 app.UseClientAddress();
+app.UseSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseServiceDefaults();
