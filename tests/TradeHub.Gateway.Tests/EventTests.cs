@@ -140,6 +140,8 @@ public sealed class EventTests
         using var request = new HttpRequestMessage(HttpMethod.Get,
             "/api/events?access_token=" + Tokens.For("browser-org", Roles.Sme));
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        // The status first: an accepted stream never ends, so its body must not be read.
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
         await ProblemAssert.IsProblem(response, 401);
     }
 
@@ -157,6 +159,7 @@ public sealed class EventTests
             client.DefaultRequestHeaders.Authorization =
                 new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.For(org, Roles.Sme, "user-40"));
             using var response = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the 41st stream");
             await ProblemAssert.IsProblem(response, 429);
             Assert.That(response.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
 
@@ -181,6 +184,7 @@ public sealed class EventTests
             for (var i = 0; i < 10; i++) streams.Add(await EventStream.Open(_gateway, org, Roles.Sme));
             using var client = _gateway.ClientAs(org, Roles.Sme);
             using var response = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the 11th stream of one user");
             await ProblemAssert.IsProblem(response, 429);
             streams.Add(await EventStream.Open(_gateway, org, Roles.Sme, subject: "colleague"));
         }
