@@ -183,8 +183,10 @@ public static class ApiDocs
         app.MapGet("/openapi/v1.json", async (ApiDocument document, CancellationToken ct) =>
                 TypedResults.Text(await document.Get(ct), "application/json"))
             .ExcludeFromDescription();
+        // No CDN fonts: the page uses only what the gateway serves (its content security policy allows no more).
         app.MapScalarApiReference("/docs", o => o
             .WithTitle("TradeHub API")
+            .DisableDefaultFonts()
             .WithOpenApiRoutePattern("/openapi/v1.json"));
         return app;
     }
