@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.IdentityModel.Tokens;
 
 namespace TradeHub.Hosting.Auth;
@@ -56,6 +57,7 @@ public static class TokenAuth
         var development = builder.Environment.IsDevelopment();
         Check(options, builder.Environment.EnvironmentName, development);
         builder.Services.AddSingleton(options);
+        if (options.DevIssuer.Enabled && !development) builder.Services.AddHostedService<DevIssuerWarning>();
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
@@ -174,4 +176,18 @@ public static class TokenAuth
             signingCredentials: new SigningCredentials(DevKey(options.DevIssuer), DevIssuerAlgorithm));
         return handler.WriteToken(token);
     }
+}
+
+/// <summary>Says at every start, in the log, that a dev issuer runs outside Development (a local system only).</summary>
+internal sealed class DevIssuerWarning(ILogger<DevIssuerWarning> log, IHostEnvironment environment) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        log.LogWarning("The dev issuer is ON in the '{Environment}' environment " +
+                       "(Auth:DevIssuer:AllowOutsideDevelopment): anyone who reaches POST /api/dev/tokens gets any " +
+                       "role. This must be a local system.", environment.EnvironmentName);
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
