@@ -54,7 +54,7 @@ public static class EventsApi
         app.MapGet("/api/events", Stream)
             .RequireAuthorization()
             .WithTags("Events")
-            .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, " +
+            .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, match.expired, " +
                          "bid.placed, bid.awarded, routes.changed; send Last-Event-ID to catch up after a reconnect.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized);

@@ -11,7 +11,7 @@ namespace TradeHub.Gateway.Events;
 /// Nothing durable happens here, so no inbox: a redelivered message is at worst shown twice, with the same id.
 /// </summary>
 public sealed class LiveEventConsumer(EventHub hub) :
-    IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
+    IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
     IConsumer<CargoRoutesComputed>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -34,6 +34,16 @@ public sealed class LiveEventConsumer(EventHub hub) :
         {
             id = m.MatchId, m.Kind, status = "confirmed", offers = m.OfferIds, legs = Legs(m.Legs),
             m.Origin, m.Destination, m.Corridor, m.Mode, m.HsCode, m.Containers, m.WeightKg, m.ConfirmedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<MatchExpired> context)
+    {
+        var m = context.Message;
+        Publish(context, m.PartyOrgs, "match.expired", new
+        {
+            id = m.MatchId, m.Kind, status = "expired", offers = m.OfferIds, m.Reason, m.ExpiredAt,
         });
         return Task.CompletedTask;
     }

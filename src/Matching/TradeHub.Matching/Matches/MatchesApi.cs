@@ -38,7 +38,7 @@ public static class MatchesApi
                 else errors["offerId"] = ["'offerId' must be an offer id (a UUID)."];
             }
             if (!string.IsNullOrEmpty(status) && !MatchStatuses.All.Contains(status))
-                errors["status"] = ["'status' must be one of proposed, accepted, confirmed or declined."];
+                errors["status"] = ["'status' must be one of proposed, accepted, confirmed, declined or expired."];
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
 
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -62,21 +62,32 @@ public static class MatchesApi
         });
 
         matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
-                CancellationToken ct) =>
-            Decide(MatchLifecycle.Accept, id, http, dataSource, offers, ct));
+                MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
+            Decide(MatchLifecycle.Accept, id, http, dataSource, offers, turn, log, ct));
         matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
-                CancellationToken ct) =>
-            Decide(MatchLifecycle.Decline, id, http, dataSource, offers, ct));
+                MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
+            Decide(MatchLifecycle.Decline, id, http, dataSource, offers, turn, log, ct));
         return app;
     }
 
     private static async Task<Results<Ok<MatchView>, ProblemHttpResult>> Decide(
         Func<NpgsqlDataSource, Guid, string, CancellationToken, Task<Decision>> decide,
-        Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers, CancellationToken ct)
+        Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers, MatchingTurn turn, ILogger log,
+        CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (string.IsNullOrEmpty(caller.Org)) return TypedResults.Problem(statusCode: 404, title: "No such match among yours.");
         var decision = await decide(dataSource, id, caller.Org, ct);
+        if (decision.Freed.Count > 0)
+        {
+            // The decision stands whatever happens here; an offer left short is refilled when a later proposal of
+            // it lapses or is declined.
+            try { await turn.Refill(decision.Freed, ct: ct); }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                log.LogWarning(e, "Proposing the next best after match {MatchId} failed", id);
+            }
+        }
         if (decision.Status != 200)
             return TypedResults.Problem(statusCode: decision.Status,
                 title: decision.Status == 404 ? "No such match among yours." : "The match cannot change that way.",
