@@ -348,7 +348,7 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         Say($"  {new string('-', 7)} {new string('-', 11)} {new string('-', corridorWidth)} {new string('-', 7)} {new string('-', 10)} {new string('-', 10)}");
         foreach (var r in rows)
             Say($"  {r.Origin,-7} {r.Destination,-11} {r.Corridor.PadRight(corridorWidth)} {r.Matches,7} {r.Containers,10} {r.Weight / 1000m,10:0.0}");
-        Say("  (all flows on the platform; rows from Tianjin first. Prices of single deals are never shown.)");
+        Say("  (all flows on the platform; rows from Tianjin first. Prices of single deals are never shown, nor rows of fewer than 3 deals.)");
     }
 
     // ------------------------------------------------------------------ output

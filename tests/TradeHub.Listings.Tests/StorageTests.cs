@@ -43,6 +43,37 @@ public class StorageTests
     }
 
     [Test]
+    public async Task A_bid_key_reused_on_another_price_or_offer_is_a_conflict_and_creates_nothing()
+    {
+        using var owner = ListingsApp.As("idem-bid-owner", "sme");
+        using var carrier = ListingsApp.As("idem-bid-carrier", "carrier");
+        var first = (await (await owner.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+        var second = (await (await owner.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+        carrier.DefaultRequestHeaders.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        await (await carrier.PostJson($"/api/cargo-offers/{first}/bids", Requests.Bid())).Created();
+        var again = await (await carrier.PostJson($"/api/cargo-offers/{first}/bids", Requests.Bid())).Created();
+        Assert.That(await Count("SELECT count(*) FROM bids WHERE carrier_org = 'idem-bid-carrier'"), Is.EqualTo(1));
+
+        var cheaper = Requests.Bid().With("price", new JsonObject { ["amount"] = 1.5m, ["currency"] = "USD" });
+        await (await carrier.PostJson($"/api/cargo-offers/{first}/bids", cheaper)).AssertProblem(HttpStatusCode.Conflict);
+        await (await carrier.PostJson($"/api/cargo-offers/{second}/bids", Requests.Bid())).AssertProblem(HttpStatusCode.Conflict);
+        Assert.That(await Count("SELECT count(*) FROM bids WHERE carrier_org = 'idem-bid-carrier'"), Is.EqualTo(1));
+        Assert.That(again["cargoOfferId"]!.ToString(), Is.EqualTo(first));
+    }
+
+    [Test]
+    public async Task A_key_reused_on_another_kind_of_create_is_a_conflict()
+    {
+        using var carrier = ListingsApp.As("idem-kind-carrier", "carrier");
+        carrier.DefaultRequestHeaders.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        await (await carrier.PostJson("/api/capacity-offers", Requests.CapacityOffer())).Created();
+        using var trader = ListingsApp.As("idem-kind-carrier", "sme");
+        trader.DefaultRequestHeaders.Add("Idempotency-Key", carrier.DefaultRequestHeaders.GetValues("Idempotency-Key").Single());
+        await (await trader.PostJson("/api/cargo-offers", Requests.CargoOffer())).AssertProblem(HttpStatusCode.Conflict);
+    }
+
+    [Test]
     public async Task Concurrent_repeats_with_one_key_create_one_offer()
     {
         using var sme = ListingsApp.As("idem-sme-3", "sme");

@@ -1,5 +1,5 @@
 // A stand-in for the gateway, for working on the dashboard alone: serves wwwroot and an in-memory imitation
-// of the public API (shared/design/api.md). Development only; the browser tests target the real gateway.
+// of the public API (docs/api.md). Development only; the browser tests target the real gateway.
 //
 //   node src/Gateway/TradeHub.Gateway/dashboard/fake-api.mjs [port]      (CORRIDORS=dir of nodes.csv/edges.csv)
 import http from "node:http";
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../wwwroot");
 const port = Number(process.argv[2] || process.env.PORT || 8099);
-const corridors = process.env.CORRIDORS || "/work/shared/data/corridors";
+const corridors = process.env.CORRIDORS || path.resolve(here, "../../../../samples/corridors");
 
 function csv(file) {
   const text = fs.readFileSync(path.join(corridors, file), "utf8").replace(/\r/g, "");
@@ -59,8 +59,9 @@ function token(organisation, role) {
   return `${b({ alg: "none", typ: "JWT" })}.${b({ sub: `${organisation}-user`, org: organisation, role, exp: Math.floor(Date.now() / 1000) + 8 * 3600 })}.fake`;
 }
 function caller(req) {
-  const m = /^Bearer (.+)$/.exec(req.headers.authorization || "") || [null, new URL(req.url, "http://x").searchParams.get("access_token")];
-  if (!m[1]) return null;
+  // As the gateway: the token only in the Authorization header, never in the query string.
+  const m = /^Bearer (.+)$/.exec(req.headers.authorization || "");
+  if (!m) return null;
   try { return JSON.parse(Buffer.from(m[1].split(".")[1], "base64url").toString()); } catch { return null; }
 }
 

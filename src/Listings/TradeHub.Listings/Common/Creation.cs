@@ -33,11 +33,11 @@ public static class Creation
         await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
         if (key.Length > 0)
         {
-            switch (await Idempotency.Claim(connection, tx, caller.Org, key, Idempotency.Hash(request)))
+            switch (await Idempotency.Claim(connection, tx, caller.Org, key, Idempotency.Hash(http.Request, request)))
             {
                 case Idempotency.Conflict:
-                    return TypedResults.Problem(statusCode: 409, title: "Idempotency-Key reused with another body.",
-                        detail: "This Idempotency-Key was first used with a different request body.");
+                    return TypedResults.Problem(statusCode: 409, title: "Idempotency-Key reused with another request.",
+                        detail: "This Idempotency-Key was first used with a different path or request body.");
                 case Idempotency.Replay replay:
                     http.Response.Headers.Location = replay.ResourcePath;
                     return TypedResults.Content(replay.Response, "application/json", Encoding.UTF8, 201);

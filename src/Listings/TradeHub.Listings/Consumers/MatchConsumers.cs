@@ -6,27 +6,49 @@ using TradeHub.Matching.Contracts;
 
 namespace TradeHub.Listings.Consumers;
 
-/// <summary>A confirmed match takes its open cargo and trade offers off the market.</summary>
+/// <summary>
+/// A confirmed match takes its open cargo and trade offers off the market: only offers of the match's kind whose owners
+/// are parties to it, so a message naming someone else's offer changes nothing.
+/// </summary>
 public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<MatchConfirmed>
 {
-    private const string MarkMatchedSql = """
-        UPDATE cargo_offers SET status = 'matched', updated_at = now() WHERE id = ANY(@Ids) AND status = 'open';
-        UPDATE trade_offers SET status = 'matched' WHERE id = ANY(@Ids) AND status = 'open';
+    private const string MarkCargoSql = """
+        UPDATE cargo_offers SET status = 'matched', updated_at = now()
+        WHERE id = ANY(@Ids) AND owner_org = ANY(@Parties) AND status = 'open'
+        """;
+
+    private const string MarkTradeSql = """
+        UPDATE trade_offers SET status = 'matched'
+        WHERE id = ANY(@Ids) AND owner_org = ANY(@Parties) AND status = 'open'
         """;
 
     public Task Consume(ConsumeContext<MatchConfirmed> context) =>
         db.HandleOnce(context, "listings.match-confirmed", (connection, tx) =>
-            connection.ExecuteAsync(MarkMatchedSql, new { Ids = context.Message.OfferIds.ToArray() }, tx));
+        {
+            var match = context.Message;
+            var sql = match.Kind switch
+            {
+                "cargo-capacity" => MarkCargoSql,
+                "trade" => MarkTradeSql,
+                _ => null,
+            };
+            return sql is null
+                ? Task.CompletedTask
+                : connection.ExecuteAsync(sql, new { Ids = match.OfferIds.ToArray(), Parties = match.PartyOrgs.ToArray() }, tx);
+        });
 }
 
-/// <summary>A confirmed match took space from a capacity offer; the last box taken marks it matched.</summary>
+/// <summary>
+/// A confirmed match took space from a capacity offer; the last box taken marks it matched. A reservation of no or
+/// negative boxes, or of more than the offer ever had, is not a reservation: it is ignored.
+/// </summary>
 public sealed class CapacityReservedConsumer(NpgsqlDataSource db) : IConsumer<CapacityReserved>
 {
     private const string ReserveSql = """
         UPDATE capacity_offers
         SET containers_left = GREATEST(0, containers_left - @Containers),
             status = CASE WHEN containers_left - @Containers <= 0 AND status = 'open' THEN 'matched' ELSE status END
-        WHERE id = @CapacityOfferId
+        WHERE id = @CapacityOfferId AND @Containers > 0 AND @Containers <= container_count
         """;
 
     public Task Consume(ConsumeContext<CapacityReserved> context) =>

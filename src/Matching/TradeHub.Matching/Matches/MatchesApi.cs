@@ -46,7 +46,7 @@ public static class MatchesApi
             {
                 Caller.From(http.User).Org, OfferId = offer, Status = string.IsNullOrEmpty(status) ? null : status,
                 After = after, Take = size + 1,
-            }, cancellationToken: ct))).Select(r => r.View()).ToList();
+            }, cancellationToken: ct))).Select(r => r.View(Caller.From(http.User).Org)).ToList();
             return TypedResults.Ok(Cursor.Page(rows, size, r => r.Id));
         });
 
@@ -58,7 +58,7 @@ public static class MatchesApi
                 new { Id = id, Caller.From(http.User).Org }, cancellationToken: ct));
             return row is null
                 ? TypedResults.Problem(statusCode: 404, title: "No such match among yours.")
-                : TypedResults.Ok(row.View());
+                : TypedResults.Ok(row.View(Caller.From(http.User).Org));
         });
 
         matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
@@ -94,6 +94,6 @@ public static class MatchesApi
                 detail: decision.Problem);
         // Room reserved and offers closed: the index follows the tables now rather than at the next refresh.
         await offers.CatchUp(ct);
-        return TypedResults.Ok(decision.Match!.View());
+        return TypedResults.Ok(decision.Match!.View(caller.Org));
     }
 }

@@ -36,6 +36,10 @@ public sealed record Proposal(
     string? RouteSignature, decimal? PriceAmount, string? PriceCurrency, string Origin, string Destination, string Corridor,
     string Mode, string? HsCode, int Containers, decimal WeightKg)
 {
+    /// <summary>What only the first party (the shipper of a cargo match) sees: the score and notes against its target.</summary>
+    public double? OwnerScore { get; init; }
+    public IReadOnlyList<string> OwnerNotes { get; init; } = [];
+
     /// <summary>Kind and sorted offer ids: equal for the same match however it was found.</summary>
     public string OfferKey => Kind + ":" + string.Join(',', OfferIds.Order());
 
@@ -56,7 +60,8 @@ public sealed record Proposal(
             [cargo.OwnerOrg, .. legs.Select(l => l.CarrierOrg).Where(o => o != cargo.OwnerOrg).Distinct()],
             match.Score, match.Explanation, legs, chain.Route.RouteId, chain.Route.Summary, Signature(chain.Route),
             match.Price, match.Currency, chain.Route.Origin, chain.Route.Destination, chain.Route.Corridor,
-            chain.Route.MainMode, cargo.HsCode, cargo.Containers, cargo.WeightKg);
+            chain.Route.MainMode, cargo.HsCode, cargo.Containers, cargo.WeightKg)
+        { OwnerScore = match.OwnerScore, OwnerNotes = match.OwnerNotes };
     }
 
     public static Proposal From(TradeMatch match) => new(
@@ -80,10 +85,10 @@ public static class Proposals
         WITH proposed AS (
             INSERT INTO matches (id, kind, status, score, explanation, offer_ids, offer_key, party_orgs, legs, route_id,
                                  route_summary, route_signature, price_amount, price_currency, origin, destination, corridor,
-                                 mode, hs_code, containers, weight_kg)
+                                 mode, hs_code, containers, weight_kg, owner_score, owner_notes)
             SELECT @Id, @Kind, 'proposed', @Score, @Explanation, @OfferIds, @OfferKey, @PartyOrgs, CAST(@Legs AS jsonb), @RouteId,
                    @RouteSummary, @RouteSignature, @PriceAmount, @PriceCurrency, @Origin, @Destination, @Corridor,
-                   @Mode, @HsCode, @Containers, @WeightKg
+                   @Mode, @HsCode, @Containers, @WeightKg, @OwnerScore, @OwnerNotes
             WHERE NOT EXISTS (SELECT 1 FROM offer_closures WHERE offer_id = ANY(@OfferIds))
               AND NOT EXISTS (
                   SELECT 1 FROM unnest(@Anchors) AS a(offer_id)
@@ -110,7 +115,7 @@ public static class Proposals
     {
         await using var batch = new NpgsqlBatch(connection, tx);
         var inserts = new List<NpgsqlBatchCommand>();
-        foreach (var p in ordered ? proposals : proposals.OrderByDescending(p => p.Score))
+        foreach (var p in ordered ? proposals : proposals.OrderByDescending(p => p.OwnerScore ?? p.Score))
         {
             var id = Guid.CreateVersion7();
             var proposed = Outbox.RowOf(new MatchProposed
@@ -146,6 +151,8 @@ public static class Proposals
             args.Add(Text("HsCode", p.HsCode));
             args.Add(new NpgsqlParameter<int>("Containers", p.Containers));
             args.Add(new NpgsqlParameter<decimal>("WeightKg", p.WeightKg));
+            args.Add(new NpgsqlParameter("OwnerScore", NpgsqlDbType.Double) { Value = (object?)p.OwnerScore ?? DBNull.Value });
+            args.Add(new NpgsqlParameter<string[]>("OwnerNotes", p.OwnerNotes.ToArray()));
             args.Add(new NpgsqlParameter<Guid[]>("Anchors", p.Anchors.ToArray()));
             args.Add(new NpgsqlParameter<int>("MaxOpen", rules.MaxOpenProposalsPerOffer));
             args.Add(new NpgsqlParameter<Guid>("OutboxId", proposed.OutboxId));
@@ -157,7 +164,7 @@ public static class Proposals
         if (inserts.Count == 0) return 0;
         // The insert's generic plan (index scans, GIN bitmap scans for the open-proposal counts) is planned once per
         // connection. Left to choose, PostgreSQL found each custom plan cheaper and planned the insert at every
-        // proposal: 0.28 ms of server time each, more than running it (pg_stat_statements, track_planning, 2026-11-30).
+        // proposal: 0.28 ms of server time each, more than running it (pg_stat_statements, track_planning).
         batch.BatchCommands.Add(new NpgsqlBatchCommand(GenericPlansSql));
         foreach (var insert in inserts) batch.BatchCommands.Add(insert);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(DefaultPlansSql));
