@@ -59,11 +59,14 @@ public static class CargoOffersApi
     }
 
     private static Task<IResult> List(
-        HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, int? limit, string? cursor)
+        HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, bool? mine, int? limit,
+        string? cursor)
     {
+        // mine=true narrows the list to the caller's own organisation, taken from the token, never from the query.
         var caller = Caller.From(http.User);
+        var owner = mine == true ? caller.Org : null;
         return Listing.Page<CargoOfferRow, CargoOfferView>(db, http, limit, cursor, status, CargoOfferSql.List,
-            (after, take) => new { Origin = origin, Destination = destination, Status = status, After = after, Take = take },
+            (after, take) => new { Origin = origin, Destination = destination, Status = status, Owner = owner, After = after, Take = take },
             r => r.Id, r => CargoOfferView.From(r, caller));
     }
 

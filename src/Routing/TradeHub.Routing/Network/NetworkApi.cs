@@ -14,7 +14,8 @@ public static class NetworkApi
 {
     public static IEndpointRouteBuilder MapNetworkApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/network").WithTags("Network").RequireAuthorization();
+        // The corridor network is public reference data: the dashboard draws it before anyone signs in.
+        var group = app.MapGroup("/api/network").WithTags("Network").AllowAnonymous();
         group.MapGet("/nodes", Nodes);
         group.MapGet("/legs", Legs);
         return app;
