@@ -54,7 +54,7 @@ public static class ServiceDefaults
         builder.Services.AddValidatorsFromAssembly(System.Reflection.Assembly.Load(builder.Environment.ApplicationName),
             ServiceLifetime.Singleton, includeInternalTypes: true);
         builder.AddTokenAuth();
-        builder.Services.AddOpenApi();
+        builder.Services.AddOpenApi(o => o.AddTradeHubRules());
 
         builder.Services.AddHealthChecks();
         builder.Logging.Configure(o => o.ActivityTrackingOptions =

@@ -34,6 +34,7 @@ public static class DevTokensApi
             .Validate<DevTokenRequest>()
             .AllowAnonymous()
             .WithTags("Dev")
+            .WithName("issueDevToken")
             .WithSummary("Issues a token from the local dev issuer (local runs and tests only).");
         return app;
     }

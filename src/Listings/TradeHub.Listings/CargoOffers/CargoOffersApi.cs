@@ -26,10 +26,18 @@ public static class CargoOffersApi
     public static IEndpointRouteBuilder MapCargoOffersApi(this IEndpointRouteBuilder app)
     {
         var offers = app.MapGroup("/api/cargo-offers").RequireAuthorization().WithTags("Cargo offers");
-        offers.MapPost("/", Post).Validate<PostCargoOffer>();
-        offers.MapGet("/", List);
-        offers.MapGet("/{id:guid}", Get);
-        offers.MapDelete("/{id:guid}", Withdraw);
+        offers.MapPost("/", Post).Validate<PostCargoOffer>().WithName("postCargoOffer")
+            .WithSummary("Posts a cargo offer (role sme); its routes are computed in the background.")
+            .Produces<CargoOfferView>(StatusCodes.Status201Created);
+        offers.MapGet("/", List).WithName("listCargoOffers")
+            .WithSummary("Lists cargo offers, newest first, a page at a time; mine=true for the caller's own.")
+            .Produces<Page<CargoOfferView>>();
+        offers.MapGet("/{id:guid}", Get).WithName("getCargoOffer")
+            .WithSummary("One cargo offer; the target price only for its owner.")
+            .Produces<CargoOfferView>();
+        offers.MapDelete("/{id:guid}", Withdraw).WithName("withdrawCargoOffer")
+            .WithSummary("Withdraws the caller's cargo offer; its open bids are lost.")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

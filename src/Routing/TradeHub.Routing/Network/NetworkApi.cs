@@ -16,8 +16,10 @@ public static class NetworkApi
     {
         // The corridor network is public reference data: the dashboard draws it before anyone signs in.
         var group = app.MapGroup("/api/network").WithTags("Network").AllowAnonymous();
-        group.MapGet("/nodes", Nodes);
-        group.MapGet("/legs", Legs);
+        group.MapGet("/nodes", Nodes).WithName("listNetworkNodes")
+            .WithSummary("Lists the corridor network's nodes: cities, seaports, dry ports and border crossings.");
+        group.MapGet("/legs", Legs).WithName("listNetworkLegs")
+            .WithSummary("Lists the network's legs in both directions per 40-foot container, filtered by from, to and mode.");
         return app;
     }
 
