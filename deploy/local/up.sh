@@ -59,7 +59,11 @@ service_env() {
         "RabbitMq__Port=$AMQP_PORT"
         RabbitMq__Username=guest
         RabbitMq__Password=guest
+        # A local system: the dev issuer (anyone gets any role) on, outside Development too (bench.sh runs
+        # Production), with this machine's own random key rather than the public built-in one.
         Auth__DevIssuer__Enabled=true
+        Auth__DevIssuer__AllowOutsideDevelopment=true
+        "Auth__DevIssuer__SigningKey=$DEV_SIGNING_KEY"
     )
     if [[ "$name" == gateway ]]; then
         for other in listings routing matching; do
@@ -71,6 +75,16 @@ service_env() {
     else
         SERVICE_ENV+=("ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=${DB_PREFIX}$name;Username=postgres;Password=$PG_PASSWORD")
     fi
+}
+
+# The dev issuer's key: 32 random bytes made once per data folder and kept (owner-only), so a service
+# restarted later still accepts the tokens the others issued.
+dev_signing_key() {
+    local file="$DATA/dev-signing-key"
+    if [[ ! -s "$file" ]]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$file")
+    fi
+    DEV_SIGNING_KEY="$(<"$file")"
 }
 
 service_pid() {
@@ -174,6 +188,7 @@ main() {
     dotnet build "$sln" -c Release --nologo -v quiet ||
         die "build failed (the servers keep running; stop them with deploy/local/down.sh)"
 
+    dev_signing_key
     for name in "${SERVICES[@]}"; do start_service "$name"; done
     for name in "${SERVICES[@]}"; do wait_ready "$name" || failed=1; done
     if ((failed)); then
@@ -184,6 +199,9 @@ main() {
     run_sample
     log ""
     log "TradeHub is up. Dashboard: $GATEWAY_URL/"
+    log "This is a LOCAL system with the dev issuer on: POST $GATEWAY_URL/api/dev/tokens gives anyone any"
+    log "organisation and role, admin included. Keep it on this machine; a shared deployment uses real OIDC"
+    log "(Auth__Authority) with the dev issuer off (deploy/README.md)."
     print_footer
 }
 

@@ -95,9 +95,11 @@ public sealed class RunningSystem : IAsyncDisposable
         }
         if (service == "gateway")
         {
-            // Tests drive one organisation hard; the limiter has its own test in the gateway's suite.
-            env["RateLimiting__PermitsPerSecond"] = "100000";
-            env["RateLimiting__Burst"] = "100000";
+            // Tests drive one organisation hard, all from 127.0.0.1, and sign in often; the limiters have their own
+            // tests in the gateway's suite.
+            foreach (var limit in (string[])["PermitsPerSecond", "Burst", "AddressPermitsPerSecond", "AddressBurst",
+                         "GlobalPermitsPerSecond", "GlobalBurst", "DevTokensPerMinute"])
+                env[$"RateLimiting__{limit}"] = "100000";
             foreach (var s in Services)
             {
                 for (var i = 0; i < _instances; i++)

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using Yarp.ReverseProxy.Transforms;
 using TradeHub.Gateway.Health;
 
 namespace TradeHub.Gateway.Docs;
@@ -67,6 +68,7 @@ public sealed class ApiDocument(
                 missing.Add(name);
                 continue;
             }
+            ServiceDocuments.Sanitise(document);
             Copy(document["paths"] as JsonObject, paths);
             CopyTags(document["tags"] as JsonArray, merged);
             Copy((document["components"] as JsonObject)?["schemas"] as JsonObject, schemas);
@@ -119,6 +121,65 @@ public sealed class ApiDocument(
     }
 }
 
+/// <summary>
+/// The services' own documents, published anonymously under /services/{name}/openapi/v1.json, name no server but
+/// the gateway: whatever servers a service put in (its internal address, by default) never leave the gateway.
+/// </summary>
+public static class ServiceDocuments
+{
+    internal static bool IsServiceDocument(string? path) =>
+        path is not null && path.StartsWith("/services/", StringComparison.Ordinal)
+                         && path.EndsWith("/openapi/v1.json", StringComparison.Ordinal);
+
+    /// <summary>Replaces the document's servers with the gateway ("/") and drops any per-path or per-operation ones.</summary>
+    internal static void Sanitise(JsonObject document)
+    {
+        document["servers"] = new JsonArray(new JsonObject { ["url"] = "/" });
+        if (document["paths"] is not JsonObject paths) return;
+        foreach (var (_, item) in paths)
+        {
+            if (item is not JsonObject pathItem) continue;
+            pathItem.Remove("servers");
+            foreach (var (_, operation) in pathItem)
+                (operation as JsonObject)?.Remove("servers");
+        }
+    }
+
+    /// <summary>A YARP response transform on the routes that publish a service's document.</summary>
+    public static IReverseProxyBuilder SanitiseServiceDocuments(this IReverseProxyBuilder proxy) =>
+        proxy.AddTransforms(context =>
+        {
+            if (!IsServiceDocument(context.Route.Match.Path)) return;
+            context.AddResponseTransform(async transform =>
+            {
+                if (transform.ProxyResponse is not { IsSuccessStatusCode: true } response) return;
+                var http = transform.HttpContext;
+                var text = await response.Content.ReadAsStringAsync(http.RequestAborted);
+                transform.SuppressResponseBody = true;
+                JsonObject? document;
+                try
+                {
+                    document = JsonNode.Parse(text) as JsonObject;
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    document = null;
+                }
+                if (document is null)
+                {
+                    // Not a document this gateway can vouch for: say so rather than pass it on unread.
+                    http.Response.Headers.ContentLength = null;
+                    await Problem.Write(http, StatusCodes.Status502BadGateway, "The service's OpenAPI document is not JSON.");
+                    return;
+                }
+                Sanitise(document);
+                var bytes = System.Text.Encoding.UTF8.GetBytes(document.ToJsonString());
+                http.Response.ContentLength = bytes.Length;
+                await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+            });
+        });
+}
+
 public static class ApiDocs
 {
     /// <summary>
@@ -140,8 +201,10 @@ public static class ApiDocs
         app.MapGet("/openapi/v1.json", async (ApiDocument document, CancellationToken ct) =>
                 TypedResults.Text(await document.Get(ct), "application/json"))
             .ExcludeFromDescription();
+        // No CDN fonts: the page uses only what the gateway serves (its content security policy allows no more).
         app.MapScalarApiReference("/docs", o => o
             .WithTitle("TradeHub API")
+            .DisableDefaultFonts()
             .WithOpenApiRoutePattern("/openapi/v1.json"));
         return app;
     }
