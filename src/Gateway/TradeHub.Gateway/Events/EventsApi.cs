@@ -44,10 +44,12 @@ public static class EventsApi
         app.MapGet("/api/events", Stream)
             .RequireAuthorization()
             .WithTags("Events")
+            .WithName("streamEvents")
             .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, match.expired, " +
                          "bid.placed, bid.awarded, routes.changed; send Last-Event-ID to catch up after a reconnect.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }

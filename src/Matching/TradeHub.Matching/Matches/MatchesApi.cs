@@ -48,7 +48,7 @@ public static class MatchesApi
                 After = after, Take = size + 1,
             }, cancellationToken: ct))).Select(r => r.View(Caller.From(http.User).Org)).ToList();
             return TypedResults.Ok(Cursor.Page(rows, size, r => r.Id));
-        });
+        }).WithName("listMatches").WithSummary("Lists the caller's organisation's matches, newest first, a page at a time.");
 
         matches.MapGet("/{id:guid}", async Task<Results<Ok<MatchView>, ProblemHttpResult>> (
             Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
@@ -59,14 +59,16 @@ public static class MatchesApi
             return row is null
                 ? TypedResults.Problem(statusCode: 404, title: "No such match among yours.")
                 : TypedResults.Ok(row.View(Caller.From(http.User).Org));
-        });
+        }).WithName("getMatch").WithSummary("One match the caller's organisation is party to.");
 
         matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
                 MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
-            Decide(MatchLifecycle.Accept, id, http, dataSource, offers, turn, log, ct));
+            Decide(MatchLifecycle.Accept, id, http, dataSource, offers, turn, log, ct))
+            .WithName("acceptMatch").WithSummary("Accepts a proposed match for the caller's side; confirmed once both sides accept.");
         matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
                 MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
-            Decide(MatchLifecycle.Decline, id, http, dataSource, offers, turn, log, ct));
+            Decide(MatchLifecycle.Decline, id, http, dataSource, offers, turn, log, ct))
+            .WithName("declineMatch").WithSummary("Declines a match; its offers become matchable again.");
         return app;
     }
 
