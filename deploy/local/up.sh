@@ -57,8 +57,9 @@ service_env() {
         "DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}"
         RabbitMq__Host=127.0.0.1
         "RabbitMq__Port=$AMQP_PORT"
-        RabbitMq__Username=guest
-        RabbitMq__Password=guest
+        # Each service its own broker user with only its permissions (deploy/rabbitmq/permissions.tsv).
+        "RabbitMq__Username=tradehub-$name"
+        "RabbitMq__Password=$(broker_password "tradehub-$name")"
         Auth__DevIssuer__Enabled=true
     )
     if [[ "$name" == gateway ]]; then
@@ -163,6 +164,7 @@ main() {
     mkdir -p "$PIDS" "$LOGS" "$SERVICE_PIDS" "$SERVICE_LOGS"
     bash "$SERVERS" start
     bash "$SERVERS" ensure_databases "${DATABASES[@]}"
+    bash "$SERVERS" broker_users "${RabbitMq__VirtualHost:-/}"
 
     if ! sln="$(find_solution)"; then
         log ""
