@@ -4,7 +4,8 @@
 # TRADEHUB_RABBITMQ_<SERVICE>_PASSWORD (at least 16 characters). Existing users get the current password.
 set -euo pipefail
 
-ctl() { rabbitmqctl -q -n "$TRADEHUB_RABBITMQ_NODE" "$@"; }
+# stdin closed: rabbitmqctl would otherwise read (and swallow) the rest of the list.
+ctl() { rabbitmqctl -q -n "$TRADEHUB_RABBITMQ_NODE" "$@" </dev/null; }
 
 while IFS=$'\t' read -r user configure write read; do
     [[ -z "$user" || "$user" == \#* ]] && continue
