@@ -12,7 +12,8 @@
 # tradehub_) names the databases, TRADEHUB_SERVICE_DIR holds the services'
 # pids/ and logs/ (default the data folder): with other ports, both let a
 # second system share the servers. The services inherit the environment, so
-# e.g. RabbitMq__VirtualHost=... reaches them.
+# e.g. RabbitMq__VirtualHost=... reaches them. Each service connects to
+# RabbitMQ as its own user (servers.sh broker_users grants them that vhost).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
