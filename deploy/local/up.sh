@@ -12,7 +12,8 @@
 # tradehub_) names the databases, TRADEHUB_SERVICE_DIR holds the services'
 # pids/ and logs/ (default the data folder): with other ports, both let a
 # second system share the servers. The services inherit the environment, so
-# e.g. RabbitMq__VirtualHost=... reaches them.
+# e.g. RabbitMq__VirtualHost=... reaches them. Each service connects to
+# RabbitMQ as its own user (servers.sh broker_users grants them that vhost).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
@@ -57,8 +58,9 @@ service_env() {
         "DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}"
         RabbitMq__Host=127.0.0.1
         "RabbitMq__Port=$AMQP_PORT"
-        RabbitMq__Username=guest
-        RabbitMq__Password=guest
+        # Each service its own broker user with only its permissions (deploy/rabbitmq/permissions.tsv).
+        "RabbitMq__Username=tradehub-$name"
+        "RabbitMq__Password=$(broker_password "tradehub-$name")"
         # A local system: the dev issuer (anyone gets any role) on, outside Development too (bench.sh runs
         # Production), with this machine's own random key rather than the public built-in one.
         Auth__DevIssuer__Enabled=true
@@ -177,6 +179,7 @@ main() {
     mkdir -p "$PIDS" "$LOGS" "$SERVICE_PIDS" "$SERVICE_LOGS"
     bash "$SERVERS" start
     bash "$SERVERS" ensure_databases "${DATABASES[@]}"
+    bash "$SERVERS" broker_users "${RabbitMq__VirtualHost:-/}"
 
     if ! sln="$(find_solution)"; then
         log ""

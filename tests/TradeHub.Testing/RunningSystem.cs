@@ -84,6 +84,9 @@ public sealed class RunningSystem : IAsyncDisposable
             ["RabbitMq__Host"] = "127.0.0.1",
             ["RabbitMq__Port"] = AmqpPort.ToString(),
             ["RabbitMq__VirtualHost"] = VirtualHost,
+            // Each service as its own broker user, with only the permissions a deployment gives it.
+            ["RabbitMq__Username"] = TestBroker.ServiceUsers[service].Name,
+            ["RabbitMq__Password"] = TestBroker.ServiceUsers[service].Password,
             ["Auth__DevIssuer__Enabled"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
         };
@@ -152,7 +155,11 @@ public sealed class RunningSystem : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private Task RecreateVirtualHost() => TestBroker.RecreateVirtualHost(VirtualHost);
+    private async Task RecreateVirtualHost()
+    {
+        await TestBroker.RecreateVirtualHost(VirtualHost);
+        await TestBroker.GrantServiceUsers(VirtualHost);
+    }
 
     /// <summary>The service's built dll beside this test assembly's configuration (Release under test.sh).</summary>
     public static string AssemblyPath(string service)

@@ -31,6 +31,9 @@ public static class EventsApi
                 {
                     rabbit.Durable = false;
                     rabbit.AutoDelete = true;
+                    // The gateway's broker user may publish nothing (deploy/rabbitmq/permissions.tsv): a message its
+                    // consumer gives up on goes to its own _error queue without a Fault event, which would be refused.
+                    rabbit.PublishFaults = false;
                 }
             });
         });
