@@ -183,3 +183,31 @@ public sealed class DeliveryTests
         Assert.That(empty["replayed"]!.GetValue<int>(), Is.Zero);
     }
 }
+
+/// <summary>One endpoint that never answers holds only its own share; the others' deliveries go on.</summary>
+public sealed class IsolationTests
+{
+    [Test]
+    public async Task A_hanging_endpoint_holds_at_most_its_concurrency_limit_and_never_delays_another_endpoint()
+    {
+        await using var hanging = await Receiver.Started(_ => new Answer(200, Hang: true));
+        await using var healthy = await Receiver.Started();
+        using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("isolation"));
+        var stuck = new List<string>();
+        for (var i = 0; i < WebhooksSystem.PerEndpointConcurrency + 4; i++) stuck.Add((await client.Subscribe(hanging.Url)).Id);
+        var (fine, _) = await client.Subscribe(healthy.Url);
+
+        foreach (var id in stuck) await client.Ping(id);
+        await hanging.Eventually(_ => hanging.InFlight == WebhooksSystem.PerEndpointConcurrency, "its limit of requests held open");
+
+        var sent = new List<string>();
+        for (var i = 0; i < 5; i++) sent.Add(await client.Ping(fine));
+        await healthy.Eventually(r => sent.All(s => r.Any(x => x.Id == s)), "every delivery to the healthy endpoint");
+        var lastHealthy = healthy.Requests.Max(r => r.At);
+
+        Assert.That(hanging.MaxInFlight, Is.EqualTo(WebhooksSystem.PerEndpointConcurrency), "the per-endpoint limit");
+        Assert.That(healthy.DeliveredIds(), Is.EqualTo(sent));
+        // All of it happened while the hanging endpoint still held its first requests (the sender had not given up).
+        Assert.That(hanging.Abandoned.DefaultIfEmpty(DateTime.MaxValue).Min(), Is.GreaterThan(lastHealthy));
+    }
+}

@@ -74,6 +74,16 @@ public sealed class Receiver : IAsyncDisposable
     }
 
     private int _count;
+    private int _inFlight;
+    private int _maxInFlight;
+    private readonly ConcurrentQueue<DateTime> _abandoned = new();
+
+    /// <summary>The most requests this receiver held open at once.</summary>
+    public int MaxInFlight => Volatile.Read(ref _maxInFlight);
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    /// <summary>When the sender gave up on requests this receiver never answered.</summary>
+    public IReadOnlyList<DateTime> Abandoned => _abandoned.ToList();
 
     private async Task Handle(HttpContext http)
     {
@@ -86,7 +96,21 @@ public sealed class Receiver : IAsyncDisposable
         if (answer.Hang)
         {
             // Never answers while the test runs; the sender's timeout (or the end of the test) ends it.
-            await Task.WhenAny(_release.Task, Task.Delay(Timeout.Infinite, http.RequestAborted));
+            var open = Interlocked.Increment(ref _inFlight);
+            InterlockedMax(ref _maxInFlight, open);
+            try
+            {
+                await Task.WhenAny(_release.Task, Task.Delay(Timeout.Infinite, http.RequestAborted));
+                if (http.RequestAborted.IsCancellationRequested) _abandoned.Enqueue(DateTime.UtcNow);
+            }
+            catch (OperationCanceledException)
+            {
+                _abandoned.Enqueue(DateTime.UtcNow);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+            }
             return;
         }
         if (answer.RetryAfter is not null) http.Response.Headers.RetryAfter = answer.RetryAfter;
@@ -106,6 +130,12 @@ public sealed class Receiver : IAsyncDisposable
         }
         throw new TimeoutException($"The receiver never saw {what}; it got {Requests.Count} requests: " +
                                    string.Join(", ", Requests.Select(r => $"{r.Id}->{r.Answered}")));
+    }
+
+    private static void InterlockedMax(ref int target, int value)
+    {
+        int seen;
+        while ((seen = Volatile.Read(ref target)) < value && Interlocked.CompareExchange(ref target, value, seen) != seen) { }
     }
 
     private static int FreePort()

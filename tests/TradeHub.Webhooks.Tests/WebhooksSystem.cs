@@ -16,6 +16,11 @@ public sealed class WebhooksSystem
     /// <summary>How long a subscription may fail before it is disabled, here.</summary>
     public static readonly TimeSpan DisableAfter = TimeSpan.FromSeconds(20);
 
+    /// <summary>The time an endpoint has to answer, here.</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+
+    public const int PerEndpointConcurrency = 4;
+
     [OneTimeSetUp]
     public async Task Start()
     {
@@ -25,7 +30,8 @@ public sealed class WebhooksSystem
             ["Webhooks__FirstRetryDelay"] = "00:00:00.300",
             ["Webhooks__MaxRetryDelay"] = "00:00:01",
             ["Webhooks__DisableAfter"] = DisableAfter.ToString(),
-            ["Webhooks__Timeout"] = "00:00:05",
+            ["Webhooks__Timeout"] = Timeout.ToString(),
+            ["Webhooks__PerEndpointConcurrency"] = PerEndpointConcurrency.ToString(global::System.Globalization.CultureInfo.InvariantCulture),
             ["Webhooks__CircuitBreakDuration"] = "00:00:01",
             ["Webhooks__CircuitSamplingDuration"] = "00:00:05",
             ["Webhooks__PollInterval"] = "00:00:00.200",

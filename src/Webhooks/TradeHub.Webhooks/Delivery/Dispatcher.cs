@@ -30,6 +30,7 @@ public sealed class Dispatcher(
         new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     private int _inFlight;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _sends = new();
     private double _queueAgeSeconds;
 
     private void Wake() => _wake.Writer.TryWrite(true);
@@ -78,6 +79,8 @@ public sealed class Dispatcher(
         finally
         {
             Queued -= Wake;
+            // The sends were cancelled with the stopping token; let them hand their deliveries back.
+            await Task.WhenAny(Task.WhenAll(_sends.Values), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
         }
     }
 
@@ -132,10 +135,25 @@ public sealed class Dispatcher(
             new { Take = take, Lease = options.Timeout + TimeSpan.FromSeconds(45) })).AsList();
     }
 
+    private const string ReleaseSql = "UPDATE deliveries SET lease_until = NULL WHERE id = @Id AND status = 'pending'";
+
+    private async Task Release(Guid id)
+    {
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
+            await connection.ExecuteAsync(ReleaseSql, new { Id = id });
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            log.LogInformation(e, "Webhook delivery {Delivery} not handed back; its lease will run out", id);
+        }
+    }
+
     private void Start(ClaimedDelivery delivery, CancellationToken ct)
     {
         Interlocked.Increment(ref _inFlight);
-        _ = Task.Run(async () =>
+        var send = Task.Run(async () =>
         {
             try
             {
@@ -143,7 +161,9 @@ public sealed class Dispatcher(
             }
             catch (OperationCanceledException) when (ct.IsCancellationRequested)
             {
-                // Shutting down: the lease runs out and another instance (or this one, restarted) sends it.
+                // Shutting down: hand the delivery back at once rather than let its lease run out (a crash does
+                // that). It may have reached the endpoint already; it is sent again, with the same webhook-id.
+                await Release(delivery.Id);
             }
             catch (Exception e)
             {
@@ -155,5 +175,9 @@ public sealed class Dispatcher(
                 Wake();
             }
         }, CancellationToken.None);
+        _sends[delivery.Id] = send;
+        // Registered after the add, so the removal always follows it.
+        send.ContinueWith(_ => _sends.TryRemove(delivery.Id, out Task? _), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 }
