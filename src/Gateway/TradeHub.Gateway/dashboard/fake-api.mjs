@@ -1,5 +1,5 @@
 // A stand-in for the gateway, for working on the dashboard alone: serves wwwroot and an in-memory imitation
-// of the public API (shared/design/api.md). Development only; the browser tests target the real gateway.
+// of the public API (docs/api.md). Development only; the browser tests target the real gateway.
 //
 //   node src/Gateway/TradeHub.Gateway/dashboard/fake-api.mjs [port]      (CORRIDORS=dir of nodes.csv/edges.csv)
 import http from "node:http";
@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../wwwroot");
 const port = Number(process.argv[2] || process.env.PORT || 8099);
-const corridors = process.env.CORRIDORS || "/work/shared/data/corridors";
+const corridors = process.env.CORRIDORS || path.resolve(here, "../../../../samples/corridors");
 
 function csv(file) {
   const text = fs.readFileSync(path.join(corridors, file), "utf8").replace(/\r/g, "");

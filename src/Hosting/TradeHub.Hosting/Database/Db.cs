@@ -26,7 +26,7 @@ public static class Db
     {
         var raw = configuration.GetConnectionString("Database")
             ?? throw new InvalidOperationException("ConnectionStrings:Database is not configured.");
-        // Auto-prepare nearly doubles point reads (see shared/design/local-servers.md); a short
+        // Auto-prepare nearly doubles point reads (14.7k -> 23.8k point SELECTs/s on 8 connections); a short
         // connection timeout makes a stopped database a quick 503 rather than a hang.
         var csb = new NpgsqlConnectionStringBuilder(raw);
         if (csb.MaxAutoPrepare == 0) csb.MaxAutoPrepare = 50;

@@ -39,7 +39,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
     // others), once, and deletes them by their keys. The delete commits only after the publishes, so anything that
     // stops them undoes it. A generic plan (index scans of outbox_pkey whatever the batch): PostgreSQL otherwise finds
     // each custom plan cheaper than the generic one and plans the statement at every batch, which cost more server
-    // time than running it (pg_stat_statements with track_planning, 2026-11-30).
+    // time than running it (pg_stat_statements with track_planning).
     private const string TakeBatchSql = """
         SELECT set_config('plan_cache_mode', 'force_generic_plan', true);
         DELETE FROM outbox WHERE seq = ANY(ARRAY(SELECT seq FROM outbox ORDER BY seq LIMIT @BatchSize FOR UPDATE SKIP LOCKED))

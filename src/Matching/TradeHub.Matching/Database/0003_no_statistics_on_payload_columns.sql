@@ -2,7 +2,7 @@
 -- of a table has changed. For a jsonb or array payload that is detoasting, decompressing and sorting 30,000 values
 -- for statistics no query reads: these columns are only ever returned, never filtered, joined or sorted on (the
 -- predicates are on id, offer_ids, status, kind, route_signature and party_orgs). On a matches table of 33,000
--- rows ANALYZE took 1.4 s of CPU (2026-11-29, docs/performance.md tuning 26); the planner falls back to its default
+-- rows ANALYZE took 1.4 s of CPU (docs/decisions/0005-planner-settings-in-sql.md); the planner falls back to its default
 -- estimates for these columns, which nothing asks for.
 ALTER TABLE matches
     ALTER COLUMN explanation SET STATISTICS 0,

@@ -152,7 +152,7 @@ public static class Proposals
         if (inserts.Count == 0) return 0;
         // The insert's generic plan (index scans, GIN bitmap scans for the open-proposal counts) is planned once per
         // connection. Left to choose, PostgreSQL found each custom plan cheaper and planned the insert at every
-        // proposal: 0.28 ms of server time each, more than running it (pg_stat_statements, track_planning, 2026-11-30).
+        // proposal: 0.28 ms of server time each, more than running it (pg_stat_statements, track_planning).
         batch.BatchCommands.Add(new NpgsqlBatchCommand(GenericPlansSql));
         foreach (var insert in inserts) batch.BatchCommands.Add(insert);
         batch.BatchCommands.Add(new NpgsqlBatchCommand(DefaultPlansSql));

@@ -3,7 +3,7 @@ namespace TradeHub.Routing.Network;
 /// <summary>
 /// How a leg of the corridor data becomes hours, USD and kg CO2 for one 40' dry container (FEU), and how a
 /// shipment's container count and type scale that. Every figure here is an assumption calibrated against
-/// samples/corridors/facts.md; docs/routing-benchmarks.md and the README show the calibration checks.
+/// samples/corridors/facts.md; docs/routing.md shows the calibration checks.
 /// </summary>
 public static class CostModel
 {

@@ -1,4 +1,4 @@
-// The gateway's public API (shared/design/api.md), called with the signed-in user's bearer token.
+// The gateway's public API (docs/api.md), called with the signed-in user's bearer token.
 // The token lives in sessionStorage: it is gone when the tab closes and is never sent anywhere but this origin.
 
 const TOKEN_KEY = "tradehub.token";
