@@ -11,7 +11,7 @@ public sealed class DeliveryTests
     [Test]
     public async Task Deliveries_verify_with_the_library_and_a_tampered_body_or_an_old_timestamp_does_not()
     {
-        await using var receiver = await Receiver.Started();
+        await using var receiver = await WebhookReceiver.Started();
         using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("signed"));
         var (id, secret) = await client.Subscribe(receiver.Url);
         Assert.That(secret, Does.StartWith("whsec_"));
@@ -45,7 +45,7 @@ public sealed class DeliveryTests
     [Test]
     public async Task A_receiver_that_fails_then_goes_away_then_returns_gets_every_event_once_by_id_and_in_order()
     {
-        await using var receiver = await Receiver.Started(_ => new Answer(503));
+        await using var receiver = await WebhookReceiver.Started(_ => new ReceiverAnswer(503));
         using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("outage"));
         var (id, secret) = await client.Subscribe(receiver.Url);
 
@@ -59,7 +59,7 @@ public sealed class DeliveryTests
         await client.Eventually($"/api/webhooks/{id}/deliveries?status=pending&limit=500",
             d => d["items"]!.AsArray().Any(x => x!["attemptLog"]!.AsArray().Any(a => a!["statusCode"] is null)));
 
-        receiver.Answers = _ => Answer.Ok;
+        receiver.Answers = _ => ReceiverAnswer.Ok;
         await receiver.Start();
         await receiver.Eventually(r => sent.All(s => r.Any(x => x.Id == s && x.Answered == 200)), "every event delivered",
             TimeSpan.FromSeconds(120));
@@ -79,8 +79,8 @@ public sealed class DeliveryTests
     [Test]
     public async Task Gone_disables_the_subscription_and_the_organisation_is_told()
     {
-        await using var gone = await Receiver.Started(_ => new Answer(410));
-        await using var watcher = await Receiver.Started();
+        await using var gone = await WebhookReceiver.Started(_ => new ReceiverAnswer(410));
+        await using var watcher = await WebhookReceiver.Started();
         using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("gone"));
         var (id, _) = await client.Subscribe(gone.Url);
         var (_, watcherSecret) = await client.Subscribe(watcher.Url, "webhook.disabled");
@@ -100,8 +100,8 @@ public sealed class DeliveryTests
     [Test]
     public async Task A_subscription_failing_for_the_configured_time_is_disabled_and_its_organisation_told()
     {
-        await using var failing = await Receiver.Started(_ => new Answer(500));
-        await using var watcher = await Receiver.Started();
+        await using var failing = await WebhookReceiver.Started(_ => new ReceiverAnswer(500));
+        await using var watcher = await WebhookReceiver.Started();
         using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("failing"));
         var (id, _) = await client.Subscribe(failing.Url);
         await client.Subscribe(watcher.Url, "webhook.disabled");
@@ -116,7 +116,7 @@ public sealed class DeliveryTests
 
         // Enabled again by its organisation, it starts afresh and delivers what waited.
         await failing.Stop();
-        failing.Answers = _ => Answer.Ok;
+        failing.Answers = _ => ReceiverAnswer.Ok;
         await failing.Start();
         using var enabled = await client.Patch($"/api/webhooks/{id}", new { enabled = true });
         Assert.That((int)enabled.StatusCode, Is.EqualTo(200));
@@ -126,7 +126,7 @@ public sealed class DeliveryTests
     [Test]
     public async Task Too_many_requests_with_retry_after_is_honoured()
     {
-        await using var receiver = await Receiver.Started(n => n == 0 ? new Answer(429, RetryAfter: "3") : Answer.Ok);
+        await using var receiver = await WebhookReceiver.Started(n => n == 0 ? new ReceiverAnswer(429, RetryAfter: "3") : ReceiverAnswer.Ok);
         using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("busy"));
         var (id, _) = await client.Subscribe(receiver.Url);
 
@@ -141,7 +141,7 @@ public sealed class DeliveryTests
     [Test]
     public async Task During_a_rotation_both_secrets_sign_and_each_signature_verifies_with_its_secret()
     {
-        await using var receiver = await Receiver.Started();
+        await using var receiver = await WebhookReceiver.Started();
         using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("rotate"));
         var (id, oldSecret) = await client.Subscribe(receiver.Url);
         var rotated = await client.PostOk($"/api/webhooks/{id}/rotate-secret", new { });
@@ -163,7 +163,7 @@ public sealed class DeliveryTests
     [Test]
     public async Task Replay_sends_the_range_again_with_the_same_webhook_ids()
     {
-        await using var receiver = await Receiver.Started();
+        await using var receiver = await WebhookReceiver.Started();
         using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("replay"));
         var (id, _) = await client.Subscribe(receiver.Url);
         var since = DateTimeOffset.UtcNow.AddMinutes(-1);
@@ -190,8 +190,8 @@ public sealed class IsolationTests
     [Test]
     public async Task A_hanging_endpoint_holds_at_most_its_concurrency_limit_and_never_delays_another_endpoint()
     {
-        await using var hanging = await Receiver.Started(_ => new Answer(200, Hang: true));
-        await using var healthy = await Receiver.Started();
+        await using var hanging = await WebhookReceiver.Started(_ => new ReceiverAnswer(200, Hang: true));
+        await using var healthy = await WebhookReceiver.Started();
         using var client = await WebhooksSystem.SignIn(WebhooksSystem.Org("isolation"));
         var stuck = new List<string>();
         for (var i = 0; i < WebhooksSystem.PerEndpointConcurrency + 4; i++) stuck.Add((await client.Subscribe(hanging.Url)).Id);

@@ -19,7 +19,7 @@ public sealed class SubscriptionTests
     [Test]
     public async Task Another_organisation_gets_404_for_everything_about_a_webhook_that_is_not_its_own()
     {
-        await using var receiver = await Receiver.Started();
+        await using var receiver = await WebhookReceiver.Started();
         using var owner = await WebhooksSystem.SignIn(WebhooksSystem.Org("owner"));
         using var stranger = await WebhooksSystem.SignIn(WebhooksSystem.Org("stranger"), "carrier");
         var (id, _) = await owner.Subscribe(receiver.Url);
@@ -72,7 +72,7 @@ public sealed class SubscriptionTests
             Assert.That((int)answer.StatusCode, Is.EqualTo(400), problem.ToJsonString());
             Assert.That(problem["errors"]!.AsObject().Select(p => p.Key), Does.Contain(field), problem.ToJsonString());
         }
-        await using var receiver = await Receiver.Started();
+        await using var receiver = await WebhookReceiver.Started();
         var (id, _) = await client.Subscribe(receiver.Url);
         using var replay = await client.Post($"/api/webhooks/{id}/replay", new { until = DateTimeOffset.UtcNow });
         Assert.That((int)replay.StatusCode, Is.EqualTo(400));
@@ -146,9 +146,9 @@ public sealed class SubscriptionTests
     [Test]
     public async Task A_bid_is_told_to_its_carrier_and_the_cargo_owner_and_never_to_a_rival_carrier()
     {
-        await using var ownerHook = await Receiver.Started();
-        await using var carrierHook = await Receiver.Started();
-        await using var rivalHook = await Receiver.Started();
+        await using var ownerHook = await WebhookReceiver.Started();
+        await using var carrierHook = await WebhookReceiver.Started();
+        await using var rivalHook = await WebhookReceiver.Started();
         using var owner = await WebhooksSystem.SignIn(WebhooksSystem.Org("shipper"));
         using var carrier = await WebhooksSystem.SignIn(WebhooksSystem.Org("carrier"), "carrier");
         using var rival = await WebhooksSystem.SignIn(WebhooksSystem.Org("rival"), "carrier");
@@ -168,7 +168,7 @@ public sealed class SubscriptionTests
         });
         var bidId = bid["id"]!.GetValue<string>();
 
-        bool IsTheBid(Received r) => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>() == "bid.placed"
+        bool IsTheBid(ReceivedWebhook r) => JsonNode.Parse(r.Body)!["type"]!.GetValue<string>() == "bid.placed"
                                      && JsonNode.Parse(r.Body)!["data"]!["id"]!.GetValue<string>() == bidId;
         var toOwner = (await ownerHook.Eventually(r => r.Any(IsTheBid), "bid.placed at the owner")).First(IsTheBid);
         var toCarrier = (await carrierHook.Eventually(r => r.Any(IsTheBid), "bid.placed at the carrier")).First(IsTheBid);

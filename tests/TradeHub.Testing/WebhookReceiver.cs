@@ -6,10 +6,10 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 
-namespace TradeHub.Webhooks.Tests;
+namespace TradeHub.Testing;
 
 /// <summary>One request as the receiver got it: the Standard Webhooks headers, the raw body, and what it answered.</summary>
-public sealed record Received(string Id, string Timestamp, string Signature, string Body, DateTime At, int Answered)
+public sealed record ReceivedWebhook(string Id, string Timestamp, string Signature, string Body, DateTime At, int Answered)
 {
     public HeaderDictionary Headers(string? signature = null, string? timestamp = null) => new()
     {
@@ -20,35 +20,35 @@ public sealed record Received(string Id, string Timestamp, string Signature, str
 }
 
 /// <summary>How the receiver answers the next request.</summary>
-public sealed record Answer(int Status, string? RetryAfter = null, bool Hang = false)
+public sealed record ReceiverAnswer(int Status, string? RetryAfter = null, bool Hang = false)
 {
-    public static readonly Answer Ok = new(200);
+    public static readonly ReceiverAnswer Ok = new(200);
 }
 
 /// <summary>
 /// A webhook endpoint on loopback: a small Kestrel app that records every request and answers as told. It can be
 /// stopped (connection refused) and started again on the same port.
 /// </summary>
-public sealed class Receiver : IAsyncDisposable
+public sealed class WebhookReceiver : IAsyncDisposable
 {
-    private readonly ConcurrentQueue<Received> _requests = new();
+    private readonly ConcurrentQueue<ReceivedWebhook> _requests = new();
     private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication? _app;
 
     /// <summary>Decides each answer from the number of requests received before it (0 for the first).</summary>
-    public Func<int, Answer> Answers { get; set; } = _ => Answer.Ok;
+    public Func<int, ReceiverAnswer> Answers { get; set; } = _ => ReceiverAnswer.Ok;
 
     public int Port { get; } = FreePort();
     public string Url => $"http://127.0.0.1:{Port}/hooks/tradehub";
-    public IReadOnlyList<Received> Requests => _requests.ToList();
+    public IReadOnlyList<ReceivedWebhook> Requests => _requests.ToList();
 
     /// <summary>The distinct webhook-ids answered with a 2xx, in the order they first succeeded.</summary>
     public IReadOnlyList<string> DeliveredIds() =>
         Requests.Where(r => r.Answered is >= 200 and < 300).Select(r => r.Id).Distinct().ToList();
 
-    public static async Task<Receiver> Started(Func<int, Answer>? answers = null)
+    public static async Task<WebhookReceiver> Started(Func<int, ReceiverAnswer>? answers = null)
     {
-        var receiver = new Receiver();
+        var receiver = new WebhookReceiver();
         if (answers is not null) receiver.Answers = answers;
         await receiver.Start();
         return receiver;
@@ -90,7 +90,7 @@ public sealed class Receiver : IAsyncDisposable
         using var reader = new StreamReader(http.Request.Body);
         var body = await reader.ReadToEndAsync();
         var answer = Answers(Interlocked.Increment(ref _count) - 1);
-        _requests.Enqueue(new Received(
+        _requests.Enqueue(new ReceivedWebhook(
             http.Request.Headers["webhook-id"].ToString(), http.Request.Headers["webhook-timestamp"].ToString(),
             http.Request.Headers["webhook-signature"].ToString(), body, DateTime.UtcNow, answer.Hang ? 0 : answer.Status));
         if (answer.Hang)
@@ -118,7 +118,7 @@ public sealed class Receiver : IAsyncDisposable
     }
 
     /// <summary>Polls until the condition holds over the requests received so far.</summary>
-    public async Task<IReadOnlyList<Received>> Eventually(Func<IReadOnlyList<Received>, bool> condition, string what,
+    public async Task<IReadOnlyList<ReceivedWebhook>> Eventually(Func<IReadOnlyList<ReceivedWebhook>, bool> condition, string what,
         TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
