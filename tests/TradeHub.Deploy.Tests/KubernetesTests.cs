@@ -66,6 +66,18 @@ public sealed partial class KubernetesTests
         }
     }
 
+    /// <summary>Secrets no operator can make and the base does not list (it ships no key): the operator of the
+    /// cluster creates them at install time as deploy/README.md, "Security", shows.</summary>
+    private static readonly string[] InstallTimeSecrets = ["tradehub-webhooks"];
+
+    [Test]
+    public void Every_install_time_secret_is_documented_with_its_kubectl_command()
+    {
+        var readme = File.ReadAllText(DeployFiles.PathOf("deploy/README.md"));
+        foreach (var secret in InstallTimeSecrets)
+            Assert.That(readme, Does.Contain($"kubectl -n tradehub create secret generic {secret} "), secret);
+    }
+
     [Test]
     public void The_config_map_and_secrets_the_deployments_reference_exist_or_come_from_the_operators()
     {
@@ -76,6 +88,7 @@ public sealed partial class KubernetesTests
         var secrets = docs.OfKind("Secret").Select(d => d.Name())
             .Concat(docs.OfKind("User").Select(d => d.Name() + "-user-credentials"))
             .Concat(docs.OfKind("Cluster").Select(d => d.Name() + "-app"))
+            .Concat(InstallTimeSecrets)
             .ToHashSet();
         foreach (var deployment in docs.OfKind("Deployment"))
             foreach (var container in Containers(deployment))

@@ -46,6 +46,6 @@ public sealed class WebhooksWiringTests
         Assert.That(up, Does.Contain("\"${DB_PREFIX}webhooks\""));
         Assert.That(File.ReadAllText(DeployFiles.PathOf("deploy/local/down.sh")), Does.Contain("webhooks"));
         Assert.That(File.ReadAllText(DeployFiles.PathOf("deploy/compose/initdb/01-tradehub-databases.sql")),
-            Does.Contain("CREATE DATABASE tradehub_webhooks;"));
+            Does.Contain("CREATE DATABASE tradehub_webhooks OWNER webhooks;"));
     }
 }
