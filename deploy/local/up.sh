@@ -6,7 +6,10 @@
 #
 # Ports (environment, defaults): TRADEHUB_GATEWAY_PORT 8080,
 # TRADEHUB_LISTINGS_PORT 8081, TRADEHUB_ROUTING_PORT 8082,
-# TRADEHUB_MATCHING_PORT 8083, plus the server ports of servers.sh.
+# TRADEHUB_MATCHING_PORT 8083, TRADEHUB_WEBHOOKS_PORT 8085, plus the server
+# ports of servers.sh. Webhooks' secret key (it encrypts the signing secrets)
+# is made once into the data folder; local runs allow webhook endpoints on
+# loopback and private addresses (the sample's receiver is one).
 # TRADEHUB_SKIP_SAMPLE=1 skips the sample client; TRADEHUB_ENVIRONMENT (default
 # Development) is the services' ASPNETCORE_ENVIRONMENT. TRADEHUB_DB_PREFIX (default
 # tradehub_) names the databases, TRADEHUB_SERVICE_DIR holds the services'
@@ -20,20 +23,23 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SERVERS="$LIB_DIR/servers.sh"
 
-SERVICES=(listings routing matching gateway) # gateway last: it fronts the others
+SERVICES=(listings routing matching webhooks gateway) # gateway last: it fronts the others
 declare -A PORT=(
     [listings]="${TRADEHUB_LISTINGS_PORT:-8081}"
     [routing]="${TRADEHUB_ROUTING_PORT:-8082}"
     [matching]="${TRADEHUB_MATCHING_PORT:-8083}"
+    [webhooks]="${TRADEHUB_WEBHOOKS_PORT:-8085}"
     [gateway]="${TRADEHUB_GATEWAY_PORT:-8080}"
 )
 declare -A DLL=(
     [listings]=src/Listings/TradeHub.Listings/bin/Release/net10.0/TradeHub.Listings.dll
     [routing]=src/Routing/TradeHub.Routing/bin/Release/net10.0/TradeHub.Routing.dll
     [matching]=src/Matching/TradeHub.Matching/bin/Release/net10.0/TradeHub.Matching.dll
+    [webhooks]=src/Webhooks/TradeHub.Webhooks/bin/Release/net10.0/TradeHub.Webhooks.dll
     [gateway]=src/Gateway/TradeHub.Gateway/bin/Release/net10.0/TradeHub.Gateway.dll
 )
-DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching")
+DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching" "${DB_PREFIX}webhooks")
+WEBHOOKS_KEY_FILE="$DATA/webhooks-secret-key"
 READY_TIMEOUT=60
 GATEWAY_URL="http://127.0.0.1:${PORT[gateway]}"
 
@@ -68,13 +74,16 @@ service_env() {
         "Auth__DevIssuer__SigningKey=$DEV_SIGNING_KEY"
     )
     if [[ "$name" == gateway ]]; then
-        for other in listings routing matching; do
+        for other in listings routing matching webhooks; do
             SERVICE_ENV+=(
                 "Services__${other^}=http://127.0.0.1:${PORT[$other]}"
                 "ReverseProxy__Clusters__${other}__Destinations__primary__Address=http://127.0.0.1:${PORT[$other]}/"
             )
         done
     else
+        if [[ "$name" == webhooks ]]; then
+            SERVICE_ENV+=("Webhooks__SecretKey=$(webhooks_key)" Webhooks__AllowPrivateAddresses=true)
+        fi
         SERVICE_ENV+=("ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=${DB_PREFIX}$name;Username=postgres;Password=$PG_PASSWORD")
     fi
 }
@@ -87,6 +96,15 @@ dev_signing_key() {
         (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$file")
     fi
     DEV_SIGNING_KEY="$(<"$file")"
+}
+
+# The key that encrypts webhook signing secrets: 32 random bytes, made once
+# and kept in the data folder, so a restart can still read the secrets.
+webhooks_key() {
+    if [[ ! -s "$WEBHOOKS_KEY_FILE" ]]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 >"$WEBHOOKS_KEY_FILE")
+    fi
+    cat "$WEBHOOKS_KEY_FILE"
 }
 
 service_pid() {

@@ -3,6 +3,7 @@ using MassTransit;
 using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
 using TradeHub.Routing.Contracts;
+using TradeHub.Webhooks.Contracts;
 
 namespace TradeHub.Gateway.Events;
 
@@ -12,7 +13,7 @@ namespace TradeHub.Gateway.Events;
 /// </summary>
 public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
-    IConsumer<CargoRoutesComputed>
+    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -90,6 +91,14 @@ public sealed class LiveEventConsumer(EventHub hub) :
                 o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
             }),
         });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A webhook of the organisation stopped delivering (410, or failing for days).</summary>
+    public Task Consume(ConsumeContext<WebhookDisabled> context)
+    {
+        var w = context.Message;
+        Publish(context, [w.Org], "webhook.disabled", new { webhookId = w.WebhookId, w.Url, w.Reason, w.LastStatusCode, w.DisabledAt });
         return Task.CompletedTask;
     }
 

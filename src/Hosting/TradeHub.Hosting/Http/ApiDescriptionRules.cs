@@ -31,6 +31,7 @@ public static class ApiDescriptionRules
         ["Matches"] = "Proposed pairings of cargo with capacity or of trade offers.",
         ["Flows"] = "Matched trade flows for trade offices.",
         ["Events"] = "Live events as server-sent events.",
+        ["Webhooks"] = "Signed HTTP callbacks of the organisation's events, their deliveries and replays.",
         ["Dev"] = "Local development helpers (absent in production).",
     };
 
