@@ -57,6 +57,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         Step("Carriers bid on the food shipment; the shipper awards the better bid");
         await Bidding(foodToTashkent);
 
+        Step("Three more Tianjin SMEs send a container each to Tashkent; a forwarder bids, each shipper awards");
+        await SmallShipmentsToTashkent();
+
         Step("Uzbek and Belarusian traders post trade offers (cotton 520100, machinery 847989, almonds 080211)");
         await TradeOffers();
 
@@ -236,6 +239,33 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         var offer = await gateway.Get(tokens[sme], $"/api/cargo-offers/{cargoId}");
         Say($"  awarded bid {winner} to {Org("caspian-forwarding")}; cargo {cargoId} is {offer?["status"]} " +
             $"(the other bid {silkRoad!["id"]} is lost)");
+    }
+
+    /// <summary>
+    /// Three awarded bids on one lane: enough deals for the trade office's flow row (a row of fewer than three deals
+    /// would show a single deal's size, so it is withheld). Each offer is routed before its award, so the flows share
+    /// the route's corridor.
+    /// </summary>
+    private async Task SmallShipmentsToTashkent()
+    {
+        foreach (var (sme, hsCode, description) in new[]
+                 {
+                     ("tianjin-machinery", "847989", "Spare parts for packaging lines"),
+                     ("tianjin-home-goods", "940360", "Flat-pack furniture"),
+                     ("tianjin-foods", "200819", "Dried fruit"),
+                 })
+        {
+            var cargo = await PostCargo(sme, "UZTAS", 1, "40HC", 15_000, hsCode, description, 5_000);
+            await FirstRoute(sme, cargo);
+            var bid = await gateway.Create(tokens["caspian-forwarding"], $"/api/cargo-offers/{cargo}/bids", new
+            {
+                price = new { amount = 4_100, currency = "USD" }, transitDays = 13, validUntil = Date(10),
+                note = "Rail via Altynkol, weekly groupage",
+            });
+            await gateway.Post(tokens[sme], $"/api/cargo-offers/{cargo}/bids/{bid!["id"]}/award");
+            var offer = await gateway.Get(tokens[sme], $"/api/cargo-offers/{cargo}");
+            Say($"  awarded to {Org("caspian-forwarding")} at $4,100; cargo {cargo} is {offer?["status"]}");
+        }
     }
 
     // ------------------------------------------------------------------ trade

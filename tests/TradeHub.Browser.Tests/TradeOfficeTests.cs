@@ -25,6 +25,13 @@ public sealed class TradeOfficeTests : DashboardTest
                 containers = new { count = 3, type = "40HC" }, weightKg = 24000, hsCode = "520812",
             });
             var offerId = offer["id"]!.GetValue<string>();
+            // The flow takes its corridor from the offer's route: awarded once routed, the three share one row.
+            for (var wait = 0; wait < 120; wait++)
+            {
+                var routes = await Api.Send(HttpMethod.Get, $"api/cargo-offers/{offerId}/routes", sme);
+                if (routes["status"]?.GetValue<string>() == "ready") break;
+                await Task.Delay(500);
+            }
             var bid = await Api.Send(HttpMethod.Post, $"api/cargo-offers/{offerId}/bids", carrier, new
             {
                 price = new { amount = 6100, currency = "USD" }, transitDays = 12, validUntil = Gateway.Date(7),

@@ -7,6 +7,7 @@ using TradeHub.Hosting.Auth;
 using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
 using TradeHub.Routing.Contracts;
+using TradeHub.Webhooks.Contracts;
 
 namespace TradeHub.Gateway.Tests;
 
@@ -116,6 +117,32 @@ public sealed class EventTests
             Assert.That(e.Type, Is.EqualTo("routes.changed"));
             Assert.That(e.Data.GetProperty("routes")[0].GetProperty("id").GetString(), Is.EqualTo("r1"));
         });
+    }
+
+    [Test]
+    public async Task A_disabled_webhook_is_told_to_its_organisation_only()
+    {
+        await using var owner = await EventStream.Open(_gateway, "hooked-org", Roles.Carrier);
+        await using var other = await EventStream.Open(_gateway, "other-hooked-org", Roles.Carrier);
+        WebhookDisabled Disabled(string org) => new()
+        {
+            WebhookId = NewId.NextGuid(), Org = org, Url = "https://erp.example.org/hooks", Reason = "gone",
+            LastStatusCode = 410, DisabledAt = DateTimeOffset.UtcNow,
+        };
+        var owners = Disabled("hooked-org");
+        var others = Disabled("other-hooked-org");
+        await _harness.Bus.Publish(owners);
+        await _harness.Bus.Publish(others);
+
+        var e = await owner.Next();
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Type, Is.EqualTo("webhook.disabled"));
+            Assert.That(e.Data.GetProperty("webhookId").GetGuid(), Is.EqualTo(owners.WebhookId));
+            Assert.That(e.Data.GetProperty("reason").GetString(), Is.EqualTo("gone"));
+        });
+        Assert.That((await other.Next()).Data.GetProperty("webhookId").GetGuid(), Is.EqualTo(others.WebhookId),
+            "the other organisation's first event is its own");
     }
 
     [Test]

@@ -32,6 +32,9 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         ["Services:Listings"] = listings,
         ["Services:Routing"] = routing,
         ["Services:Matching"] = matching,
+        // Webhooks stands where matching does: both up or both down.
+        ["ReverseProxy:Clusters:webhooks:Destinations:primary:Address"] = matching,
+        ["Services:Webhooks"] = matching,
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -116,6 +116,27 @@ public class StorageTests
     }
 
     [Test]
+    public async Task Mine_lists_only_the_callers_own_organisations_offers()
+    {
+        using var own = ListingsApp.As("mine-sme", "sme");
+        using var other = ListingsApp.As("mine-other-sme", "sme");
+        var ownIds = new List<string>();
+        for (var i = 0; i < 3; i++)
+            ownIds.Add((await (await own.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString());
+        var otherId = (await (await other.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+
+        var page = JsonNode.Parse(await own.GetStringAsync("/api/cargo-offers?mine=true&limit=500"))!;
+        var listed = page["items"]!.AsArray().Select(o => (Id: o!["id"]!.ToString(), Owner: o["owner"]!.ToString())).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.Select(o => o.Id), Is.EquivalentTo(ownIds));
+            Assert.That(listed.Select(o => o.Owner), Is.All.EqualTo("mine-sme"));
+            Assert.That(listed.Select(o => o.Id), Does.Not.Contain(otherId));
+        });
+    }
+
+    [Test]
     public async Task Offers_past_their_dates_expire_and_publish_through_the_outbox()
     {
         using var sme = ListingsApp.As("expiry-sme", "sme");

@@ -58,7 +58,7 @@ public static class ServiceDefaults
         // The document names no server: by default it would carry the address the request reached (a service's
         // internal host and port, published anonymously through the gateway). "/" is the gateway, which serves
         // every path the documents list.
-        builder.Services.AddOpenApi(o => o.AddDocumentTransformer((document, _, _) =>
+        builder.Services.AddOpenApi(o => o.AddTradeHubRules().AddDocumentTransformer((document, _, _) =>
         {
             document.Servers = [new OpenApiServer { Url = "/" }];
             return Task.CompletedTask;

@@ -39,6 +39,7 @@ public static class DevTokensApi
             .AllowAnonymous()
             .RequireRateLimiting(LimitsExtensions.DevTokensPolicy)
             .WithTags("Dev")
+            .WithName("issueDevToken")
             .WithSummary("Issues a token from the local dev issuer (local runs and tests only).");
         return app;
     }

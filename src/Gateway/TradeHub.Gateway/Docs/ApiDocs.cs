@@ -70,6 +70,7 @@ public sealed class ApiDocument(
             }
             ServiceDocuments.Sanitise(document);
             Copy(document["paths"] as JsonObject, paths);
+            CopyTags(document["tags"] as JsonArray, merged);
             Copy((document["components"] as JsonObject)?["schemas"] as JsonObject, schemas);
         }
         if (missing.Count > 0) merged["x-tradehub-unavailable"] = missing;
@@ -80,8 +81,7 @@ public sealed class ApiDocument(
     {
         try
         {
-            using var response = await clients.CreateClient(ServiceHealth.Client)
-                .GetAsync(new Uri(address, "openapi/v1.json"), ct);
+            using var response = await clients.CreateClient(ApiDocs.Client).GetAsync(new Uri(address, "openapi/v1.json"), ct);
             if (!response.IsSuccessStatusCode) return (name, null);
             return (name, JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject);
         }
@@ -99,6 +99,17 @@ public sealed class ApiDocument(
         foreach (var (key, value) in from)
             if (!to.ContainsKey(key) && value is not null)
                 to[key] = value.DeepClone();
+    }
+
+    /// <summary>Each service declares the tags of its operations; the merged document declares each name once.</summary>
+    private static void CopyTags(JsonArray? from, JsonObject merged)
+    {
+        if (from is null) return;
+        if (merged["tags"] is not JsonArray tags) merged["tags"] = tags = [];
+        var known = tags.Select(t => t?["name"]?.GetValue<string>()).ToHashSet();
+        foreach (var tag in from)
+            if (tag?["name"]?.GetValue<string>() is { } name && known.Add(name))
+                tags.Add(tag.DeepClone());
     }
 
     private static JsonObject Object(JsonObject parent, string name)
@@ -171,9 +182,16 @@ public static class ServiceDocuments
 
 public static class ApiDocs
 {
+    /// <summary>
+    /// Its own client: a service builds its document on first request, which takes longer than a health probe
+    /// may wait, and the document is no hot path.
+    /// </summary>
+    public const string Client = "openapi";
+
     public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ApiDocument>();
+        builder.Services.AddHttpClient(Client, c => c.Timeout = TimeSpan.FromSeconds(20));
         return builder;
     }
 

@@ -31,6 +31,9 @@ public static class EventsApi
                 {
                     rabbit.Durable = false;
                     rabbit.AutoDelete = true;
+                    // The gateway's broker user may publish nothing (deploy/rabbitmq/permissions.tsv): a message its
+                    // consumer gives up on goes to its own _error queue without a Fault event, which would be refused.
+                    rabbit.PublishFaults = false;
                 }
             });
         });
@@ -44,10 +47,12 @@ public static class EventsApi
         app.MapGet("/api/events", Stream)
             .RequireAuthorization()
             .WithTags("Events")
-            .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, " +
-                         "bid.placed, bid.awarded, routes.changed; send Last-Event-ID to catch up after a reconnect.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .WithName("streamEvents")
+            .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, match.expired, " +
+                         "bid.placed, bid.awarded, routes.changed, webhook.disabled; send Last-Event-ID to catch up after a reconnect.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
             .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }

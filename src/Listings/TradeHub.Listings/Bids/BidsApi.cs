@@ -69,9 +69,15 @@ public static class BidsApi
     public static IEndpointRouteBuilder MapBidsApi(this IEndpointRouteBuilder app)
     {
         var bids = app.MapGroup("/api/cargo-offers/{cargoOfferId:guid}/bids").RequireAuthorization().WithTags("Bids");
-        bids.MapPost("/", Place).Validate<PlaceBid>();
-        bids.MapGet("/", List);
-        bids.MapPost("/{bidId:guid}/award", Award);
+        bids.MapPost("/", Place).Validate<PlaceBid>().WithName("placeBid")
+            .WithSummary("Places a carrier's bid on an open cargo offer (role carrier).")
+            .Produces<BidView>(StatusCodes.Status201Created);
+        bids.MapGet("/", List).WithName("listBids")
+            .WithSummary("The offer's bids: all of them for its owner, a carrier's own for a carrier.")
+            .Produces<Page<BidView>>();
+        bids.MapPost("/{bidId:guid}/award", Award).WithName("awardBid")
+            .WithSummary("Awards an open bid (the offer's owner); the other bids are lost.")
+            .Produces<BidView>();
         return app;
     }
 

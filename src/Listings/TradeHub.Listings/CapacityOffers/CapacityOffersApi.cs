@@ -79,10 +79,18 @@ public static class CapacityOffersApi
     public static IEndpointRouteBuilder MapCapacityOffersApi(this IEndpointRouteBuilder app)
     {
         var offers = app.MapGroup("/api/capacity-offers").RequireAuthorization().WithTags("Capacity offers");
-        offers.MapPost("/", Post).Validate<PostCapacityOffer>();
-        offers.MapGet("/", List);
-        offers.MapGet("/{id:guid}", Get);
-        offers.MapDelete("/{id:guid}", Withdraw);
+        offers.MapPost("/", Post).Validate<PostCapacityOffer>().WithName("postCapacityOffer")
+            .WithSummary("Posts a capacity offer on a lane (role carrier).")
+            .Produces<CapacityOfferView>(StatusCodes.Status201Created);
+        offers.MapGet("/", List).WithName("listCapacityOffers")
+            .WithSummary("Lists capacity offers, newest first, a page at a time.")
+            .Produces<Page<CapacityOfferView>>();
+        offers.MapGet("/{id:guid}", Get).WithName("getCapacityOffer")
+            .WithSummary("One capacity offer.")
+            .Produces<CapacityOfferView>();
+        offers.MapDelete("/{id:guid}", Withdraw).WithName("withdrawCapacityOffer")
+            .WithSummary("Withdraws the caller's capacity offer.")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

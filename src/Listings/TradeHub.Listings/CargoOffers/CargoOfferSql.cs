@@ -32,6 +32,7 @@ internal static class CargoOfferSql
         WHERE (@Origin::text IS NULL OR origin = @Origin)
           AND (@Destination::text IS NULL OR destination = @Destination)
           AND (@Status::text IS NULL OR status = @Status)
+          AND (@Owner::text IS NULL OR owner_org = @Owner)
           AND (@After::uuid IS NULL OR id < @After)
         ORDER BY id DESC
         LIMIT @Take

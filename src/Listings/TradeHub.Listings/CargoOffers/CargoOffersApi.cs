@@ -26,10 +26,18 @@ public static class CargoOffersApi
     public static IEndpointRouteBuilder MapCargoOffersApi(this IEndpointRouteBuilder app)
     {
         var offers = app.MapGroup("/api/cargo-offers").RequireAuthorization().WithTags("Cargo offers");
-        offers.MapPost("/", Post).Validate<PostCargoOffer>();
-        offers.MapGet("/", List);
-        offers.MapGet("/{id:guid}", Get);
-        offers.MapDelete("/{id:guid}", Withdraw);
+        offers.MapPost("/", Post).Validate<PostCargoOffer>().WithName("postCargoOffer")
+            .WithSummary("Posts a cargo offer (role sme); its routes are computed in the background.")
+            .Produces<CargoOfferView>(StatusCodes.Status201Created);
+        offers.MapGet("/", List).WithName("listCargoOffers")
+            .WithSummary("Lists cargo offers, newest first, a page at a time; mine=true for the caller's own.")
+            .Produces<Page<CargoOfferView>>();
+        offers.MapGet("/{id:guid}", Get).WithName("getCargoOffer")
+            .WithSummary("One cargo offer; the target price only for its owner.")
+            .Produces<CargoOfferView>();
+        offers.MapDelete("/{id:guid}", Withdraw).WithName("withdrawCargoOffer")
+            .WithSummary("Withdraws the caller's cargo offer; its open bids are lost.")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 
@@ -57,11 +65,14 @@ public static class CargoOffersApi
     }
 
     private static Task<IResult> List(
-        HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, int? limit, string? cursor)
+        HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, bool? mine, int? limit,
+        string? cursor)
     {
+        // mine=true narrows the list to the caller's own organisation, taken from the token, never from the query.
         var caller = Caller.From(http.User);
+        var owner = mine == true ? caller.Org : null;
         return Listing.Page<CargoOfferRow, CargoOfferView>(db, http, limit, cursor, status, CargoOfferSql.List,
-            (after, take) => new { Origin = origin, Destination = destination, Status = status, After = after, Take = take },
+            (after, take) => new { Origin = origin, Destination = destination, Status = status, Owner = owner, After = after, Take = take },
             r => r.Id, r => CargoOfferView.From(r, caller));
     }
 

@@ -81,10 +81,18 @@ public static class TradeOffersApi
     public static IEndpointRouteBuilder MapTradeOffersApi(this IEndpointRouteBuilder app)
     {
         var offers = app.MapGroup("/api/trade-offers").RequireAuthorization().WithTags("Trade offers");
-        offers.MapPost("/", Post).Validate<PostTradeOffer>();
-        offers.MapGet("/", List);
-        offers.MapGet("/{id:guid}", Get);
-        offers.MapDelete("/{id:guid}", Withdraw);
+        offers.MapPost("/", Post).Validate<PostTradeOffer>().WithName("postTradeOffer")
+            .WithSummary("Posts an offer to sell or buy goods (role sme).")
+            .Produces<TradeOfferView>(StatusCodes.Status201Created);
+        offers.MapGet("/", List).WithName("listTradeOffers")
+            .WithSummary("Lists trade offers, newest first, a page at a time.")
+            .Produces<Page<TradeOfferView>>();
+        offers.MapGet("/{id:guid}", Get).WithName("getTradeOffer")
+            .WithSummary("One trade offer.")
+            .Produces<TradeOfferView>();
+        offers.MapDelete("/{id:guid}", Withdraw).WithName("withdrawTradeOffer")
+            .WithSummary("Withdraws the caller's trade offer.")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 

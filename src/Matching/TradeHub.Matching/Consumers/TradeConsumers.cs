@@ -19,7 +19,10 @@ public sealed class TradeOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
         await turn.Handle(context, MatchingTurn.Trade, "matching.trade-offer-posted", offer.Id, shared: false, async tx =>
         {
             if (!await tx.Connection.InsertTrade(tx.Transaction, offer)) return null;
-            return () => turn.Propose(tx, offers.Read(i => i.MatchTrade(offer, rules.MaxOpenProposalsPerOffer)).Select(Proposal.From));
+            // Every fitting counterpart, best first: the best ones may hold all their places already.
+            return async () => await turn.Propose(tx, await tx.WithRoom(
+                offers.Read(i => i.MatchTrade(offer, int.MaxValue)).Select(Proposal.From).ToList(),
+                rules, rules.MaxOpenProposalsPerOffer));
         });
     }
 }
@@ -56,7 +59,11 @@ public sealed class LogisticsCostTableComputedConsumer(MatchingTurn turn, OpenOf
         await turn.Handle(context, MatchingTurn.Trade, "matching.logistics-cost-table-computed", offerId: null, shared: false, async tx =>
         {
             if (!await tx.Connection.UpsertLogistics(tx.Transaction, context.Message.Version, quotes)) return null;
-            return () => turn.Propose(tx, offers.Read(i => i.MatchAllTrade(rules.MaxOpenProposalsPerOffer, quotes)).Select(Proposal.From));
+            // Each buyer's own places cap what it gets, so every fitting pair is a candidate, best first.
+            return async () => await turn.Propose(tx, await tx.WithRoom(
+                offers.Read(i => i.MatchAllTrade(int.MaxValue, quotes)).OrderByDescending(m => m.Score)
+                    .Select(Proposal.From).ToList(),
+                rules, int.MaxValue));
         });
     }
 }

@@ -38,7 +38,7 @@ public static class FlowsApi
             if (!TryRead(city, origin, destination, groupBy, since, until, out var query, out var errors))
                 return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
             return TypedResults.Ok((await Rows(dataSource, query, ct)).Select(r => Json(r, query.GroupBy)).ToList());
-        });
+        }).WithName("listFlows").WithSummary("Matched trade flows grouped by corridor, mode, HS chapter or month.");
         flows.MapGet("/flows.csv", async Task<Results<FileContentHttpResult, ValidationProblem>> (
             string? city, string? origin, string? destination, string? groupBy, string? since, string? until,
             NpgsqlDataSource dataSource, CancellationToken ct) =>
@@ -47,7 +47,8 @@ public static class FlowsApi
                 return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
             var csv = Csv(await Rows(dataSource, query, ct), query.GroupBy);
             return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", "flows.csv");
-        });
+        }).WithName("exportFlowsCsv").WithSummary("The same flows as a CSV file.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return app;
     }
 

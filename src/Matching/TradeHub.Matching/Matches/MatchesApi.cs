@@ -39,7 +39,7 @@ public static class MatchesApi
                 else errors["offerId"] = ["'offerId' must be an offer id (a UUID)."];
             }
             if (!string.IsNullOrEmpty(status) && !MatchStatuses.All.Contains(status))
-                errors["status"] = ["'status' must be one of proposed, accepted, confirmed or declined."];
+                errors["status"] = ["'status' must be one of proposed, accepted, confirmed, declined or expired."];
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
 
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -49,7 +49,7 @@ public static class MatchesApi
                 After = after, Take = size + 1,
             }, cancellationToken: ct))).Select(r => r.View(Caller.From(http.User).Org)).ToList();
             return TypedResults.Ok(Cursor.Page(rows, size, r => r.Id));
-        });
+        }).WithName("listMatches").WithSummary("Lists the caller's organisation's matches, newest first, a page at a time.");
 
         matches.MapGet("/{id:guid}", async Task<Results<Ok<MatchView>, ProblemHttpResult>> (
             Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
@@ -60,24 +60,37 @@ public static class MatchesApi
             return row is null
                 ? TypedResults.Problem(statusCode: 404, title: "No such match among yours.")
                 : TypedResults.Ok(row.View(Caller.From(http.User).Org));
-        });
+        }).WithName("getMatch").WithSummary("One match the caller's organisation is party to.");
 
         matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
-                CancellationToken ct) =>
-            Decide(MatchLifecycle.Accept, id, http, outbox, offers, ct));
+                MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
+            Decide(MatchLifecycle.Accept, id, http, outbox, offers, turn, log, ct))
+            .WithName("acceptMatch").WithSummary("Accepts a proposed match for the caller's side; confirmed once both sides accept.");
         matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
-                CancellationToken ct) =>
-            Decide(MatchLifecycle.Decline, id, http, outbox, offers, ct));
+                MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
+            Decide(MatchLifecycle.Decline, id, http, outbox, offers, turn, log, ct))
+            .WithName("declineMatch").WithSummary("Declines a match; its offers become matchable again.");
         return app;
     }
 
     private static async Task<Results<Ok<MatchView>, ProblemHttpResult>> Decide(
         Func<Outbox, Guid, string, CancellationToken, Task<Decision>> decide,
-        Guid id, HttpContext http, Outbox outbox, OpenOffers offers, CancellationToken ct)
+        Guid id, HttpContext http, Outbox outbox, OpenOffers offers, MatchingTurn turn, ILogger log,
+        CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (string.IsNullOrEmpty(caller.Org)) return TypedResults.Problem(statusCode: 404, title: "No such match among yours.");
         var decision = await decide(outbox, id, caller.Org, ct);
+        if (decision.Freed.Count > 0)
+        {
+            // The decision stands whatever happens here; an offer left short is refilled when a later proposal of
+            // it lapses or is declined.
+            try { await turn.Refill(decision.Freed, ct: ct); }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                log.LogWarning(e, "Proposing the next best after match {MatchId} failed", id);
+            }
+        }
         if (decision.Status != 200)
             return TypedResults.Problem(statusCode: decision.Status,
                 title: decision.Status == 404 ? "No such match among yours." : "The match cannot change that way.",

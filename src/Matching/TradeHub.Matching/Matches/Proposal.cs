@@ -24,7 +24,9 @@ public static class MatchStatuses
     public const string Accepted = "accepted";
     public const string Confirmed = "confirmed";
     public const string Declined = "declined";
-    public static readonly IReadOnlyList<string> All = [Proposed, Accepted, Confirmed, Declined];
+    /// <summary>Lapsed: undecided for too long, or an offer's validity ended.</summary>
+    public const string Expired = "expired";
+    public static readonly IReadOnlyList<string> All = [Proposed, Accepted, Confirmed, Declined, Expired];
 }
 
 /// <summary>A match about to be proposed: what is stored and what the flows need once it is confirmed.</summary>
@@ -71,6 +73,9 @@ public sealed record Proposal(
     /// <summary>The legs' nodes and modes: a re-routing that keeps them keeps the proposal.</summary>
     public static string Signature(CargoRoute route) => string.Join('|', route.Legs.Select(l => $"{l.From}>{l.To}:{l.Mode}"));
 }
+
+/// <summary>Offers of one kind of match whose places were freed.</summary>
+public sealed record Freed(string Kind, IReadOnlyList<Guid> OfferIds);
 
 /// <summary>Stores proposals (once per offer set, at most a few open per offer) and announces them through the outbox.</summary>
 public static class Proposals
@@ -164,12 +169,53 @@ public static class Proposals
     private static NpgsqlParameter Text(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
-    private sealed class Declined
+    /// <summary>A proposal declined (or expired) without a party's word: whose places it held and why it went.</summary>
+    public sealed class Declined
     {
         public Guid Id { get; init; }
         public string Kind { get; init; } = "";
         public Guid[] OfferIds { get; init; } = [];
         public string[] PartyOrgs { get; init; } = [];
+        public string? Reason { get; init; }
+
+        /// <summary>The offers whose places it held: the cargo offer (listed first) or both trade offers.</summary>
+        public IEnumerable<Guid> Anchors => Kind == MatchKinds.CargoCapacity ? OfferIds.Take(1) : OfferIds;
+    }
+
+    /// <summary>Offers with a place freed, by kind, to be proposed their next best (<see cref="MatchingTurn.Refill"/>).</summary>
+    public static IReadOnlyList<Freed> FreedBy(IEnumerable<Declined> declined) => declined
+        .GroupBy(d => d.Kind)
+        .Select(g => new Freed(g.Key, g.SelectMany(d => d.Anchors).Distinct().ToList()))
+        .ToList();
+
+    // The open proposals on the given capacity offers whose legs need more containers than are left: another
+    // confirmation took the room. Declined at once, each with the room its leg lacked.
+    private const string DeclineWithoutRoomSql = """
+        UPDATE matches m SET status = 'declined', decline_reason = dead.reason, decided_at = now()
+        FROM (SELECT o.id,
+                     (SELECT 'capacity offer ' || c.id || ' no longer has room for ' || (l->>'containers') || ' containers ('
+                             || c.containers || ' left after another match was confirmed)'
+                      FROM jsonb_array_elements(o.legs) AS l JOIN capacity_offers c ON c.id = (l->>'capacityOfferId')::uuid
+                      WHERE c.id = ANY(@CapacityIds) AND (l->>'containers')::int > c.containers
+                      LIMIT 1) AS reason
+              FROM matches o
+              WHERE o.offer_ids && @CapacityIds AND o.status IN ('proposed', 'accepted') AND o.id <> @Except
+              FOR UPDATE OF o) AS dead
+        WHERE m.id = dead.id AND dead.reason IS NOT NULL
+        RETURNING m.id, m.kind, m.offer_ids AS OfferIds, m.party_orgs AS PartyOrgs, m.decline_reason AS Reason
+        """;
+
+    /// <summary>
+    /// After room was taken from capacity offers: their open proposals that no longer fit are declined with the reason,
+    /// and the parties told. Returns them, so their cargo offers can be proposed their next best chains.
+    /// </summary>
+    public static async Task<List<Declined>> DeclineWithoutRoom(this OutboxTransaction tx,
+        IReadOnlyCollection<Guid> capacityIds, Guid except)
+    {
+        var declined = (await tx.Connection.QueryAsync<Declined>(DeclineWithoutRoomSql,
+            new { CapacityIds = capacityIds.ToArray(), Except = except }, tx.Transaction)).AsList();
+        await Announce(tx, declined, "");
+        return declined;
     }
 
     /// <summary>
@@ -208,21 +254,29 @@ public static class Proposals
     private const string OffRoute = "the route of this match is no longer among the cargo offer's routes";
 
     /// <summary>Declines the open proposals that include an offer which went away; tells the parties why.</summary>
-    public static Task<int> DeclineOpen(this OutboxTransaction tx, Guid offerId,
+    public static async Task<int> DeclineOpen(this OutboxTransaction tx, Guid offerId,
         string reason, Guid? except = null, int chunk = DeclineChunk) =>
-        Decline(tx, DeclineOpenSql, reason, chunk,
+        (await tx.DeclineOpenFreeing(offerId, reason, except, chunk)).Count;
+
+    /// <summary>As <see cref="DeclineOpen"/>; returns what was declined, whose other offers have a place free again.</summary>
+    public static Task<List<Declined>> DeclineOpenFreeing(this OutboxTransaction tx,
+        Guid offerId, string reason, Guid? except = null, int chunk = DeclineChunk) =>
+        DeclineAll(tx, DeclineOpenSql, reason, chunk,
             new { OfferId = offerId, Reason = reason, Except = except ?? Guid.Empty, Chunk = chunk });
 
     private static async Task<int> Decline(OutboxTransaction tx, string sql, string reason,
-        int chunk, object parameters)
+        int chunk, object parameters) => (await DeclineAll(tx, sql, reason, chunk, parameters)).Count;
+
+    private static async Task<List<Declined>> DeclineAll(OutboxTransaction tx, string sql,
+        string reason, int chunk, object parameters)
     {
-        var total = 0;
+        var all = new List<Declined>();
         while (true)
         {
             var declined = (await tx.Connection.QueryAsync<Declined>(sql, parameters, tx.Transaction)).AsList();
             await Announce(tx, declined, reason);
-            total += declined.Count;
-            if (declined.Count < chunk) return total;
+            all.AddRange(declined);
+            if (declined.Count < chunk) return all;
         }
     }
 
@@ -236,7 +290,7 @@ public static class Proposals
             Kind = d.Kind,
             OfferIds = d.OfferIds,
             PartyOrgs = d.PartyOrgs,
-            Reason = reason,
+            Reason = d.Reason ?? reason,
             DeclinedAt = at,
         }).ToList());
     }

@@ -205,6 +205,48 @@ public sealed class MatchingTurn(Outbox outbox, OpenOffers offers, MatchingRules
         }
     }
 
+    private const string LockOffersSql =
+        "SELECT count(pg_advisory_xact_lock(hashtextextended(k, 0))) FROM unnest(@Keys) AS o(k)";
+
+    /// <summary>
+    /// Offers whose places were freed (a proposal declined because its capacity is gone, or expired) are proposed
+    /// their next best with room: a cargo offer its next best chains, a trade offer its next best counterparts. Taken
+    /// like a message: the offers' locks, then the kind's turn (shared for cargo, alone for trade), the index caught
+    /// up; offers closed meanwhile are no longer in the index and get nothing. Returns how many were proposed.
+    /// </summary>
+    /// <remarks>Nothing is proposed with an offer whose validity ended before <paramref name="today"/> (default: today, UTC).</remarks>
+    public async Task<int> Refill(IReadOnlyList<Freed> freed, DateOnly? today = null, CancellationToken ct = default)
+    {
+        var day = today ?? DateOnly.FromDateTime(DateTime.UtcNow);
+        var proposed = 0;
+        foreach (var f in freed.Where(f => f.OfferIds.Count > 0))
+        {
+            var cargo = f.Kind == MatchKinds.CargoCapacity;
+            await using var tx = await outbox.Begin(ct);
+            await tx.Connection.ExecuteAsync(LockOffersSql,
+                new { Keys = f.OfferIds.Distinct().Order().Select(id => id.ToString()).ToArray() }, tx.Transaction);
+            await tx.Connection.ExecuteAsync(cargo ? SharedTurnSql : TurnSql, new { Kind = cargo ? CargoCapacity : Trade }, tx.Transaction);
+            await offers.CatchUp(ct);
+            // More than the places, best first: the best ones may have been proposed (and declined) before.
+            var take = rules.MaxOpenProposalsPerOffer * 4;
+            var best = offers.Read(i => f.OfferIds.SelectMany(id => cargo
+                    ? i.Cargo(id) is { } offer && offer.DeliverBy >= day
+                        ? i.MatchCargo(offer, i.RoutesOf(id), rules, take)
+                            .Where(m => m.Chain.Segments.All(s => s.Capacity.DepartureTo >= day)).Select(Proposal.From)
+                        : []
+                    : i.Trade(id) is { } trade && trade.ValidUntil >= day
+                        ? i.MatchTrade(trade, int.MaxValue)
+                            .Where(m => m.Seller.ValidUntil >= day && m.Buyer.ValidUntil >= day).Select(Proposal.From)
+                        : [])
+                .OrderByDescending(p => p.Score).ToList());
+            var chosen = await tx.WithRoom(best, rules, int.MaxValue);
+            if (chosen.Count == 0) continue;
+            proposed += await tx.Propose(chosen, rules, ordered: true);
+            await tx.Commit(ct);
+        }
+        return proposed;
+    }
+
     /// <summary>
     /// Only turns of the cargo-capacity kind taken alone stage offers, one at a time in this process (one slot per
     /// kind); a trade turn that ends meanwhile must not keep or drop what they staged.

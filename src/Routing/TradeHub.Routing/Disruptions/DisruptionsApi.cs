@@ -42,9 +42,12 @@ public static class DisruptionsApi
     public static IEndpointRouteBuilder MapDisruptionsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/api/network/disruptions").WithTags("Disruptions");
-        group.MapPost("/", Open).RequireAuthorization(Roles.Admin).Validate<OpenDisruption>();
-        group.MapGet("/", List).RequireAuthorization();
-        group.MapDelete("/{id:guid}", Remove).RequireAuthorization(Roles.Admin);
+        group.MapPost("/", Open).RequireAuthorization(Roles.Admin).Validate<OpenDisruption>()
+            .WithName("openDisruption").WithSummary("Closes a node or leg for a period; affected open cargo offers are re-routed.");
+        group.MapGet("/", List).RequireAuthorization()
+            .WithName("listDisruptions").WithSummary("Lists current and planned disruptions.");
+        group.MapDelete("/{id:guid}", Remove).RequireAuthorization(Roles.Admin)
+            .WithName("removeDisruption").WithSummary("Lifts a disruption; routes through it are restored.");
         return app;
     }
 
