@@ -1,6 +1,6 @@
 using TradeHub.Pools.Packing;
 
-namespace TradeHub.Pools.Tests;
+namespace TradeHub.Pools.Tests.Packing;
 
 public sealed class PackingTests
 {

@@ -32,6 +32,7 @@ public static class ApiDescriptionRules
         ["Flows"] = "Matched trade flows for trade offices.",
         ["Events"] = "Live events as server-sent events.",
         ["Webhooks"] = "Signed HTTP callbacks of the organisation's events, their deliveries and replays.",
+        ["Pools"] = "Consolidation pools: SME cargo, full containers and loose, filling shared containers and block trains.",
         ["Dev"] = "Local development helpers (absent in production).",
     };
 

@@ -35,7 +35,7 @@ public sealed record PackingPlan(
 public sealed class Packer(LoadingRules rules)
 {
     /// <summary>Plans the consignments; every one must fit a container alone (the caller refuses those that do not).</summary>
-    public PackingPlan Pack(IReadOnlyList<Consignment> consignments, string containerType)
+    public PackingPlan Pack(IReadOnlyList<Consignment> consignments, string containerType, TimeSpan? timeLimit = null)
     {
         var started = Stopwatch.GetTimestamp();
         if (consignments.Count == 0) return PackingPlan.Empty;
@@ -68,7 +68,7 @@ public sealed class Packer(LoadingRules rules)
         {
             // Room for one more pair when first-fit-decreasing's pairs are unbalanced: balancing may cost a pair.
             var bins = greedyBalanced ? greedyCount : greedyCount + 2;
-            var solved = Solve(items, capW, capV, pairGap, greedy, bins, lower);
+            var solved = Solve(items, capW, capV, pairGap, greedy, bins, lower, timeLimit ?? rules.SolverTimeLimit);
             if (solved is { } s)
             {
                 proven = Math.Max(lower, s.Bound);
@@ -134,7 +134,7 @@ public sealed class Packer(LoadingRules rules)
     /// within limits; paired containers open together and differ in weight by less than the pair limit. Minimises the
     /// containers opened, from first-fit-decreasing's plan as a hint.
     /// </summary>
-    private Solution? Solve((Guid Id, long W, long V)[] items, long capW, long capV, long? pairGap, int[] hint, int bins, int lower)
+    private Solution? Solve((Guid Id, long W, long V)[] items, long capW, long capV, long? pairGap, int[] hint, int bins, int lower, TimeSpan limit)
     {
         var model = new CpModel();
         var used = new BoolVar[bins];
@@ -187,7 +187,7 @@ public sealed class Packer(LoadingRules rules)
         var solver = new CpSolver
         {
             StringParameters = string.Join(' ',
-                $"max_time_in_seconds:{rules.SolverTimeLimit.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
+                $"max_time_in_seconds:{limit.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}",
                 $"num_workers:{Math.Max(1, rules.SolverWorkers)}", "random_seed:7", "log_search_progress:false"),
         };
         var status = solver.Solve(model);
