@@ -13,6 +13,7 @@ builder.AddBus("webhooks", x =>
 {
     x.AddConsumer<MatchProposedConsumer>();
     x.AddConsumer<MatchConfirmedConsumer>();
+    x.AddConsumer<MatchExpiredConsumer>();
     x.AddConsumer<BidPlacedConsumer>();
     x.AddConsumer<BidAwardedConsumer>();
     x.AddConsumer<CargoRoutesComputedConsumer>();

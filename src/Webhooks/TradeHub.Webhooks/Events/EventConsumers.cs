@@ -12,6 +12,7 @@ public static class EventTypes
 {
     public const string MatchProposed = "match.proposed";
     public const string MatchConfirmed = "match.confirmed";
+    public const string MatchExpired = "match.expired";
     public const string BidPlaced = "bid.placed";
     public const string BidAwarded = "bid.awarded";
     public const string RoutesChanged = "routes.changed";
@@ -21,7 +22,7 @@ public static class EventTypes
 
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
-        MatchProposed, MatchConfirmed, BidPlaced, BidAwarded, RoutesChanged, WebhookDisabled, WebhookPing,
+        MatchProposed, MatchConfirmed, MatchExpired, BidPlaced, BidAwarded, RoutesChanged, WebhookDisabled, WebhookPing,
     };
 }
 
@@ -53,6 +54,19 @@ public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<Matc
         {
             id = m.MatchId, m.Kind, status = "confirmed", offers = m.OfferIds, legs = Fan.Legs(m.Legs),
             m.Origin, m.Destination, m.Corridor, m.Mode, m.HsCode, m.Containers, m.WeightKg, m.ConfirmedAt,
+        });
+    }
+}
+
+/// <summary>A proposal left undecided, or one whose offer lapsed: its parties hear that its places are free again.</summary>
+public sealed class MatchExpiredConsumer(NpgsqlDataSource db) : IConsumer<MatchExpired>
+{
+    public Task Consume(ConsumeContext<MatchExpired> context)
+    {
+        var m = context.Message;
+        return Fan.Out(db, context, "webhooks.match-expired", EventTypes.MatchExpired, m.PartyOrgs, m.ExpiredAt, new
+        {
+            id = m.MatchId, m.Kind, status = "expired", offers = m.OfferIds, m.Reason, m.ExpiredAt,
         });
     }
 }
