@@ -1,18 +1,19 @@
 # syntax=docker/dockerfile:1
 # TradeHub Matching image. Build from the repository root (the context is the whole solution):
 #   docker build -f deploy/docker/matching.Dockerfile -t tradehub/matching .
-# The four Dockerfiles differ only in the service name (tests/TradeHub.Deploy.Tests checks that).
+# The Dockerfiles differ only in the service name (tests/TradeHub.Deploy.Tests checks that).
 
 # ---- build: SDK image; restore is its own layer, so a code change does not re-download packages
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /repo
 # Only what `dotnet restore` reads: the solution-wide props, the SDK pin and the project files this
-# service references (Hosting and the three contract projects), plus the health probe's.
+# service references (Hosting and the contract projects), plus the health probe's.
 COPY global.json Directory.Build.props Directory.Packages.props ./
 COPY src/Hosting/TradeHub.Hosting/TradeHub.Hosting.csproj src/Hosting/TradeHub.Hosting/
 COPY src/Listings/TradeHub.Listings.Contracts/TradeHub.Listings.Contracts.csproj src/Listings/TradeHub.Listings.Contracts/
 COPY src/Routing/TradeHub.Routing.Contracts/TradeHub.Routing.Contracts.csproj src/Routing/TradeHub.Routing.Contracts/
 COPY src/Matching/TradeHub.Matching.Contracts/TradeHub.Matching.Contracts.csproj src/Matching/TradeHub.Matching.Contracts/
+COPY src/Shipments/TradeHub.Shipments.Contracts/TradeHub.Shipments.Contracts.csproj src/Shipments/TradeHub.Shipments.Contracts/
 COPY src/Matching/TradeHub.Matching/TradeHub.Matching.csproj src/Matching/TradeHub.Matching/
 COPY deploy/docker/HealthProbe/TradeHub.HealthProbe.csproj deploy/docker/HealthProbe/
 RUN dotnet restore src/Matching/TradeHub.Matching/TradeHub.Matching.csproj \
@@ -32,7 +33,7 @@ FROM mcr.microsoft.com/dotnet/aspnet:10.0-noble-chiseled AS runtime
 WORKDIR /app
 COPY --from=build /out/app/ /app/
 COPY --from=build /out/probe/ /probe/
-# All four TradeHub containers listen on 8080; compose and Kubernetes map it.
+# All TradeHub containers listen on 8080; compose and Kubernetes map it.
 ENV ASPNETCORE_URLS=http://+:8080
 # Gen0 budget: the runtime sizes it from the L3 cache, which some VMs report as hundreds of MB.
 ENV DOTNET_GCgen0size=0x1000000

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stops what up.sh started: the four services (by their recorded pids),
+# Stops what up.sh started: the services (by their recorded pids),
 # then PostgreSQL and RabbitMQ. Leaves no process behind; safe to run
 # twice. Data (databases, queues, logs) stays in the data folder.
 # TRADEHUB_KEEP_SERVERS=1 stops only the services.
@@ -8,7 +8,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SERVICES=(gateway matching routing listings) # reverse start order
+SERVICES=(gateway shipments matching routing listings) # reverse start order
 STOP_TIMEOUT=15
 
 # The pid of a service we started, if that process still runs dotnet (a

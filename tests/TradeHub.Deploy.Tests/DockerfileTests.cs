@@ -4,7 +4,7 @@ namespace TradeHub.Deploy.Tests;
 
 public sealed partial class DockerfileTests
 {
-    private static readonly string[] Images = ["listings", "routing", "matching", "gateway"];
+    private static readonly string[] Images = ["listings", "routing", "matching", "shipments", "gateway"];
 
     private static string Dockerfile(string name) => File.ReadAllText(DeployFiles.PathOf($"deploy/docker/{name}.Dockerfile"));
 
@@ -80,7 +80,7 @@ public sealed partial class DockerfileTests
     }
 
     [Test]
-    public void The_four_dockerfiles_differ_only_in_the_service_name()
+    public void The_dockerfiles_differ_only_in_the_service_name()
     {
         var template = Normalised("listings");
         foreach (var name in Images.Skip(1))

@@ -18,7 +18,8 @@ namespace TradeHub.Gateway.Tests;
 /// </summary>
 public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
 {
-    public static Dictionary<string, string?> Settings(string listings, string routing, string matching) => new()
+    /// <summary>Shipments, when not given, points at an address where nothing listens.</summary>
+    public static Dictionary<string, string?> Settings(string listings, string routing, string matching, string? shipments = null) => new()
     {
         ["Auth:DevIssuer:Enabled"] = "true",
         ["ReverseProxy:Clusters:listings:Destinations:primary:Address"] = listings,
@@ -27,6 +28,8 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         ["Services:Listings"] = listings,
         ["Services:Routing"] = routing,
         ["Services:Matching"] = matching,
+        ["ReverseProxy:Clusters:shipments:Destinations:primary:Address"] = shipments ?? FakeService.DownAddress(),
+        ["Services:Shipments"] = shipments ?? FakeService.DownAddress(),
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

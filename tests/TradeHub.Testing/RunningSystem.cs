@@ -4,13 +4,13 @@ using System.Text;
 namespace TradeHub.Testing;
 
 /// <summary>
-/// The whole system as real processes: the four services and the gateway, built in Release by
+/// The whole system as real processes: the services and the gateway, built in Release by
 /// deploy/local/test.sh, on their own ports, databases and RabbitMQ virtual host, so a test run never
 /// shares queues with a system started by up.sh. Every process it starts, it stops.
 /// </summary>
 public sealed class RunningSystem : IAsyncDisposable
 {
-    public static readonly string[] Services = ["listings", "routing", "matching"];
+    public static readonly string[] Services = ["listings", "routing", "matching", "shipments"];
 
     private readonly Dictionary<string, ServiceProcess> _processes = [];
     private readonly string _prefix;
@@ -51,6 +51,7 @@ public sealed class RunningSystem : IAsyncDisposable
             "listings" => 1,
             "routing" => 2,
             "matching" => 3,
+            "shipments" => 4,
             _ => throw new ArgumentOutOfRangeException(nameof(instance)),
         };
         return _basePort + offset + 10 * index;

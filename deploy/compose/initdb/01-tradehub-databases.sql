@@ -4,3 +4,4 @@
 CREATE DATABASE tradehub_listings;
 CREATE DATABASE tradehub_routing;
 CREATE DATABASE tradehub_matching;
+CREATE DATABASE tradehub_shipments;

@@ -55,7 +55,8 @@ public static class EventsApi
             .RequireAuthorization()
             .WithTags("Events")
             .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, " +
-                         "bid.placed, bid.awarded, routes.changed; send Last-Event-ID to catch up after a reconnect.")
+                         "bid.placed, bid.awarded, routes.changed, shipment.booked, shipment.event, shipment.eta_changed, " +
+                         "shipment.delayed, shipment.exception, shipment.delivered; send Last-Event-ID to catch up after a reconnect.")
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized);
         return app;
