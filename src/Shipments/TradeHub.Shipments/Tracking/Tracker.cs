@@ -88,7 +88,8 @@ internal static class Tracker
             var classifier = e.Classifier ?? retracted!.Classifier;
             var location = e.Location ?? retracted!.Location;
             var at = e.EventDateTime?.ToUniversalTime() ?? ShipmentRow.Utc(retracted!.EventTime);
-            if (at > now.AddDays(1))
+            // What happened cannot be far in the future; an estimate can.
+            if (classifier == "ACT" && at > now.AddDays(1))
             {
                 refused.Add(new RefusedEvent(e.EventId, i, "eventDateTime", "'eventDateTime' is more than a day ahead."));
                 continue;

@@ -53,35 +53,41 @@ public sealed class TrackingEventInputValidator : AbstractValidator<TrackingEven
     }
 }
 
+/// <summary>
+/// A single event is checked under its own field names, a batch under "events[i].field"; one rule does both, so the
+/// two shapes cannot be confused.
+/// </summary>
 public sealed class PostTrackingEventsValidator : AbstractValidator<PostTrackingEvents>
 {
-    public PostTrackingEventsValidator()
-    {
-        When(r => r.Events is not null, () =>
-        {
-            RuleFor(r => r.Events).Must(e => e!.Count is > 0 and <= Vocabulary.MaxBatch)
-                .WithMessage($"'events' must hold 1 to {Vocabulary.MaxBatch} events.");
-            RuleForEach(r => r.Events).NotNull().SetValidator(new TrackingEventInputValidator());
-            RuleFor(r => r.Events).Must(e => e!.Where(x => x?.EventId is not null).Select(x => x!.EventId)
-                    .Distinct().Count() == e!.Count(x => x?.EventId is not null))
-                .WithMessage("'events' must not repeat an eventId.");
-        }).Otherwise(() =>
-        {
-            RuleFor(r => r).SetValidator(r => new SingleEventValidator());
-        });
-    }
+    private static readonly TrackingEventInputValidator Event = new();
 
-    /// <summary>Checks a single event's top-level fields under their own names.</summary>
-    private sealed class SingleEventValidator : AbstractValidator<PostTrackingEvents>
+    public PostTrackingEventsValidator() => RuleFor(r => r).Custom((request, context) =>
     {
-        private static readonly TrackingEventInputValidator Inner = new();
-
-        public SingleEventValidator() =>
-            RuleFor(r => r).Custom((r, context) =>
+        if (request.Events is not { } events)
+        {
+            foreach (var failure in Event.Validate(request.All()[0]).Errors)
+                context.AddFailure(failure.PropertyName, failure.ErrorMessage);
+            return;
+        }
+        if (events.Count is 0 or > Vocabulary.MaxBatch)
+        {
+            context.AddFailure("events", $"'events' must hold 1 to {Vocabulary.MaxBatch} events.");
+            return;
+        }
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (events[i] is not { } e)
             {
-                foreach (var failure in Inner.Validate(r.All()[0]).Errors) context.AddFailure(failure);
-            });
-    }
+                context.AddFailure($"events[{i}]", $"'events[{i}]' must be an event.");
+                continue;
+            }
+            foreach (var failure in Event.Validate(e).Errors)
+                context.AddFailure($"events[{i}].{failure.PropertyName}", failure.ErrorMessage);
+        }
+        var ids = events.Where(e => e?.EventId is not null).Select(e => e!.EventId).ToList();
+        if (ids.Distinct(StringComparer.Ordinal).Count() != ids.Count)
+            context.AddFailure("events", "'events' must not repeat an eventId.");
+    });
 }
 
 /// <summary>An accepted event (a repeat of one already recorded is accepted and changes nothing).</summary>
