@@ -4,7 +4,9 @@ import { api, request } from "../api.js";
 import { fmt, t } from "../i18n.js";
 import { clearErrors, field, h, section, showError, table } from "../ui.js";
 
-const EVENTS = ["match.proposed", "match.confirmed", "match.expired", "bid.placed", "bid.awarded", "routes.changed", "webhook.disabled"];
+const EVENTS = ["match.proposed", "match.confirmed", "match.expired", "bid.placed", "bid.awarded", "routes.changed",
+  "shipment.booked", "shipment.event", "shipment.eta_changed", "shipment.delayed", "shipment.exception", "shipment.delivered",
+  "webhook.disabled"];
 
 export function mount(host, ctx) {
   const list = h("div", { "data-testid": "webhooks-list" });
