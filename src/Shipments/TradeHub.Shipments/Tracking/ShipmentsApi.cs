@@ -6,6 +6,7 @@ using TradeHub.Hosting.Http;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Shipments.Common;
 using TradeHub.Shipments.Contracts;
+using TradeHub.Shipments.Trust;
 
 namespace TradeHub.Shipments.Tracking;
 
@@ -98,6 +99,7 @@ public static class ShipmentsApi
             ShipmentId = id, CargoOfferId = row.CargoOfferId, PartyOrgs = row.Parties, Origin = row.Origin,
             Destination = row.Destination, DeliverBy = row.DeliverBy, DeliveredAt = deliveredAt, OnTime = onTime,
         });
+        await TrustRecord.Refresh(connection, tx, row.Parties, clock.GetUtcNow());
         await tx.CommitAndRelay(http.RequestAborted);
         var updated = await connection.QuerySingleAsync<ShipmentRow>(ByIdSql, new { Id = id });
         return TypedResults.Ok(updated.View());
