@@ -4,7 +4,7 @@
 # e.g. `deploy/local/bench.sh --duration 60 --rate 200`. Writes .local/bench/latest.json and prints the table.
 # The system is LEFT RUNNING afterwards (deploy/local/down.sh stops it).
 #
-# For the bench the gateway's per-organisation rate limit is raised (RateLimiting__PermitsPerSecond), since the
+# For the bench the gateway's per-user, per-address and global rate limits are raised (RateLimiting__*), since the
 # generator is a handful of organisations sending far more than any real one would. Every other setting is
 # the services' default. Environment as for up.sh (ports, TRADEHUB_DB_PREFIX, TRADEHUB_SERVICE_DIR,
 # RabbitMq__VirtualHost, created if missing; the generator takes the vhost for its AMQP baseline from it).
@@ -20,6 +20,10 @@ OUT="$REPO/.local/bench"
 export TRADEHUB_ENVIRONMENT="${TRADEHUB_ENVIRONMENT:-Production}"
 export RateLimiting__PermitsPerSecond="${RateLimiting__PermitsPerSecond:-1000000}"
 export RateLimiting__Burst="${RateLimiting__Burst:-1000000}"
+export RateLimiting__AddressPermitsPerSecond="${RateLimiting__AddressPermitsPerSecond:-1000000}"
+export RateLimiting__AddressBurst="${RateLimiting__AddressBurst:-1000000}"
+export RateLimiting__GlobalPermitsPerSecond="${RateLimiting__GlobalPermitsPerSecond:-1000000}"
+export RateLimiting__GlobalBurst="${RateLimiting__GlobalBurst:-1000000}"
 
 # A vhost of its own (RabbitMq__VirtualHost) is created if missing, through the management API.
 ensure_vhost() {

@@ -29,6 +29,9 @@ RABBIT_DIST_PORT="${TRADEHUB_RABBIT_DIST_PORT:-25673}"
 # `epmd -kill` never hits) the epmd of a system RabbitMQ or other Erlang app.
 EPMD_PORT="${TRADEHUB_EPMD_PORT:-4370}"
 
+# The local RabbitMQ users' passwords ("user<TAB>password" per line, made by `servers.sh broker_users`).
+BROKER_PASSWORDS="$DATA/rabbitmq/passwords"
+
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 log()  { printf '%s\n' "$*"; }
@@ -63,6 +66,12 @@ wait_pid_exit() {
         sleep 0.1
     done
     ! pid_alive "$pid"
+}
+
+# The password of a local RabbitMQ user (deploy/rabbitmq/permissions.tsv), or nothing before broker_users made it.
+broker_password() {
+    [[ -f "$BROKER_PASSWORDS" ]] || return 0
+    awk -F'\t' -v user="$1" '$1 == user { print $2; exit }' "$BROKER_PASSWORDS"
 }
 
 # The solution file: `dotnet new sln` in .NET 10 creates .slnx, so accept

@@ -7,6 +7,7 @@
 #        servers.sh stop   [postgres|rabbitmq]...   (default: both)
 #        servers.sh status [postgres|rabbitmq]...
 #        servers.sh ensure_databases NAME...        (alias: createdb)
+#        servers.sh broker_users [VHOST]...         (default /: one user per service)
 #        servers.sh install                         (apt-get what is missing)
 #
 # With TRADEHUB_STARTED_BY=NAME, `start` writes the servers that this very
@@ -512,10 +513,45 @@ rabbit_status() {
     fi
 }
 
+# One RabbitMQ user per service with the permissions of deploy/rabbitmq/permissions.tsv on each VHOST (created if
+# missing). Passwords are random, made once per data folder and kept in $BROKER_PASSWORDS (lib.sh), where up.sh
+# and the test rig read them. guest stays the local administrator (RabbitMQ lets it in from loopback only).
+broker_users() {
+    local api="http://127.0.0.1:$RABBIT_MGMT_PORT/api" vhost user configure write read password path
+    (($#)) || set -- /
+    [[ -n "$(rabbit_pid)" ]] || die "rabbitmq is not running (run: deploy/local/servers.sh start)"
+    mkdir -p "$(dirname "$BROKER_PASSWORDS")"
+    [[ -f "$BROKER_PASSWORDS" ]] || (umask 077 && : >"$BROKER_PASSWORDS")
+    while IFS=$'\t' read -r user configure write read; do
+        [[ -z "$user" || "$user" == \#* ]] && continue
+        password="$(broker_password "$user")"
+        if [[ -z "$password" ]]; then
+            password="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+            printf '%s\t%s\n' "$user" "$password" >>"$BROKER_PASSWORDS"
+        fi
+        broker_api PUT "$api/users/$user" "{\"password\":\"$password\",\"tags\":\"\"}"
+        for vhost in "$@"; do
+            [[ "$vhost" =~ ^[A-Za-z0-9/._-]+$ ]] || die "not a plain virtual host name: $vhost"
+            path="${vhost//\//%2F}"
+            broker_api PUT "$api/vhosts/$path" '{}'
+            broker_api PUT "$api/permissions/$path/$user" \
+                "$(printf '{"configure":"%s","write":"%s","read":"%s"}' "${configure//\\/\\\\}" "${write//\\/\\\\}" "${read//\\/\\\\}")"
+        done
+    done <"$REPO/deploy/rabbitmq/permissions.tsv"
+    log "rabbitmq users of deploy/rabbitmq/permissions.tsv granted on: $*"
+}
+
+broker_api() {
+    local answer
+    answer="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -u guest:guest -X "$1" \
+        -H 'content-type: application/json' -d "$3" "$2" || true)"
+    [[ "$answer" == 2* ]] || die "RabbitMQ management API: $1 $2 answered ${answer:-nothing}"
+}
+
 # ------------------------------------------------------------------- main
 
 usage() {
-    sed -n '2,14p' "$SCRIPT" | sed 's/^# \{0,1\}//' >&2
+    sed -n '2,15p' "$SCRIPT" | sed 's/^# \{0,1\}//' >&2
     exit 2
 }
 
@@ -578,7 +614,7 @@ main() {
     local cmd="${1:-}"
     (($#)) && shift
     case "$cmd" in
-        start | stop | ensure_databases | createdb | install) take_lock "$cmd" "$@" ;;
+        start | stop | ensure_databases | createdb | broker_users | install) take_lock "$cmd" "$@" ;;
         status) ;;
         *) usage ;;
     esac
@@ -588,6 +624,7 @@ main() {
         stop) cmd_stop "$@" ;;
         status) cmd_status "$@" ;;
         ensure_databases | createdb) ensure_databases "$@" ;;
+        broker_users) broker_users "$@" ;;
         install) ensure_installed ;;
     esac
 }

@@ -78,6 +78,8 @@ main() {
     mkdir -p "$PIDS" "$LOGS"
     rm -f "$STARTED_FILE" # a stale list must not make us stop servers we did not start
     TRADEHUB_STARTED_BY="test" bash "$SERVERS" start
+    # The per-service RabbitMQ users; the test rig grants them each virtual host it makes.
+    bash "$SERVERS" broker_users
 
     ensure_chromium
 

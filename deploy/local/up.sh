@@ -6,25 +6,31 @@
 #
 # Ports (environment, defaults): TRADEHUB_GATEWAY_PORT 8080,
 # TRADEHUB_LISTINGS_PORT 8081, TRADEHUB_ROUTING_PORT 8082,
-# TRADEHUB_MATCHING_PORT 8083, TRADEHUB_SHIPMENTS_PORT 8084, plus the server ports of servers.sh.
+# TRADEHUB_MATCHING_PORT 8083, TRADEHUB_SHIPMENTS_PORT 8084,
+# TRADEHUB_WEBHOOKS_PORT 8085, plus the server
+# ports of servers.sh. Webhooks' secret key (it encrypts the signing secrets)
+# is made once into the data folder; local runs allow webhook endpoints on
+# loopback and private addresses (the sample's receiver is one).
 # TRADEHUB_SKIP_SAMPLE=1 skips the sample client; TRADEHUB_ENVIRONMENT (default
 # Development) is the services' ASPNETCORE_ENVIRONMENT. TRADEHUB_DB_PREFIX (default
 # tradehub_) names the databases, TRADEHUB_SERVICE_DIR holds the services'
 # pids/ and logs/ (default the data folder): with other ports, both let a
 # second system share the servers. The services inherit the environment, so
-# e.g. RabbitMq__VirtualHost=... reaches them.
+# e.g. RabbitMq__VirtualHost=... reaches them. Each service connects to
+# RabbitMQ as its own user (servers.sh broker_users grants them that vhost).
 set -euo pipefail
 
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SERVERS="$LIB_DIR/servers.sh"
 
-SERVICES=(listings routing matching shipments gateway) # gateway last: it fronts the others
+SERVICES=(listings routing matching shipments webhooks gateway) # gateway last: it fronts the others
 declare -A PORT=(
     [listings]="${TRADEHUB_LISTINGS_PORT:-8081}"
     [routing]="${TRADEHUB_ROUTING_PORT:-8082}"
     [matching]="${TRADEHUB_MATCHING_PORT:-8083}"
     [shipments]="${TRADEHUB_SHIPMENTS_PORT:-8084}"
+    [webhooks]="${TRADEHUB_WEBHOOKS_PORT:-8085}"
     [gateway]="${TRADEHUB_GATEWAY_PORT:-8080}"
 )
 declare -A DLL=(
@@ -32,9 +38,11 @@ declare -A DLL=(
     [routing]=src/Routing/TradeHub.Routing/bin/Release/net10.0/TradeHub.Routing.dll
     [matching]=src/Matching/TradeHub.Matching/bin/Release/net10.0/TradeHub.Matching.dll
     [shipments]=src/Shipments/TradeHub.Shipments/bin/Release/net10.0/TradeHub.Shipments.dll
+    [webhooks]=src/Webhooks/TradeHub.Webhooks/bin/Release/net10.0/TradeHub.Webhooks.dll
     [gateway]=src/Gateway/TradeHub.Gateway/bin/Release/net10.0/TradeHub.Gateway.dll
 )
-DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching" "${DB_PREFIX}shipments")
+DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching" "${DB_PREFIX}shipments" "${DB_PREFIX}webhooks")
+WEBHOOKS_KEY_FILE="$DATA/webhooks-secret-key"
 READY_TIMEOUT=60
 GATEWAY_URL="http://127.0.0.1:${PORT[gateway]}"
 
@@ -59,20 +67,47 @@ service_env() {
         "DOTNET_GCgen0size=${DOTNET_GCgen0size:-0x1000000}"
         RabbitMq__Host=127.0.0.1
         "RabbitMq__Port=$AMQP_PORT"
-        RabbitMq__Username=guest
-        RabbitMq__Password=guest
+        # Each service its own broker user with only its permissions (deploy/rabbitmq/permissions.tsv).
+        "RabbitMq__Username=tradehub-$name"
+        "RabbitMq__Password=$(broker_password "tradehub-$name")"
+        # A local system: the dev issuer (anyone gets any role) on, outside Development too (bench.sh runs
+        # Production), with this machine's own random key rather than the public built-in one.
         Auth__DevIssuer__Enabled=true
+        Auth__DevIssuer__AllowOutsideDevelopment=true
+        "Auth__DevIssuer__SigningKey=$DEV_SIGNING_KEY"
     )
     if [[ "$name" == gateway ]]; then
-        for other in listings routing matching shipments; do
+        for other in listings routing matching shipments webhooks; do
             SERVICE_ENV+=(
                 "Services__${other^}=http://127.0.0.1:${PORT[$other]}"
                 "ReverseProxy__Clusters__${other}__Destinations__primary__Address=http://127.0.0.1:${PORT[$other]}/"
             )
         done
     else
+        if [[ "$name" == webhooks ]]; then
+            SERVICE_ENV+=("Webhooks__SecretKey=$(webhooks_key)" Webhooks__AllowPrivateAddresses=true)
+        fi
         SERVICE_ENV+=("ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=${DB_PREFIX}$name;Username=postgres;Password=$PG_PASSWORD")
     fi
+}
+
+# The dev issuer's key: 32 random bytes made once per data folder and kept (owner-only), so a service
+# restarted later still accepts the tokens the others issued.
+dev_signing_key() {
+    local file="$DATA/dev-signing-key"
+    if [[ ! -s "$file" ]]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 | tr -d '\n' >"$file")
+    fi
+    DEV_SIGNING_KEY="$(<"$file")"
+}
+
+# The key that encrypts webhook signing secrets: 32 random bytes, made once
+# and kept in the data folder, so a restart can still read the secrets.
+webhooks_key() {
+    if [[ ! -s "$WEBHOOKS_KEY_FILE" ]]; then
+        (umask 077 && head -c 32 /dev/urandom | base64 >"$WEBHOOKS_KEY_FILE")
+    fi
+    cat "$WEBHOOKS_KEY_FILE"
 }
 
 service_pid() {
@@ -165,6 +200,7 @@ main() {
     mkdir -p "$PIDS" "$LOGS" "$SERVICE_PIDS" "$SERVICE_LOGS"
     bash "$SERVERS" start
     bash "$SERVERS" ensure_databases "${DATABASES[@]}"
+    bash "$SERVERS" broker_users "${RabbitMq__VirtualHost:-/}"
 
     if ! sln="$(find_solution)"; then
         log ""
@@ -176,6 +212,7 @@ main() {
     dotnet build "$sln" -c Release --nologo -v quiet ||
         die "build failed (the servers keep running; stop them with deploy/local/down.sh)"
 
+    dev_signing_key
     for name in "${SERVICES[@]}"; do start_service "$name"; done
     for name in "${SERVICES[@]}"; do wait_ready "$name" || failed=1; done
     if ((failed)); then
@@ -186,6 +223,9 @@ main() {
     run_sample
     log ""
     log "TradeHub is up. Dashboard: $GATEWAY_URL/"
+    log "This is a LOCAL system with the dev issuer on: POST $GATEWAY_URL/api/dev/tokens gives anyone any"
+    log "organisation and role, admin included. Keep it on this machine; a shared deployment uses real OIDC"
+    log "(Auth__Authority) with the dev issuer off (deploy/README.md)."
     print_footer
 }
 

@@ -57,6 +57,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         Step("Carriers bid on the food shipment; the shipper awards the better bid");
         await Bidding(foodToTashkent);
 
+        Step("Three more Tianjin SMEs send a container each to Tashkent; a forwarder bids, each shipper awards");
+        await SmallShipmentsToTashkent();
+
         Step("Uzbek and Belarusian traders post trade offers (cotton 520100, machinery 847989, almonds 080211)");
         await TradeOffers();
 
@@ -238,6 +241,33 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
             $"(the other bid {silkRoad!["id"]} is lost)");
     }
 
+    /// <summary>
+    /// Three awarded bids on one lane: enough deals for the trade office's flow row (a row of fewer than three deals
+    /// would show a single deal's size, so it is withheld). Each offer is routed before its award, so the flows share
+    /// the route's corridor.
+    /// </summary>
+    private async Task SmallShipmentsToTashkent()
+    {
+        foreach (var (sme, hsCode, description) in new[]
+                 {
+                     ("tianjin-machinery", "847989", "Spare parts for packaging lines"),
+                     ("tianjin-home-goods", "940360", "Flat-pack furniture"),
+                     ("tianjin-foods", "200819", "Dried fruit"),
+                 })
+        {
+            var cargo = await PostCargo(sme, "UZTAS", 1, "40HC", 15_000, hsCode, description, 5_000);
+            await FirstRoute(sme, cargo);
+            var bid = await gateway.Create(tokens["caspian-forwarding"], $"/api/cargo-offers/{cargo}/bids", new
+            {
+                price = new { amount = 4_100, currency = "USD" }, transitDays = 13, validUntil = Date(10),
+                note = "Rail via Altynkol, weekly groupage",
+            });
+            await gateway.Post(tokens[sme], $"/api/cargo-offers/{cargo}/bids/{bid!["id"]}/award");
+            var offer = await gateway.Get(tokens[sme], $"/api/cargo-offers/{cargo}");
+            Say($"  awarded to {Org("caspian-forwarding")} at $4,100; cargo {cargo} is {offer?["status"]}");
+        }
+    }
+
     // ------------------------------------------------------------------ trade
 
     private async Task TradeOffers()
@@ -348,7 +378,7 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         Say($"  {new string('-', 7)} {new string('-', 11)} {new string('-', corridorWidth)} {new string('-', 7)} {new string('-', 10)} {new string('-', 10)}");
         foreach (var r in rows)
             Say($"  {r.Origin,-7} {r.Destination,-11} {r.Corridor.PadRight(corridorWidth)} {r.Matches,7} {r.Containers,10} {r.Weight / 1000m,10:0.0}");
-        Say("  (all flows on the platform; rows from Tianjin first. Prices of single deals are never shown.)");
+        Say("  (all flows on the platform; rows from Tianjin first. Prices of single deals are never shown, nor rows of fewer than 3 deals.)");
     }
 
     // ------------------------------------------------------------------ output

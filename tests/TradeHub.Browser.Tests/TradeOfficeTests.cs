@@ -13,20 +13,31 @@ public sealed class TradeOfficeTests : DashboardTest
         await office.WaitFor("[data-testid=flows-updated]:not(:empty)");
         var before = await office.Page.EvaluateAsync<int>(TotalContainers);
 
-        // An awarded bid counts as a flow: make one through the API while the page stays open.
+        // Awarded bids count as flows: make three through the API while the page stays open (a row of fewer
+        // than three deals is withheld, so it would not show).
         var sme = await Api.Token(Unique("sme"), "sme");
         var carrier = await Api.Token(Unique("carrier"), "carrier");
-        var offer = await Api.Send(HttpMethod.Post, "api/cargo-offers", sme, new
+        for (var i = 0; i < 3; i++)
         {
-            origin = "CNTSN", destination = "UZTAS", readyDate = Gateway.Date(5), deliverBy = Gateway.Date(40),
-            containers = new { count = 3, type = "40HC" }, weightKg = 24000, hsCode = "520812",
-        });
-        var offerId = offer["id"]!.GetValue<string>();
-        var bid = await Api.Send(HttpMethod.Post, $"api/cargo-offers/{offerId}/bids", carrier, new
-        {
-            price = new { amount = 6100, currency = "USD" }, transitDays = 12, validUntil = Gateway.Date(7),
-        });
-        await Api.Send(HttpMethod.Post, $"api/cargo-offers/{offerId}/bids/{bid["id"]!.GetValue<string>()}/award", sme);
+            var offer = await Api.Send(HttpMethod.Post, "api/cargo-offers", sme, new
+            {
+                origin = "CNTSN", destination = "UZTAS", readyDate = Gateway.Date(5), deliverBy = Gateway.Date(40),
+                containers = new { count = 3, type = "40HC" }, weightKg = 24000, hsCode = "520812",
+            });
+            var offerId = offer["id"]!.GetValue<string>();
+            // The flow takes its corridor from the offer's route: awarded once routed, the three share one row.
+            for (var wait = 0; wait < 120; wait++)
+            {
+                var routes = await Api.Send(HttpMethod.Get, $"api/cargo-offers/{offerId}/routes", sme);
+                if (routes["status"]?.GetValue<string>() == "ready") break;
+                await Task.Delay(500);
+            }
+            var bid = await Api.Send(HttpMethod.Post, $"api/cargo-offers/{offerId}/bids", carrier, new
+            {
+                price = new { amount = 6100, currency = "USD" }, transitDays = 12, validUntil = Gateway.Date(7),
+            });
+            await Api.Send(HttpMethod.Post, $"api/cargo-offers/{offerId}/bids/{bid["id"]!.GetValue<string>()}/award", sme);
+        }
 
         await office.Page.WaitForFunctionAsync($"() => ({TotalContainers})() >= {before + 3}", null,
             new PageWaitForFunctionOptions { Timeout = Eventually, PollingInterval = 500 });

@@ -8,13 +8,13 @@ namespace TradeHub.Deploy.Tests;
 
 /// <summary>
 /// The configuration keys the TradeHub processes read, derived from the code: the option classes of
-/// TradeHub.Hosting (by reflection), the database connection string, the gateway's reverse-proxy clusters
+/// TradeHub.Hosting and Webhooks' options (by reflection), the database connection string, the gateway's reverse-proxy clusters
 /// (from its appsettings.json) and service directory, and the few platform variables (URLs, environment,
 /// OpenTelemetry). Keys compare case-insensitively, as ASP.NET Core configuration does.
 /// </summary>
 public static partial class ConfigurationSurface
 {
-    public static readonly string[] ServiceNames = ["listings", "routing", "matching", "shipments"];
+    public static readonly string[] ServiceNames = ["listings", "routing", "matching", "shipments", "webhooks"];
 
     public static readonly IReadOnlySet<string> Keys = Build();
 
@@ -66,6 +66,7 @@ public static partial class ConfigurationSurface
         };
         AddOptions(keys, "RabbitMq", typeof(RabbitMqOptions));
         AddOptions(keys, "Auth", typeof(AuthOptions));
+        AddOptions(keys, "Webhooks", typeof(TradeHub.Webhooks.WebhooksOptions));
         foreach (var cluster in ProxyClusters())
             keys.Add($"ReverseProxy:Clusters:{cluster}:Destinations:primary:Address");
         foreach (var service in ServiceNames)

@@ -12,7 +12,9 @@ public sealed partial class KubernetesTests
     private const string Base = "deploy/k8s/base";
     private const string Keda = "deploy/k8s/components/keda";
     private const string Production = "deploy/k8s/overlays/production";
-    private static readonly string[] Consumers = ["listings", "routing", "matching", "shipments"];
+    private static readonly string[] Consumers = ["listings", "routing", "matching", "shipments", "webhooks"];
+    /// <summary>The services KEDA scales on their queues' lag (Webhooks' work is its delivery table: CPU scaling).</summary>
+    private static readonly string[] KedaScaled = ["listings", "routing", "matching", "shipments"];
 
     private static List<Dictionary<object, object>> BaseDocs() => DeployFiles.Documents(DeployFiles.K8sFiles(Base)).ToList();
     private static List<Dictionary<object, object>> KedaDocs() => DeployFiles.Documents(DeployFiles.K8sFiles(Keda)).ToList();
@@ -64,15 +66,29 @@ public sealed partial class KubernetesTests
         }
     }
 
+    /// <summary>Secrets no operator can make and the base does not list (it ships no key): the operator of the
+    /// cluster creates them at install time as deploy/README.md, "Security", shows.</summary>
+    private static readonly string[] InstallTimeSecrets = ["tradehub-webhooks"];
+
+    [Test]
+    public void Every_install_time_secret_is_documented_with_its_kubectl_command()
+    {
+        var readme = File.ReadAllText(DeployFiles.PathOf("deploy/README.md"));
+        foreach (var secret in InstallTimeSecrets)
+            Assert.That(readme, Does.Contain($"kubectl -n tradehub create secret generic {secret} "), secret);
+    }
+
     [Test]
     public void The_config_map_and_secrets_the_deployments_reference_exist_or_come_from_the_operators()
     {
         var docs = BaseDocs();
         var configMaps = docs.OfKind("ConfigMap").Select(d => d.Name()).ToHashSet();
-        // Secrets the operators create: RabbitMQ's default user and CloudNativePG's database owner per cluster.
+        // Secrets the operators create: each broker User's credentials (Messaging Topology Operator) and
+        // CloudNativePG's database owner per cluster.
         var secrets = docs.OfKind("Secret").Select(d => d.Name())
-            .Concat(docs.OfKind("RabbitmqCluster").Select(d => d.Name() + "-default-user"))
+            .Concat(docs.OfKind("User").Select(d => d.Name() + "-user-credentials"))
             .Concat(docs.OfKind("Cluster").Select(d => d.Name() + "-app"))
+            .Concat(InstallTimeSecrets)
             .ToHashSet();
         foreach (var deployment in docs.OfKind("Deployment"))
             foreach (var container in Containers(deployment))
@@ -155,8 +171,8 @@ public sealed partial class KubernetesTests
     public void Keda_scales_the_consumer_services_on_their_own_queues()
     {
         var scaled = KedaDocs().OfKind("ScaledObject").ToList();
-        Assert.That(scaled.Select(s => s.Str("spec", "scaleTargetRef", "name")), Is.EquivalentTo(Consumers));
-        Assert.That(ReplacedHpas(), Is.EquivalentTo(Consumers));
+        Assert.That(scaled.Select(s => s.Str("spec", "scaleTargetRef", "name")), Is.EquivalentTo(KedaScaled));
+        Assert.That(ReplacedHpas(), Is.EquivalentTo(KedaScaled));
         var authentications = KedaDocs().OfKind("TriggerAuthentication").Select(d => d.Name()).ToList();
         foreach (var scaledObject in scaled)
         {
@@ -236,15 +252,106 @@ public sealed partial class KubernetesTests
     }
 
     [Test]
-    public void The_gateway_is_the_only_service_behind_the_ingress()
+    public void The_production_ingress_serves_only_the_gateway_and_only_over_tls()
+    {
+        var ingress = ProductionDocs().OfKind("Ingress").Single();
+        var paths = ingress.Maps("spec", "rules").SelectMany(r => r.Maps("http", "paths")).ToList();
+        Assert.That(paths.Select(p => p.Str("backend", "service", "name")).Distinct(), Is.EqualTo(new[] { "gateway" }));
+        Assert.That(BaseDocs().OfKind("Service").Single(s => s.Name() == "gateway").Maps("spec", "ports").Select(p => p.Str("name")),
+            Does.Contain(paths[0].Str("backend", "service", "port", "name")));
+        var tlsHosts = ingress.Maps("spec", "tls").SelectMany(t => t.Seq("hosts").OfType<string>()).ToList();
+        Assert.That(ingress.Maps("spec", "tls").Select(t => t.Str("secretName")), Has.All.Not.Empty);
+        Assert.That(ingress.Maps("spec", "rules").Select(r => r.Str("host")), Is.SubsetOf(tlsHosts), "every host has TLS");
+        Assert.That(ingress.Str("metadata", "annotations", "nginx.ingress.kubernetes.io/ssl-redirect"), Is.EqualTo("true"));
+    }
+
+    [Test]
+    public void The_base_exposes_nothing_outside_the_cluster()
+    {
+        Assert.That(BaseDocs().OfKind("Ingress"), Is.Empty, "the base has no Ingress; the production overlay adds one with TLS");
+        foreach (var service in BaseDocs().Concat(ProductionDocs()).OfKind("Service"))
+            Assert.That(service.Str("spec", "type") ?? "ClusterIP", Is.EqualTo("ClusterIP"), $"Service {service.Name()}");
+        foreach (var deployment in BaseDocs().OfKind("Deployment"))
+        {
+            Assert.That(deployment.Str("spec", "template", "spec", "hostNetwork"), Is.Not.EqualTo("true"), deployment.Name());
+            Assert.That(Containers(deployment).SelectMany(c => c.Maps("ports")).Select(p => p.Str("hostPort")), Has.All.Null, deployment.Name());
+        }
+    }
+
+    [Test]
+    public void The_base_ships_the_dev_issuer_off_and_passes_the_oidc_authority_through()
+    {
+        var config = BaseDocs().OfKind("ConfigMap").Single(c => c.Name() == "tradehub-config");
+        Assert.That(config.Str("data", "Auth__DevIssuer__Enabled"), Is.EqualTo("false"));
+        Assert.That(config.Str("data", "Auth__Authority"), Does.StartWith("https://"));
+        Assert.That(config.Str("data", "Auth__Audience"), Is.Not.Null.And.Not.Empty);
+        foreach (var deployment in BaseDocs().OfKind("Deployment"))
+            Assert.That(Containers(deployment).SelectMany(c => c.Maps("env")).Select(e => e.Str("name")),
+                Has.None.StartsWith("Auth__DevIssuer__"), $"{deployment.Name()} leaves the dev issuer to the ConfigMap (off)");
+    }
+
+    [Test]
+    public void No_manifest_ships_a_secret_or_a_key_value()
+    {
+        var files = Directory.EnumerateFiles(DeployFiles.PathOf("deploy/k8s"), "*.yaml", SearchOption.AllDirectories).ToList();
+        foreach (var file in files)
+        {
+            foreach (var doc in DeployFiles.Documents(file))
+                Assert.That(doc.Str("kind"), Is.Not.EqualTo("Secret"), $"{DeployFiles.Relative(file)}: create secrets at install time, never from a file here");
+            Assert.That(File.ReadAllText(file), Does.Not.Contain("SigningKey").And.Not.Contain("stringData"), DeployFiles.Relative(file));
+        }
+        foreach (var kustomization in Kustomizations())
+            Assert.That(kustomization.Seq("resources").OfType<string>(), Has.None.Contains("secret"), (string)kustomization["__path"]);
+        Assert.That(Kustomizations().SelectMany(k => k.Maps("secretGenerator")), Is.Empty);
+    }
+
+    [Test]
+    public void Every_workload_connects_to_rabbitmq_as_its_own_user_with_the_permissions_of_the_list()
     {
         var docs = BaseDocs();
-        var ingress = docs.OfKind("Ingress").Single();
-        var backends = ingress.Maps("spec", "rules").SelectMany(r => r.Maps("http", "paths"))
-            .Select(p => p.Str("backend", "service", "name")).Distinct().ToList();
-        Assert.That(backends, Is.EqualTo(new[] { "gateway" }));
-        var port = ingress.Maps("spec", "rules").SelectMany(r => r.Maps("http", "paths")).First().Str("backend", "service", "port", "name");
-        Assert.That(docs.OfKind("Service").Single(s => s.Name() == "gateway").Maps("spec", "ports").Select(p => p.Str("name")), Does.Contain(port));
+        foreach (var deployment in docs.OfKind("Deployment"))
+        {
+            var env = Containers(deployment).SelectMany(c => c.Maps("env")).ToList();
+            foreach (var key in new[] { "RabbitMq__Username", "RabbitMq__Password" })
+                Assert.That(env.Single(e => e.Str("name") == key).Str("valueFrom", "secretKeyRef", "name"),
+                    Is.EqualTo($"tradehub-{deployment.Name()}-user-credentials"), $"{deployment.Name()} {key}");
+        }
+        Assert.That(docs.OfKind("User").Select(u => u.Str("spec", "rabbitmqClusterReference", "name")), Has.All.EqualTo("rabbitmq"));
+        Assert.That(docs.OfKind("User").Select(u => u.Seq("spec", "tags").Count), Has.All.EqualTo(0), "no management or administrator tag");
+        var permissions = docs.OfKind("Permission").ToList();
+        var expected = BrokerPermissionsTests.Grants();
+        Assert.That(permissions.Select(p => p.Str("spec", "userReference", "name")), Is.EquivalentTo(expected.Select(g => g.User)));
+        var vhost = docs.OfKind("ConfigMap").Single(c => c.Name() == "tradehub-config").Str("data", "RabbitMq__VirtualHost");
+        foreach (var grant in expected)
+        {
+            var permission = permissions.Single(p => p.Str("spec", "userReference", "name") == grant.User);
+            Assert.That(permission.Str("spec", "vhost"), Is.EqualTo(vhost), grant.User);
+            Assert.That(permission.Str("spec", "permissions", "configure"), Is.EqualTo(grant.Configure), $"{grant.User} configure");
+            Assert.That(permission.Str("spec", "permissions", "write"), Is.EqualTo(grant.Write), $"{grant.User} write");
+            Assert.That(permission.Str("spec", "permissions", "read"), Is.EqualTo(grant.Read), $"{grant.User} read");
+        }
+    }
+
+    [Test]
+    public void Production_pins_every_image_by_digest()
+    {
+        var kustomization = DeployFiles.Documents(DeployFiles.PathOf(Production + "/kustomization.yaml")).Single();
+        var images = kustomization.Maps("images").ToList();
+        foreach (var image in BaseDocs().OfKind("Deployment").SelectMany(Containers).Select(c => c.Str("image")!))
+        {
+            var name = image.Split(':')[0];
+            var entry = images.SingleOrDefault(i => i.Str("name") == name);
+            Assert.That(entry, Is.Not.Null, $"{name} is set by the production overlay");
+            Assert.That(entry!.Str("newTag"), Is.Null, $"{name}: a digest, not a tag");
+            Assert.That(entry.Str("digest"), Does.Match("^sha256:[0-9a-f]{64}$"), $"{name} digest");
+        }
+        // The operators' engine images: patched to a digest in production.
+        foreach (var (kind, field) in new[] { ("RabbitmqCluster", "image"), ("Cluster", "imageName") })
+            foreach (var engine in BaseDocs().OfKind(kind))
+            {
+                var pinned = ProductionDocs().OfKind(kind).Where(d => d.Name() == engine.Name()).Select(d => d.Str("spec", field)).OfType<string>();
+                Assert.That(pinned, Has.Exactly(1).Match("@sha256:[0-9a-f]{64}$"), $"{kind} {engine.Name()}: image pinned by digest");
+            }
     }
 
     [Test]

@@ -7,6 +7,7 @@ using TradeHub.Hosting.Auth;
 using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
 using TradeHub.Routing.Contracts;
+using TradeHub.Webhooks.Contracts;
 
 namespace TradeHub.Gateway.Tests;
 
@@ -119,6 +120,32 @@ public sealed class EventTests
     }
 
     [Test]
+    public async Task A_disabled_webhook_is_told_to_its_organisation_only()
+    {
+        await using var owner = await EventStream.Open(_gateway, "hooked-org", Roles.Carrier);
+        await using var other = await EventStream.Open(_gateway, "other-hooked-org", Roles.Carrier);
+        WebhookDisabled Disabled(string org) => new()
+        {
+            WebhookId = NewId.NextGuid(), Org = org, Url = "https://erp.example.org/hooks", Reason = "gone",
+            LastStatusCode = 410, DisabledAt = DateTimeOffset.UtcNow,
+        };
+        var owners = Disabled("hooked-org");
+        var others = Disabled("other-hooked-org");
+        await _harness.Bus.Publish(owners);
+        await _harness.Bus.Publish(others);
+
+        var e = await owner.Next();
+        Assert.Multiple(() =>
+        {
+            Assert.That(e.Type, Is.EqualTo("webhook.disabled"));
+            Assert.That(e.Data.GetProperty("webhookId").GetGuid(), Is.EqualTo(owners.WebhookId));
+            Assert.That(e.Data.GetProperty("reason").GetString(), Is.EqualTo("gone"));
+        });
+        Assert.That((await other.Next()).Data.GetProperty("webhookId").GetGuid(), Is.EqualTo(others.WebhookId),
+            "the other organisation's first event is its own");
+    }
+
+    [Test]
     public async Task An_idle_stream_carries_heartbeats()
     {
         await using var stream = await EventStream.Open(_gateway, "quiet-org", Roles.Sme);
@@ -134,17 +161,76 @@ public sealed class EventTests
     }
 
     [Test]
-    public async Task A_browser_may_pass_the_token_in_the_query()
+    public async Task A_token_in_the_query_string_is_refused()
     {
         using var client = _gateway.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get,
             "/api/events?access_token=" + Tokens.For("browser-org", Roles.Sme));
         using var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Multiple(() =>
+        // The status first: an accepted stream never ends, so its body must not be read.
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        await ProblemAssert.IsProblem(response, 401);
+    }
+
+    [Test]
+    public async Task An_organisations_streams_beyond_its_cap_get_429_with_retry_after()
+    {
+        var org = "crowded-" + Guid.NewGuid().ToString("N")[..8];
+        var streams = new List<EventStream>();
+        try
         {
-            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
-            Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/event-stream"));
-        });
+            // Forty users of one organisation, one stream each: all accepted (the default cap is 40).
+            for (var i = 0; i < 40; i++)
+                streams.Add(await EventStream.Open(_gateway, org, Roles.Sme, subject: $"user-{i}"));
+            using var client = _gateway.CreateClient();
+            client.DefaultRequestHeaders.Authorization =
+                new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.For(org, Roles.Sme, "user-40"));
+            using var response = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the 41st stream");
+            await ProblemAssert.IsProblem(response, 429);
+            Assert.That(response.Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.Zero));
+
+            // Closing one frees a place.
+            await streams[0].DisposeAsync();
+            streams.RemoveAt(0);
+            streams.Add(await Eventually(() => EventStream.TryOpen(_gateway, org, Roles.Sme, subject: "user-40")));
+        }
+        finally
+        {
+            foreach (var stream in streams) await stream.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public async Task One_users_streams_beyond_the_user_cap_get_429_while_a_colleague_still_connects()
+    {
+        var org = "busy-user-" + Guid.NewGuid().ToString("N")[..8];
+        var streams = new List<EventStream>();
+        try
+        {
+            for (var i = 0; i < 10; i++) streams.Add(await EventStream.Open(_gateway, org, Roles.Sme));
+            using var client = _gateway.ClientAs(org, Roles.Sme);
+            using var response = await client.GetAsync("/api/events", HttpCompletionOption.ResponseHeadersRead);
+            Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the 11th stream of one user");
+            await ProblemAssert.IsProblem(response, 429);
+            streams.Add(await EventStream.Open(_gateway, org, Roles.Sme, subject: "colleague"));
+        }
+        finally
+        {
+            foreach (var stream in streams) await stream.DisposeAsync();
+        }
+    }
+
+    /// <summary>A closed stream leaves the hub when the server notices the client went, which takes a moment.</summary>
+    private static async Task<EventStream> Eventually(Func<Task<EventStream?>> open)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await open() is { } stream) return stream;
+            await Task.Delay(50);
+        }
+        Assert.Fail("the stream was never accepted");
+        return null!;
     }
 
     private async Task<(Guid MessageId, MatchProposed Match)> Publish(MatchProposed match)
@@ -180,13 +266,27 @@ public sealed class EventStream : IAsyncDisposable
 
     public sealed record Event(string Id, string Type, JsonElement Data);
 
-    public static async Task<EventStream> Open(GatewayFactory gateway, string org, string role, string? lastEventId = null)
+    public static async Task<EventStream> Open(GatewayFactory gateway, string org, string role,
+        string? lastEventId = null, string? subject = null) =>
+        await TryOpen(gateway, org, role, lastEventId, subject, expectOk: true) ?? throw new InvalidOperationException();
+
+    /// <summary>Null if the gateway refused the stream (unless expectOk, which asserts a 200).</summary>
+    public static async Task<EventStream?> TryOpen(GatewayFactory gateway, string org, string role,
+        string? lastEventId = null, string? subject = null, bool expectOk = false)
     {
-        var client = gateway.ClientAs(org, role);
+        var client = gateway.CreateClient();
+        client.DefaultRequestHeaders.Authorization =
+            new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.For(org, role, subject));
         var request = new HttpRequestMessage(HttpMethod.Get, "/api/events");
         if (lastEventId is not null) request.Headers.Add("Last-Event-ID", lastEventId);
         var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        if (expectOk) Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            response.Dispose();
+            client.Dispose();
+            return null;
+        }
         var stream = new EventStream(client, response, new StreamReader(await response.Content.ReadAsStreamAsync()));
         // The stream opens with a retry hint once the subscription is in place.
         Assert.That(await stream.ReadLine(), Does.StartWith("retry:"));

@@ -12,7 +12,7 @@ namespace TradeHub.Gateway.Tests;
 /// <summary>
 /// A stand-in for a downstream service on a free loopback port: it echoes what reached it (so a test sees
 /// which service YARP chose and which headers it forwarded), sleeps when asked (?delayMs=), and serves a
-/// small OpenAPI document.
+/// small OpenAPI document that names its own address.
 /// </summary>
 public sealed class FakeService : IAsyncDisposable
 {
@@ -35,11 +35,14 @@ public sealed class FakeService : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        app.MapGet("/openapi/v1.json", () => Results.Text("""
+        // Like a real service's default document, it names the address the request reached as its server.
+        app.MapGet("/openapi/v1.json", (HttpContext http) => Results.Text("""
             {"openapi":"3.1.1","info":{"title":"NAME","version":"v1"},
-             "paths":{"/api/NAME-things":{"get":{"responses":{"200":{"description":"OK"}}}}},
+             "servers":[{"url":"http://HOST/"}],
+             "paths":{"/api/NAME-things":{"servers":[{"url":"http://HOST/"}],
+                                          "get":{"servers":[{"url":"http://HOST/"}],"responses":{"200":{"description":"OK"}}}}},
              "components":{"schemas":{"NAMEThing":{"type":"object"}}}}
-            """.Replace("NAME", name), "application/json"));
+            """.Replace("NAME", name).Replace("HOST", http.Request.Host.Value), "application/json"));
         app.Map("/{**path}", async (HttpContext http) =>
         {
             if (int.TryParse(http.Request.Query["delayMs"], out var delay))

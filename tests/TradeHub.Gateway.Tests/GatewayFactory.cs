@@ -1,6 +1,7 @@
 using System.IdentityModel.Tokens.Jwt;
 using System.Net.Http.Headers;
 using System.Security.Claims;
+using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using MassTransit;
@@ -14,14 +15,18 @@ namespace TradeHub.Gateway.Tests;
 
 /// <summary>
 /// The gateway in-process, with its clusters pointed at the given addresses and the bus swapped for
-/// MassTransit's in-memory test harness.
+/// MassTransit's in-memory test harness. It runs outside Development (as deployed), so the dev issuer needs the
+/// local flag and a key of its own, as deploy/local/up.sh gives it.
 /// </summary>
-public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings) : WebApplicationFactory<Program>
+public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, string environment = "Testing")
+    : WebApplicationFactory<Program>
 {
     /// <summary>Shipments, when not given, points at an address where nothing listens.</summary>
     public static Dictionary<string, string?> Settings(string listings, string routing, string matching, string? shipments = null) => new()
     {
         ["Auth:DevIssuer:Enabled"] = "true",
+        ["Auth:DevIssuer:AllowOutsideDevelopment"] = "true",
+        ["Auth:DevIssuer:SigningKey"] = Tokens.SigningKey,
         ["ReverseProxy:Clusters:listings:Destinations:primary:Address"] = listings,
         ["ReverseProxy:Clusters:routing:Destinations:primary:Address"] = routing,
         ["ReverseProxy:Clusters:matching:Destinations:primary:Address"] = matching,
@@ -30,11 +35,14 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         ["Services:Matching"] = matching,
         ["ReverseProxy:Clusters:shipments:Destinations:primary:Address"] = shipments ?? FakeService.DownAddress(),
         ["Services:Shipments"] = shipments ?? FakeService.DownAddress(),
+        // Webhooks stands where matching does: both up or both down.
+        ["ReverseProxy:Clusters:webhooks:Destinations:primary:Address"] = matching,
+        ["Services:Webhooks"] = matching,
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(environment);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.AddMassTransitTestHarness());
     }
@@ -50,22 +58,35 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
 /// <summary>Tokens good and bad, made the way the dev issuer makes them.</summary>
 public static class Tokens
 {
-    private static readonly AuthOptions Options = new() { DevIssuer = { Enabled = true } };
+    /// <summary>Random bytes, as an operator would generate them (64, so HS512 can be tried with it too); new every run.</summary>
+    public static readonly string SigningKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(64));
 
-    public static string For(string organisation, string role) => TokenAuth.IssueDevToken(Options, organisation, role);
+    private static readonly AuthOptions Options = new() { DevIssuer = { Enabled = true, SigningKey = SigningKey } };
+
+    public static string For(string organisation, string role, string? subject = null) =>
+        TokenAuth.IssueDevToken(Options, organisation, role, subject);
 
     public static string Expired() =>
         TokenAuth.IssueDevToken(Options, "tianjin-textiles", Roles.Sme, expires: DateTime.UtcNow.AddHours(-1));
 
     public static string FromAnotherIssuer()
     {
-        var key = new SymmetricSecurityKey(Encoding.UTF8.GetBytes(Options.DevIssuer.SigningKey.PadRight(32, '.')));
+        return Signed(SigningKey, "somebody-else", Roles.Sme, DateTime.UtcNow.AddHours(1));
+    }
+
+    /// <summary>A token made offline by anyone who holds the key: issuer, role, expiry and algorithm of their choosing.</summary>
+    public static string Signed(string key, string issuer, string role, DateTime expires,
+        string algorithm = SecurityAlgorithms.HmacSha256, string organisation = "tianjin-textiles")
+    {
         var handler = new JwtSecurityTokenHandler();
         return handler.WriteToken(handler.CreateJwtSecurityToken(
-            issuer: "somebody-else", audience: Options.Audience,
-            subject: new ClaimsIdentity([new Claim("sub", "x"), new Claim("org", "tianjin-textiles"), new Claim("role", Roles.Sme)]),
-            expires: DateTime.UtcNow.AddHours(1),
-            signingCredentials: new SigningCredentials(key, SecurityAlgorithms.HmacSha256)));
+            issuer: issuer, audience: Options.Audience,
+            subject: new ClaimsIdentity([new Claim("sub", "x"), new Claim("org", organisation), new Claim("role", role)]),
+            notBefore: DateTime.UtcNow.AddMinutes(-1),
+            expires: expires,
+            issuedAt: DateTime.UtcNow.AddMinutes(-1),
+            signingCredentials: new SigningCredentials(
+                new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key)), algorithm)));
     }
 
     /// <summary>A valid token whose payload was edited afterwards (sme promoted to admin); the signature no longer fits.</summary>

@@ -74,6 +74,17 @@ public sealed class ProxyTests
         Assert.That(echo!.Authorization, Is.EqualTo($"Bearer {token}"));
     }
 
+    [TestCase("/api/network/nodes", HttpStatusCode.OK)]
+    [TestCase("/api/network/legs?mode=rail", HttpStatusCode.OK)]
+    [TestCase("/api/network/disruptions", HttpStatusCode.Unauthorized)]
+    [TestCase("/api/cargo-offers", HttpStatusCode.Unauthorized)]
+    public async Task The_corridor_map_is_public_and_the_rest_needs_a_token(string path, HttpStatusCode expected)
+    {
+        using var client = _gateway.CreateClient();
+        using var response = await client.GetAsync(path);
+        Assert.That(response.StatusCode, Is.EqualTo(expected));
+    }
+
     [TestCase("POST", "/api/cargo-offers", Roles.Sme, "listings")]
     [TestCase("POST", "/api/cargo-offers/0199a3b0-0000-7000-8000-000000000001/bids", Roles.Carrier, "listings")]
     [TestCase("POST", "/api/capacity-offers", Roles.Carrier, "listings")]
@@ -249,11 +260,11 @@ public sealed class ProxyTests
     }
 
     [Test]
-    public void Readiness_covers_the_bus_and_the_three_services()
+    public void Readiness_covers_the_bus_and_the_services()
     {
         var checks = _gateway.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
             .Where(r => r.Tags.Contains("ready")).Select(r => r.Name).ToList();
-        Assert.That(checks, Is.SupersetOf(new[] { "listings", "routing", "matching" }));
+        Assert.That(checks, Is.SupersetOf(new[] { "listings", "routing", "matching", "webhooks" }));
         Assert.That(checks.Any(n => n.Contains("masstransit", StringComparison.OrdinalIgnoreCase)), Is.True, string.Join(", ", checks));
     }
 

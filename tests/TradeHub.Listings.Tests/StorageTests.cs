@@ -43,6 +43,37 @@ public class StorageTests
     }
 
     [Test]
+    public async Task A_bid_key_reused_on_another_price_or_offer_is_a_conflict_and_creates_nothing()
+    {
+        using var owner = ListingsApp.As("idem-bid-owner", "sme");
+        using var carrier = ListingsApp.As("idem-bid-carrier", "carrier");
+        var first = (await (await owner.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+        var second = (await (await owner.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+        carrier.DefaultRequestHeaders.Add("Idempotency-Key", Guid.NewGuid().ToString());
+
+        await (await carrier.PostJson($"/api/cargo-offers/{first}/bids", Requests.Bid())).Created();
+        var again = await (await carrier.PostJson($"/api/cargo-offers/{first}/bids", Requests.Bid())).Created();
+        Assert.That(await Count("SELECT count(*) FROM bids WHERE carrier_org = 'idem-bid-carrier'"), Is.EqualTo(1));
+
+        var cheaper = Requests.Bid().With("price", new JsonObject { ["amount"] = 1.5m, ["currency"] = "USD" });
+        await (await carrier.PostJson($"/api/cargo-offers/{first}/bids", cheaper)).AssertProblem(HttpStatusCode.Conflict);
+        await (await carrier.PostJson($"/api/cargo-offers/{second}/bids", Requests.Bid())).AssertProblem(HttpStatusCode.Conflict);
+        Assert.That(await Count("SELECT count(*) FROM bids WHERE carrier_org = 'idem-bid-carrier'"), Is.EqualTo(1));
+        Assert.That(again["cargoOfferId"]!.ToString(), Is.EqualTo(first));
+    }
+
+    [Test]
+    public async Task A_key_reused_on_another_kind_of_create_is_a_conflict()
+    {
+        using var carrier = ListingsApp.As("idem-kind-carrier", "carrier");
+        carrier.DefaultRequestHeaders.Add("Idempotency-Key", Guid.NewGuid().ToString());
+        await (await carrier.PostJson("/api/capacity-offers", Requests.CapacityOffer())).Created();
+        using var trader = ListingsApp.As("idem-kind-carrier", "sme");
+        trader.DefaultRequestHeaders.Add("Idempotency-Key", carrier.DefaultRequestHeaders.GetValues("Idempotency-Key").Single());
+        await (await trader.PostJson("/api/cargo-offers", Requests.CargoOffer())).AssertProblem(HttpStatusCode.Conflict);
+    }
+
+    [Test]
     public async Task Concurrent_repeats_with_one_key_create_one_offer()
     {
         using var sme = ListingsApp.As("idem-sme-3", "sme");
@@ -82,6 +113,27 @@ public class StorageTests
         var ours = seen.Where(posted.Contains).ToList();
         Assert.That(ours, Is.EqualTo(Enumerable.Reverse(posted).ToList()));
         Assert.That(seen, Is.Unique);
+    }
+
+    [Test]
+    public async Task Mine_lists_only_the_callers_own_organisations_offers()
+    {
+        using var own = ListingsApp.As("mine-sme", "sme");
+        using var other = ListingsApp.As("mine-other-sme", "sme");
+        var ownIds = new List<string>();
+        for (var i = 0; i < 3; i++)
+            ownIds.Add((await (await own.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString());
+        var otherId = (await (await other.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+
+        var page = JsonNode.Parse(await own.GetStringAsync("/api/cargo-offers?mine=true&limit=500"))!;
+        var listed = page["items"]!.AsArray().Select(o => (Id: o!["id"]!.ToString(), Owner: o["owner"]!.ToString())).ToList();
+
+        Assert.Multiple(() =>
+        {
+            Assert.That(listed.Select(o => o.Id), Is.EquivalentTo(ownIds));
+            Assert.That(listed.Select(o => o.Owner), Is.All.EqualTo("mine-sme"));
+            Assert.That(listed.Select(o => o.Id), Does.Not.Contain(otherId));
+        });
     }
 
     [Test]

@@ -8,7 +8,7 @@ namespace TradeHub.Reliability.Tests;
 /// <summary>
 /// Nothing lost, nothing twice, under fire: a steady load while every service instance is killed (-9) in turn,
 /// RabbitMQ and PostgreSQL restart once each, and the killed come back; then the invariants are read from the
-/// databases and the broker. TRADEHUB_CHAOS_SECONDS lengthens the load (deploy/local/chaos.sh).
+/// databases and the broker. The shipper's webhook receiver must have been told of every offer's routes. TRADEHUB_CHAOS_SECONDS lengthens the load (deploy/local/chaos.sh).
 /// </summary>
 [Order(2)]
 public class KillTests
@@ -26,6 +26,8 @@ public class KillTests
         using var shipper = await ReliabilitySystem.SignIn("chaos-sme", "sme");
         using var carrierA = await ReliabilitySystem.SignIn("chaos-rail-a", "carrier");
         using var carrierB = await ReliabilitySystem.SignIn("chaos-rail-b", "carrier");
+        await using var receiver = await WebhookReceiver.Started();
+        await shipper.PostOk("/api/webhooks", new { url = receiver.Url, events = new[] { "routes.changed" } });
 
         // Capacity along the route, so offers under load are matched too.
         var first = await shipper.PostOk("/api/cargo-offers", ReliabilitySystem.CargoOffer());
@@ -55,7 +57,7 @@ public class KillTests
         })).ToArray();
 
         // The fire: each instance killed in turn and brought back, the broker and the database restarted once.
-        string[] victims = ["listings", "routing", "matching", "listings#2", "routing#2", "matching#2"];
+        string[] victims = ["listings", "routing", "matching", "webhooks", "listings#2", "routing#2", "matching#2", "webhooks#2"];
         var step = TimeSpan.FromSeconds(Math.Max(2, LoadSeconds / 10.0));
         foreach (var (victim, i) in victims.Select((v, i) => (v, i)))
         {
@@ -64,13 +66,13 @@ public class KillTests
             TestContext.Progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss} killed {victim}");
             await Task.Delay(TimeSpan.FromSeconds(1));
             system.StartService(victim);
-            if (i == 2)
+            if (i == 3)
             {
                 await Servers.Stop("rabbitmq");
                 TestContext.Progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss} rabbitmq stopped");
                 await Servers.Start("rabbitmq");
             }
-            if (i == 4)
+            if (i == 5)
             {
                 await Servers.Stop("postgres");
                 TestContext.Progress.WriteLine($"{DateTime.UtcNow:HH:mm:ss} postgres stopped");
@@ -103,6 +105,22 @@ public class KillTests
             await Task.Delay(1000);
         }
 
+        // Every offer's routes reached the shipper's webhook endpoint (leases of killed Webhooks instances run out
+        // first, so this may take a minute more).
+        var offers = accepted.ToHashSet();
+        HashSet<string> told = [];
+        deadline = DateTime.UtcNow.AddSeconds(180);
+        while (DateTime.UtcNow < deadline)
+        {
+            told = receiver.Requests.Where(r => r.Answered == 200)
+                .Select(r => System.Text.Json.Nodes.JsonNode.Parse(r.Body)!["data"]!["cargoOfferId"]!.GetValue<string>())
+                .ToHashSet();
+            if (offers.IsSubsetOf(told)) break;
+            await Task.Delay(1000);
+        }
+        var untold = offers.Count(o => !told.Contains(o));
+        var webhookIds = receiver.Requests.Where(r => r.Answered == 200).Select(r => r.Id).ToList();
+
         await using var listings = Db("listings");
         var rows = await listings.QueryAsync<Guid>("SELECT id FROM cargo_offers WHERE owner_org = 'chaos-sme'");
         var stored = rows.ToList();
@@ -123,7 +141,8 @@ public class KillTests
         TestContext.Progress.WriteLine(
             $"posted {ids.Length} (abandoned {abandoned}), found {found}, lost {lost}, duplicated {duplicated}; " +
             $"outbox backlog {backlog}, unrouted {unrouted}, not in matching {unprojected}; proposals twice {sameOffersTwice}; " +
-            $"error queues {string.Join(", ", errorQueues.Select(q => $"{q.Key}={q.Value}"))}");
+            $"error queues {string.Join(", ", errorQueues.Select(q => $"{q.Key}={q.Value}"))}; " +
+            $"webhooks {webhookIds.Count} delivered ({webhookIds.Distinct().Count()} distinct), offers untold {untold}");
 
         Assert.Multiple(() =>
         {
@@ -137,6 +156,7 @@ public class KillTests
             Assert.That(doubleProposals + sameOffersTwice, Is.Zero, "no match proposed twice for the same offers");
             Assert.That(negativeCapacity, Is.Zero, "capacity never goes negative");
             Assert.That(errorQueues, Is.Empty, "nothing was poisoned here, so no error queue holds a message");
+            Assert.That(untold, Is.Zero, "every offer's routes.changed reached the webhook endpoint");
         });
     }
 }

@@ -10,7 +10,16 @@ namespace TradeHub.Testing;
 /// </summary>
 public sealed class RunningSystem : IAsyncDisposable
 {
-    public static readonly string[] Services = ["listings", "routing", "matching", "shipments"];
+    public static readonly string[] Services = ["listings", "routing", "matching", "shipments", "webhooks"];
+
+    /// <summary>The key the test rig gives Webhooks to encrypt signing secrets (base64 of 32 bytes; tests only).</summary>
+    public const string WebhooksSecretKey = "dGVzdC1yaWctd2ViaG9va3Mta2V5LTMyLWJ5dGVzISE=";
+
+    /// <summary>
+    /// Extra configuration (NAME=value in environment form) per service ("webhooks") or per instance ("webhooks#2",
+    /// applied after the service's), read when an instance starts.
+    /// </summary>
+    public Dictionary<string, Dictionary<string, string>> Settings { get; } = [];
 
     private readonly Dictionary<string, ServiceProcess> _processes = [];
     private readonly string _prefix;
@@ -52,6 +61,7 @@ public sealed class RunningSystem : IAsyncDisposable
             "routing" => 2,
             "matching" => 3,
             "shipments" => 4,
+            "webhooks" => 5,
             _ => throw new ArgumentOutOfRangeException(nameof(instance)),
         };
         return _basePort + offset + 10 * index;
@@ -85,6 +95,9 @@ public sealed class RunningSystem : IAsyncDisposable
             ["RabbitMq__Host"] = "127.0.0.1",
             ["RabbitMq__Port"] = AmqpPort.ToString(),
             ["RabbitMq__VirtualHost"] = VirtualHost,
+            // Each service as its own broker user, with only the permissions a deployment gives it.
+            ["RabbitMq__Username"] = TestBroker.ServiceUsers[service].Name,
+            ["RabbitMq__Password"] = TestBroker.ServiceUsers[service].Password,
             ["Auth__DevIssuer__Enabled"] = "true",
             ["Logging__LogLevel__Default"] = "Warning",
         };
@@ -96,9 +109,11 @@ public sealed class RunningSystem : IAsyncDisposable
         }
         if (service == "gateway")
         {
-            // Tests drive one organisation hard; the limiter has its own test in the gateway's suite.
-            env["RateLimiting__PermitsPerSecond"] = "100000";
-            env["RateLimiting__Burst"] = "100000";
+            // Tests drive one organisation hard, all from 127.0.0.1, and sign in often; the limiters have their own
+            // tests in the gateway's suite.
+            foreach (var limit in (string[])["PermitsPerSecond", "Burst", "AddressPermitsPerSecond", "AddressBurst",
+                         "GlobalPermitsPerSecond", "GlobalBurst", "DevTokensPerMinute"])
+                env[$"RateLimiting__{limit}"] = "100000";
             foreach (var s in Services)
             {
                 for (var i = 0; i < _instances; i++)
@@ -111,11 +126,30 @@ public sealed class RunningSystem : IAsyncDisposable
         {
             env["ConnectionStrings__Database"] = TestDatabase.For(DatabaseName(service));
         }
+        if (service == "webhooks")
+        {
+            env["Webhooks__SecretKey"] = WebhooksSecretKey;
+            // The tests' receivers listen on loopback.
+            env["Webhooks__AllowPrivateAddresses"] = "true";
+        }
+        foreach (var name in instance == service ? [service] : new[] { service, instance })
+            if (Settings.TryGetValue(name, out var extra))
+                foreach (var (key, value) in extra) env[key] = value;
         _processes.Remove(instance, out var old);
         old?.Dispose();
         var process = new ServiceProcess(instance, AssemblyPath(service), env);
         _processes[instance] = process;
         process.Start();
+    }
+
+    /// <summary>Stops one instance gracefully (SIGTERM), as a deployment would.</summary>
+    public void Stop(string instance)
+    {
+        if (_processes.Remove(instance, out var process))
+        {
+            process.Stop();
+            process.Dispose();
+        }
     }
 
     /// <summary>Kills a service hard (SIGKILL), as a crash would.</summary>
@@ -151,7 +185,11 @@ public sealed class RunningSystem : IAsyncDisposable
         await Task.CompletedTask;
     }
 
-    private Task RecreateVirtualHost() => TestBroker.RecreateVirtualHost(VirtualHost);
+    private async Task RecreateVirtualHost()
+    {
+        await TestBroker.RecreateVirtualHost(VirtualHost);
+        await TestBroker.GrantServiceUsers(VirtualHost);
+    }
 
     /// <summary>The service's built dll beside this test assembly's configuration (Release under test.sh).</summary>
     public static string AssemblyPath(string service)

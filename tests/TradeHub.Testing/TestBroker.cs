@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json.Nodes;
 
@@ -26,6 +27,43 @@ public static class TestBroker
             .EnsureSuccessStatusCode();
     }
 
+    /// <summary>
+    /// The per-service users of deploy/rabbitmq/permissions.tsv (keyed "listings", ..., "gateway") with the passwords
+    /// `deploy/local/servers.sh broker_users` made for this data folder (test.sh runs it first).
+    /// </summary>
+    public static IReadOnlyDictionary<string, BrokerUser> ServiceUsers => Users.Value;
+
+    private static readonly Lazy<IReadOnlyDictionary<string, BrokerUser>> Users = new(ReadUsers);
+
+    private static IReadOnlyDictionary<string, BrokerUser> ReadUsers()
+    {
+        var data = Environment.GetEnvironmentVariable("TRADEHUB_DATA") is { Length: > 0 } d ? d : Path.Combine(RunningSystem.RepoRoot, ".local");
+        var passwordFile = Path.Combine(data, "rabbitmq", "passwords");
+        if (!File.Exists(passwordFile))
+            throw new InvalidOperationException($"{passwordFile} is missing: run deploy/local/servers.sh broker_users (deploy/local/test.sh does).");
+        var passwords = File.ReadAllLines(passwordFile).Select(l => l.Split('\t')).Where(p => p.Length == 2)
+            .ToDictionary(p => p[0], p => p[1]);
+        var users = new Dictionary<string, BrokerUser>();
+        foreach (var line in File.ReadAllLines(Path.Combine(RunningSystem.RepoRoot, "deploy", "rabbitmq", "permissions.tsv")))
+        {
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var f = line.Split('\t');
+            if (!passwords.TryGetValue(f[0], out var password))
+                throw new InvalidOperationException($"No password for {f[0]} in {passwordFile}: run deploy/local/servers.sh broker_users.");
+            users[f[0]["tradehub-".Length..]] = new BrokerUser(f[0], password, f[1], f[2], f[3]);
+        }
+        return users;
+    }
+
+    /// <summary>Grants every service's user its permissions on a virtual host (the services then run as those users).</summary>
+    public static async Task GrantServiceUsers(string name)
+    {
+        using var http = Management();
+        foreach (var user in ServiceUsers.Values)
+            (await http.PutAsync($"permissions/{Uri.EscapeDataString(name)}/{user.Name}", JsonContent.Create(
+                new { configure = user.Configure, write = user.Write, read = user.Read }))).EnsureSuccessStatusCode();
+    }
+
     /// <summary>Messages ready in a queue ("queues/{vhost}/{name}"), 0 when the queue does not exist yet.</summary>
     public static async Task<long> MessagesIn(string queuePath)
     {
@@ -45,3 +83,6 @@ public static class TestBroker
             q => q!["name"]!.GetValue<string>(), q => q!["messages"]?.GetValue<long>() ?? 0);
     }
 }
+
+/// <summary>A RabbitMQ user of one service and its permission regexes on a virtual host.</summary>
+public sealed record BrokerUser(string Name, string Password, string Configure, string Write, string Read);

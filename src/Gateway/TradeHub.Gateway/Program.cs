@@ -5,6 +5,7 @@ using TradeHub.Gateway.Events;
 using TradeHub.Gateway.Health;
 using TradeHub.Gateway.Limits;
 using TradeHub.Gateway.Proxy;
+using TradeHub.Gateway.Security;
 using TradeHub.Hosting;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -17,6 +18,8 @@ builder.AddServiceHealth();
 builder.AddApiDocs();
 
 var app = builder.Build();
+app.UseClientAddress();
+app.UseSecurityHeaders();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.UseServiceDefaults();

@@ -11,6 +11,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
@@ -54,7 +55,14 @@ public static class ServiceDefaults
         builder.Services.AddValidatorsFromAssembly(System.Reflection.Assembly.Load(builder.Environment.ApplicationName),
             ServiceLifetime.Singleton, includeInternalTypes: true);
         builder.AddTokenAuth();
-        builder.Services.AddOpenApi();
+        // The document names no server: by default it would carry the address the request reached (a service's
+        // internal host and port, published anonymously through the gateway). "/" is the gateway, which serves
+        // every path the documents list.
+        builder.Services.AddOpenApi(o => o.AddTradeHubRules().AddDocumentTransformer((document, _, _) =>
+        {
+            document.Servers = [new OpenApiServer { Url = "/" }];
+            return Task.CompletedTask;
+        }));
 
         builder.Services.AddHealthChecks();
         builder.Logging.Configure(o => o.ActivityTrackingOptions =

@@ -55,6 +55,20 @@ public sealed record MatchDeclined
     public required DateTimeOffset DeclinedAt { get; init; }
 }
 
+/// <summary>
+/// A proposal lapsed: undecided for too long, or one of its offers is no longer valid. Its places go to the offers'
+/// next best.
+/// </summary>
+public sealed record MatchExpired
+{
+    public required Guid MatchId { get; init; }
+    public required string Kind { get; init; }
+    public required IReadOnlyList<Guid> OfferIds { get; init; }
+    public required IReadOnlyList<string> PartyOrgs { get; init; }
+    public required string Reason { get; init; }
+    public required DateTimeOffset ExpiredAt { get; init; }
+}
+
 /// <summary>A confirmed match took containers of space from a capacity offer.</summary>
 public sealed record CapacityReserved
 {

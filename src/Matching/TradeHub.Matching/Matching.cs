@@ -1,6 +1,8 @@
 using MassTransit;
 using TradeHub.Matching.CargoMatching;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using TradeHub.Matching.Consumers;
+using TradeHub.Matching.Matches;
 using TradeHub.Matching.Offers;
 
 namespace TradeHub.Matching;
@@ -30,6 +32,8 @@ public static class MatchingSetup
         builder.Services.AddSingleton<MatchingTurn>();
         builder.Services.AddHostedService<OpenOffersRefresh>();
         builder.Services.AddHostedService<LogisticsTableRequest>();
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddHostedService<ProposalExpiry>();
         return builder;
     }
 }

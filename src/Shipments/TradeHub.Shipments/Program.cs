@@ -11,7 +11,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("shipments");
 builder.AddDatabase();
 builder.AddBus("shipments", x => x.AddBookingConsumers());
-builder.AddOutboxRelay();
+builder.AddOutbox(typeof(TradeHub.Shipments.Contracts.ShipmentBooked).Assembly);
 builder.Services.AddSingleton(TimeProvider.System);
 
 var app = builder.Build();

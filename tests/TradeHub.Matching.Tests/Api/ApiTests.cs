@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.CargoMatching;
 using TradeHub.Matching.Contracts;
 using TradeHub.Matching.Matches;
@@ -75,9 +76,9 @@ public class ApiTests
             ["tianjin-textiles", "china-rail", "kaz-rail"], 0.8, ["covers 5 of 5 legs"],
             [Leg(China, "china-rail", "CNTSN", "CNKHG"), Leg(Central, "kaz-rail", "KZALT", "UZTAS")], "r1",
             "CNTSN -rail-> CNKHG -rail-> KZALT -rail-> UZTAS", "sig", 3800m, "USD", "CNTSN", "UZTAS", "CNKHG", "rail",
-            "520812", 2, 36_000m);
+            "520812", 2, 36_000m) { OwnerScore = 0.9, OwnerNotes = ["price 5 % under your target"] };
         await using var tx = await connection.BeginTransactionAsync();
-        await connection.Propose(tx, [proposal], new MatchingRules());
+        await factory.Services.GetRequiredService<Outbox>().Enlist(connection, tx).Propose([proposal], new MatchingRules());
         await tx.CommitAsync();
         return await connection.ExecuteScalarAsync<Guid>("SELECT id FROM matches");
     }
@@ -120,6 +121,23 @@ public class ApiTests
     }
 
     [Test]
+    public async Task Only_the_shipper_sees_the_price_against_its_target()
+    {
+        var id = await Proposed();
+
+        var shipper = await Client("tianjin-textiles", Roles.Sme).GetFromJsonAsync<JsonElement>($"/api/matches/{id}");
+        var carrier = await Client("kaz-rail", Roles.Carrier).GetFromJsonAsync<JsonElement>($"/api/matches/{id}");
+        var carrierList = await Client("china-rail", Roles.Carrier).GetFromJsonAsync<JsonElement>("/api/matches");
+
+        Assert.That(shipper.GetProperty("explanation").EnumerateArray().Select(e => e.GetString()),
+            Does.Contain("price 5 % under your target"));
+        Assert.That(shipper.GetProperty("score").GetDouble(), Is.EqualTo(0.9));
+        Assert.That(carrier.GetProperty("explanation").ToString(), Does.Not.Contain("target"));
+        Assert.That(carrier.GetProperty("score").GetDouble(), Is.EqualTo(0.8));
+        Assert.That(carrierList.GetProperty("items")[0].GetProperty("explanation").ToString(), Does.Not.Contain("target"));
+    }
+
+    [Test]
     public async Task Every_party_accepting_confirms_and_a_later_accept_is_a_conflict()
     {
         var id = await Proposed();
@@ -142,14 +160,42 @@ public class ApiTests
         foreach (var (org, role) in new[] { ("tianjin-textiles", Roles.Sme), ("china-rail", Roles.Carrier), ("kaz-rail", Roles.Carrier) })
             await Client(org, role).PostAsync($"/api/matches/{id}/accept", null);
         var office = Client("tianjin-trade-office", Roles.TradeOffice);
+        var alone = await office.GetStringAsync("/api/flows?city=CNTSN&groupBy=corridor");
+        await AddFlows(2, "CNTSN", "UZTAS", "CNKHG", "52");
 
         var json = await office.GetStringAsync("/api/flows?city=CNTSN&groupBy=corridor");
         var csv = await office.GetAsync("/api/flows.csv?origin=CNTSN&groupBy=hsChapter");
 
-        Assert.That(json, Is.EqualTo("""[{"origin":"CNTSN","destination":"UZTAS","corridor":"CNKHG","matches":1,"containers":2,"weightKg":36000}]"""));
+        Assert.That(alone, Is.EqualTo("[]"), "one deal alone is withheld");
+        Assert.That(json, Is.EqualTo("""[{"origin":"CNTSN","destination":"UZTAS","corridor":"CNKHG","matches":3,"containers":6,"weightKg":108000}]"""));
         Assert.That(csv.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
         Assert.That(await csv.Content.ReadAsStringAsync(), Is.EqualTo(
-            "origin,destination,hsChapter,matches,containers,weightKg\nCNTSN,UZTAS,52,1,2,36000\n"));
+            "origin,destination,hsChapter,matches,containers,weightKg\nCNTSN,UZTAS,52,3,6,108000\n"));
+    }
+
+    [Test]
+    public async Task A_flow_row_of_fewer_than_three_deals_is_withheld_in_json_and_csv()
+    {
+        await AddFlows(2, "CNTSN", "BYMSQ", "CNKHG", "84");
+        await AddFlows(3, "CNTSN", "KZALA", "CNKHG", "84");
+        var office = Client("tianjin-trade-office", Roles.TradeOffice);
+
+        var json = await office.GetStringAsync("/api/flows?origin=CNTSN");
+        var csv = await (await office.GetAsync("/api/flows.csv?origin=CNTSN&groupBy=hsChapter")).Content.ReadAsStringAsync();
+
+        Assert.That(json, Does.Contain("KZALA").And.Not.Contain("BYMSQ"));
+        Assert.That(csv, Does.Contain("KZALA").And.Not.Contain("BYMSQ"));
+    }
+
+    /// <summary>Deals of 2 containers and 36 t each, as confirmed matches leave them in the flows read model.</summary>
+    private async Task AddFlows(int count, string origin, string destination, string corridor, string hsChapter)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync();
+        for (var i = 0; i < count; i++)
+            await connection.ExecuteAsync("""
+                INSERT INTO flows (source_id, source, origin, destination, corridor, mode, hs_chapter, month, containers, weight_kg, at)
+                VALUES (@Id, 'match', @Origin, @Destination, @Corridor, 'rail', @HsChapter, date_trunc('month', now()), 2, 36000, now())
+                """, new { Id = Guid.NewGuid(), Origin = origin, Destination = destination, Corridor = corridor, HsChapter = hsChapter });
     }
 
     [Test]

@@ -33,4 +33,12 @@ public class FlowQueryTests
             "CNTSN,UZTAS,rail,2,3,40000.5\n" +
             "CNTSN,BYMSQ,\"'=cmd,x\",1,1,100\n"));
     }
+
+    [TestCase("=1+1", "'=1+1")]
+    [TestCase("\t=1+1", "'\t=1+1")]
+    [TestCase("\r=1+1", "\"'\r=1+1\"")]
+    [TestCase("@SUM(A1)", "'@SUM(A1)")]
+    [TestCase("rail", "rail")]
+    public void Csv_cells_that_a_spreadsheet_would_run_are_defused(string value, string cell) =>
+        Assert.That(FlowsApi.Cell(value), Is.EqualTo(cell));
 }

@@ -48,6 +48,9 @@ public static class AccessProblems
             "No token was sent: send 'Authorization: Bearer <token>'.",
         SecurityTokenExpiredException => "The token has expired.",
         SecurityTokenNotYetValidException => "The token is not valid yet.",
+        SecurityTokenNoExpirationException => "The token has no expiry.",
+        SecurityTokenInvalidLifetimeException => "The token is valid for longer than this system accepts.",
+        SecurityTokenInvalidAlgorithmException => "The token's signing algorithm is not accepted.",
         SecurityTokenInvalidIssuerException => "The token's issuer is not trusted.",
         SecurityTokenInvalidAudienceException => "The token was issued for another audience.",
         SecurityTokenInvalidSignatureException or SecurityTokenSignatureKeyNotFoundException =>

@@ -1,4 +1,5 @@
 using FluentValidation;
+using TradeHub.Gateway.Limits;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Http;
 
@@ -25,7 +26,10 @@ public sealed class DevTokenRequestValidator : AbstractValidator<DevTokenRequest
 
 public static class DevTokensApi
 {
-    /// <summary>POST /api/dev/tokens exists only while Auth:DevIssuer:Enabled is true; otherwise it is a 404.</summary>
+    /// <summary>
+    /// POST /api/dev/tokens exists only while Auth:DevIssuer:Enabled is true; otherwise it is a 404. A few per
+    /// minute per client address (RateLimiting:DevTokensPerMinute).
+    /// </summary>
     public static WebApplication MapDevTokensApi(this WebApplication app)
     {
         if (!app.Services.GetRequiredService<AuthOptions>().DevIssuer.Enabled) return app;
@@ -33,7 +37,9 @@ public static class DevTokensApi
                 TypedResults.Ok(new DevToken(TokenAuth.IssueDevToken(options, request.Organisation!, request.Role!))))
             .Validate<DevTokenRequest>()
             .AllowAnonymous()
+            .RequireRateLimiting(LimitsExtensions.DevTokensPolicy)
             .WithTags("Dev")
+            .WithName("issueDevToken")
             .WithSummary("Issues a token from the local dev issuer (local runs and tests only).");
         return app;
     }

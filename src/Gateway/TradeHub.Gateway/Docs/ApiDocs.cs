@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 using Scalar.AspNetCore;
+using Yarp.ReverseProxy.Transforms;
 using TradeHub.Gateway.Health;
 
 namespace TradeHub.Gateway.Docs;
@@ -67,7 +68,9 @@ public sealed class ApiDocument(
                 missing.Add(name);
                 continue;
             }
+            ServiceDocuments.Sanitise(document);
             Copy(document["paths"] as JsonObject, paths);
+            CopyTags(document["tags"] as JsonArray, merged);
             Copy((document["components"] as JsonObject)?["schemas"] as JsonObject, schemas);
         }
         if (missing.Count > 0) merged["x-tradehub-unavailable"] = missing;
@@ -78,8 +81,7 @@ public sealed class ApiDocument(
     {
         try
         {
-            using var response = await clients.CreateClient(ServiceHealth.Client)
-                .GetAsync(new Uri(address, "openapi/v1.json"), ct);
+            using var response = await clients.CreateClient(ApiDocs.Client).GetAsync(new Uri(address, "openapi/v1.json"), ct);
             if (!response.IsSuccessStatusCode) return (name, null);
             return (name, JsonNode.Parse(await response.Content.ReadAsStringAsync(ct)) as JsonObject);
         }
@@ -99,6 +101,17 @@ public sealed class ApiDocument(
                 to[key] = value.DeepClone();
     }
 
+    /// <summary>Each service declares the tags of its operations; the merged document declares each name once.</summary>
+    private static void CopyTags(JsonArray? from, JsonObject merged)
+    {
+        if (from is null) return;
+        if (merged["tags"] is not JsonArray tags) merged["tags"] = tags = [];
+        var known = tags.Select(t => t?["name"]?.GetValue<string>()).ToHashSet();
+        foreach (var tag in from)
+            if (tag?["name"]?.GetValue<string>() is { } name && known.Add(name))
+                tags.Add(tag.DeepClone());
+    }
+
     private static JsonObject Object(JsonObject parent, string name)
     {
         if (parent[name] is JsonObject existing) return existing;
@@ -108,11 +121,77 @@ public sealed class ApiDocument(
     }
 }
 
+/// <summary>
+/// The services' own documents, published anonymously under /services/{name}/openapi/v1.json, name no server but
+/// the gateway: whatever servers a service put in (its internal address, by default) never leave the gateway.
+/// </summary>
+public static class ServiceDocuments
+{
+    internal static bool IsServiceDocument(string? path) =>
+        path is not null && path.StartsWith("/services/", StringComparison.Ordinal)
+                         && path.EndsWith("/openapi/v1.json", StringComparison.Ordinal);
+
+    /// <summary>Replaces the document's servers with the gateway ("/") and drops any per-path or per-operation ones.</summary>
+    internal static void Sanitise(JsonObject document)
+    {
+        document["servers"] = new JsonArray(new JsonObject { ["url"] = "/" });
+        if (document["paths"] is not JsonObject paths) return;
+        foreach (var (_, item) in paths)
+        {
+            if (item is not JsonObject pathItem) continue;
+            pathItem.Remove("servers");
+            foreach (var (_, operation) in pathItem)
+                (operation as JsonObject)?.Remove("servers");
+        }
+    }
+
+    /// <summary>A YARP response transform on the routes that publish a service's document.</summary>
+    public static IReverseProxyBuilder SanitiseServiceDocuments(this IReverseProxyBuilder proxy) =>
+        proxy.AddTransforms(context =>
+        {
+            if (!IsServiceDocument(context.Route.Match.Path)) return;
+            context.AddResponseTransform(async transform =>
+            {
+                if (transform.ProxyResponse is not { IsSuccessStatusCode: true } response) return;
+                var http = transform.HttpContext;
+                var text = await response.Content.ReadAsStringAsync(http.RequestAborted);
+                transform.SuppressResponseBody = true;
+                JsonObject? document;
+                try
+                {
+                    document = JsonNode.Parse(text) as JsonObject;
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    document = null;
+                }
+                if (document is null)
+                {
+                    // Not a document this gateway can vouch for: say so rather than pass it on unread.
+                    http.Response.Headers.ContentLength = null;
+                    await Problem.Write(http, StatusCodes.Status502BadGateway, "The service's OpenAPI document is not JSON.");
+                    return;
+                }
+                Sanitise(document);
+                var bytes = System.Text.Encoding.UTF8.GetBytes(document.ToJsonString());
+                http.Response.ContentLength = bytes.Length;
+                await http.Response.Body.WriteAsync(bytes, http.RequestAborted);
+            });
+        });
+}
+
 public static class ApiDocs
 {
+    /// <summary>
+    /// Its own client: a service builds its document on first request, which takes longer than a health probe
+    /// may wait, and the document is no hot path.
+    /// </summary>
+    public const string Client = "openapi";
+
     public static WebApplicationBuilder AddApiDocs(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ApiDocument>();
+        builder.Services.AddHttpClient(Client, c => c.Timeout = TimeSpan.FromSeconds(20));
         return builder;
     }
 
@@ -122,8 +201,10 @@ public static class ApiDocs
         app.MapGet("/openapi/v1.json", async (ApiDocument document, CancellationToken ct) =>
                 TypedResults.Text(await document.Get(ct), "application/json"))
             .ExcludeFromDescription();
+        // No CDN fonts: the page uses only what the gateway serves (its content security policy allows no more).
         app.MapScalarApiReference("/docs", o => o
             .WithTitle("TradeHub API")
+            .DisableDefaultFonts()
             .WithOpenApiRoutePattern("/openapi/v1.json"));
         return app;
     }

@@ -1,6 +1,5 @@
 using System.Text;
 using MassTransit;
-using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Http.Features;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Messaging;
@@ -9,6 +8,8 @@ namespace TradeHub.Gateway.Events;
 
 public static class EventsApi
 {
+    private const string StreamsFullRetryAfterSeconds = "10";
+
     /// <summary>
     /// The hub and the bus: one non-durable, auto-deleted queue per gateway instance, so every instance hears
     /// every event for the clients connected to it, and a stopped instance leaves no queue behind.
@@ -30,22 +31,14 @@ public static class EventsApi
                 {
                     rabbit.Durable = false;
                     rabbit.AutoDelete = true;
+                    // The gateway's broker user may publish nothing (deploy/rabbitmq/permissions.tsv): a message its
+                    // consumer gives up on goes to its own _error queue without a Fault event, which would be refused.
+                    rabbit.PublishFaults = false;
                 }
             });
         });
-        // Browsers' EventSource cannot send headers, so the stream also takes the token as ?access_token=.
-        builder.Services.PostConfigure<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme, o =>
-        {
-            o.Events ??= new JwtBearerEvents();
-            var inner = o.Events.OnMessageReceived;
-            o.Events.OnMessageReceived = async context =>
-            {
-                await inner(context);
-                if (context.Token is null && context.Request.Path.StartsWithSegments("/api/events")
-                    && context.Request.Query["access_token"] is [{ Length: > 0 } token])
-                    context.Token = token;
-            };
-        });
+        // The token comes only in the Authorization header (the dashboard reads the stream with fetch()): a token
+        // in the query string would land in access logs and browser history.
         return builder;
     }
 
@@ -54,11 +47,14 @@ public static class EventsApi
         app.MapGet("/api/events", Stream)
             .RequireAuthorization()
             .WithTags("Events")
-            .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, " +
-                         "bid.placed, bid.awarded, routes.changed, shipment.booked, shipment.event, shipment.eta_changed, " +
-                         "shipment.delayed, shipment.exception, shipment.delivered; send Last-Event-ID to catch up after a reconnect.")
-            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesProblem(StatusCodes.Status401Unauthorized);
+            .WithName("streamEvents")
+            .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, match.expired, " +
+                         "bid.placed, bid.awarded, routes.changed, webhook.disabled, shipment.booked, shipment.event, " +
+                         "shipment.eta_changed, shipment.delayed, shipment.exception, shipment.delivered; send Last-Event-ID to catch up after a reconnect.")
+            .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status403Forbidden)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
         return app;
     }
 
@@ -74,7 +70,17 @@ public static class EventsApi
 
         var lastEventId = http.Request.Headers["Last-Event-ID"].FirstOrDefault()
             ?? http.Request.Query["lastEventId"].FirstOrDefault();
-        using var subscription = hub.Subscribe(caller.Org, lastEventId);
+        using var subscription = hub.Subscribe(caller.Org, caller.Subject, lastEventId);
+        if (subscription is null)
+        {
+            http.Response.Headers.RetryAfter = StreamsFullRetryAfterSeconds;
+            await Problem.Write(http, StatusCodes.Status429TooManyRequests,
+                "Too many open event streams for this organisation or user.",
+                $"At most {options.MaxStreamsPerUser} streams per user and {options.MaxStreamsPerOrganisation} per " +
+                "organisation; close one (or retry after the time in Retry-After).",
+                "https://tools.ietf.org/html/rfc6585#section-4");
+            return;
+        }
 
         http.Response.ContentType = "text/event-stream";
         http.Response.Headers.CacheControl = "no-cache";

@@ -4,6 +4,7 @@ using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
 using TradeHub.Routing.Contracts;
 using TradeHub.Shipments.Contracts;
+using TradeHub.Webhooks.Contracts;
 
 namespace TradeHub.Gateway.Events;
 
@@ -12,9 +13,9 @@ namespace TradeHub.Gateway.Events;
 /// Nothing durable happens here, so no inbox: a redelivered message is at worst shown twice, with the same id.
 /// </summary>
 public sealed class LiveEventConsumer(EventHub hub) :
-    IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
-    IConsumer<CargoRoutesComputed>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>, IConsumer<ShipmentEtaChanged>,
-    IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>
+    IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
+    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>,
+    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -36,6 +37,16 @@ public sealed class LiveEventConsumer(EventHub hub) :
         {
             id = m.MatchId, m.Kind, status = "confirmed", offers = m.OfferIds, legs = Legs(m.Legs),
             m.Origin, m.Destination, m.Corridor, m.Mode, m.HsCode, m.Containers, m.WeightKg, m.ConfirmedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<MatchExpired> context)
+    {
+        var m = context.Message;
+        Publish(context, m.PartyOrgs, "match.expired", new
+        {
+            id = m.MatchId, m.Kind, status = "expired", offers = m.OfferIds, m.Reason, m.ExpiredAt,
         });
         return Task.CompletedTask;
     }
@@ -82,6 +93,14 @@ public sealed class LiveEventConsumer(EventHub hub) :
                 o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
             }),
         });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A webhook of the organisation stopped delivering (410, or failing for days).</summary>
+    public Task Consume(ConsumeContext<WebhookDisabled> context)
+    {
+        var w = context.Message;
+        Publish(context, [w.Org], "webhook.disabled", new { webhookId = w.WebhookId, w.Url, w.Reason, w.LastStatusCode, w.DisabledAt });
         return Task.CompletedTask;
     }
 

@@ -1,3 +1,4 @@
+using TradeHub.Gateway.Docs;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace TradeHub.Gateway.Proxy;
@@ -7,7 +8,8 @@ public static class ProxyExtensions
     /// <summary>YARP with routes and clusters from the ReverseProxy section (appsettings.json).</summary>
     public static WebApplicationBuilder AddProxy(this WebApplicationBuilder builder)
     {
-        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"));
+        builder.Services.AddReverseProxy().LoadFromConfig(builder.Configuration.GetSection("ReverseProxy"))
+            .SanitiseServiceDocuments();
         builder.Services.AddSingleton<IForwarderHttpClientFactory, ServiceHttpClientFactory>();
         return builder;
     }

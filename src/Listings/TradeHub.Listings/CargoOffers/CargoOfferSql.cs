@@ -20,8 +20,8 @@ internal static class CargoOfferSql
             @ContainerType, @WeightKg, @HsCode, @Description, @Hazardous, @TargetPriceAmount, @TargetPriceCurrency, @CreatedAt)
         """;
 
-    /// <summary>The offer and its CargoOfferPosted in one round trip (parameters of the row and of <see cref="Outbox.RowOf"/>).</summary>
-    public const string InsertPosted = $"WITH created AS ({Insert} RETURNING 1) {Outbox.InsertWhenSql} FROM created";
+    /// <summary>The offer and its CargoOfferPosted in one round trip.</summary>
+    public static readonly string InsertPosted = Outbox.WithEvent(Insert);
 
     public const string ById = $"SELECT {Columns} FROM cargo_offers WHERE id = @Id";
 
@@ -32,6 +32,7 @@ internal static class CargoOfferSql
         WHERE (@Origin::text IS NULL OR origin = @Origin)
           AND (@Destination::text IS NULL OR destination = @Destination)
           AND (@Status::text IS NULL OR status = @Status)
+          AND (@Owner::text IS NULL OR owner_org = @Owner)
           AND (@After::uuid IS NULL OR id < @After)
         ORDER BY id DESC
         LIMIT @Take

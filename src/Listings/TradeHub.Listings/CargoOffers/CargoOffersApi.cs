@@ -26,44 +26,53 @@ public static class CargoOffersApi
     public static IEndpointRouteBuilder MapCargoOffersApi(this IEndpointRouteBuilder app)
     {
         var offers = app.MapGroup("/api/cargo-offers").RequireAuthorization().WithTags("Cargo offers");
-        offers.MapPost("/", Post).Validate<PostCargoOffer>();
-        offers.MapGet("/", List);
-        offers.MapGet("/{id:guid}", Get);
-        offers.MapDelete("/{id:guid}", Withdraw);
+        offers.MapPost("/", Post).Validate<PostCargoOffer>().WithName("postCargoOffer")
+            .WithSummary("Posts a cargo offer (role sme); its routes are computed in the background.")
+            .Produces<CargoOfferView>(StatusCodes.Status201Created);
+        offers.MapGet("/", List).WithName("listCargoOffers")
+            .WithSummary("Lists cargo offers, newest first, a page at a time; mine=true for the caller's own.")
+            .Produces<Page<CargoOfferView>>();
+        offers.MapGet("/{id:guid}", Get).WithName("getCargoOffer")
+            .WithSummary("One cargo offer; the target price only for its owner.")
+            .Produces<CargoOfferView>();
+        offers.MapDelete("/{id:guid}", Withdraw).WithName("withdrawCargoOffer")
+            .WithSummary("Withdraws the caller's cargo offer; its open bids are lost.")
+            .Produces(StatusCodes.Status204NoContent);
         return app;
     }
 
-    private static async Task<IResult> Post(PostCargoOffer request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Post(PostCargoOffer request, HttpContext http, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         if (!caller.Is(Roles.Sme)) return Creation.Forbidden("Only an SME (role sme) posts cargo offers.");
 
-        return await Creation.Run(db, http, caller, request, async (connection, tx) =>
+        return await Creation.Run(outbox, http, caller, request, async tx =>
         {
             var row = new CargoOfferRow(
                 Guid.CreateVersion7(), caller.Org, request.Origin!, request.Destination!, request.ReadyDate!.Value,
                 request.DeliverBy!.Value, request.Containers!.Count!.Value, request.Containers.Type!, request.WeightKg!.Value,
                 request.HsCode, request.Description, request.Hazardous ?? false,
                 request.TargetPrice?.Amount, request.TargetPrice?.Currency, OfferStatus.Open, clock.GetUtcNow().UtcDateTime);
-            var args = new DynamicParameters(row);
-            args.AddDynamicParams(Outbox.RowOf(new CargoOfferPosted
+            await tx.Connection.ExecuteAsync(CargoOfferSql.InsertPosted, tx.Event(new CargoOfferPosted
             {
                 CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Origin = row.Origin, Destination = row.Destination,
                 ReadyDate = row.ReadyDate, DeliverBy = row.DeliverBy, ContainerCount = row.ContainerCount,
                 ContainerType = row.ContainerType, WeightKg = row.WeightKg, HsCode = row.HsCode, Hazardous = row.Hazardous,
                 TargetPriceAmount = row.TargetPriceAmount, TargetPriceCurrency = row.TargetPriceCurrency, PostedAt = row.CreatedAt,
-            }));
-            await connection.ExecuteAsync(CargoOfferSql.InsertPosted, args, tx);
+            }, row), tx.Transaction);
             return CreateOutcome.Created($"/api/cargo-offers/{row.Id}", CargoOfferView.From(row, caller));
         });
     }
 
     private static Task<IResult> List(
-        HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, int? limit, string? cursor)
+        HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, bool? mine, int? limit,
+        string? cursor)
     {
+        // mine=true narrows the list to the caller's own organisation, taken from the token, never from the query.
         var caller = Caller.From(http.User);
+        var owner = mine == true ? caller.Org : null;
         return Listing.Page<CargoOfferRow, CargoOfferView>(db, http, limit, cursor, status, CargoOfferSql.List,
-            (after, take) => new { Origin = origin, Destination = destination, Status = status, After = after, Take = take },
+            (after, take) => new { Origin = origin, Destination = destination, Status = status, Owner = owner, After = after, Take = take },
             r => r.Id, r => CargoOfferView.From(r, caller));
     }
 
@@ -74,18 +83,19 @@ public static class CargoOffersApi
         return row is null ? Creation.NotFound("cargo offer") : TypedResults.Ok(CargoOfferView.From(row, Caller.From(http.User)));
     }
 
-    private static Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock) =>
-        Withdrawal.Run<CargoOfferRow>(db, http, id, "cargo offer", CargoOfferSql.ByIdForUpdate,
+    private static Task<IResult> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
+        Withdrawal.Run<CargoOfferRow>(outbox, http, id, "cargo offer", CargoOfferSql.ByIdForUpdate,
             "UPDATE cargo_offers SET status = 'withdrawn', updated_at = now() WHERE id = @Id",
-            r => r.OwnerOrg, r => r.Status, async (connection, tx, row) =>
+            r => r.OwnerOrg, r => r.Status, async (tx, row) =>
             {
-                await connection.ExecuteAsync(BidSqlForOffers.LoseOpenBids, new { CargoOfferId = id }, tx);
-                await connection.Enqueue(tx, new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
+                await tx.Connection.ExecuteAsync(BidSqlForOffers.LoseOpenBids, new { CargoOfferId = id }, tx.Transaction);
+                await tx.Enqueue(new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
             });
 }
 
 /// <summary>What withdrawing an offer does to its bids.</summary>
 internal static class BidSqlForOffers
 {
-    public const string LoseOpenBids = "UPDATE bids SET status = 'lost' WHERE cargo_offer_id = @CargoOfferId AND status = 'open'";
+    public const string LoseOpenBids =
+        $"UPDATE bids SET status = '{BidStatus.Lost}' WHERE cargo_offer_id = @CargoOfferId AND status = '{BidStatus.Open}'";
 }

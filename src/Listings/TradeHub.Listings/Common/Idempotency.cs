@@ -36,8 +36,14 @@ public static class Idempotency
         WHERE org = @Org AND key = @Key
         """;
 
-    public static string Hash<T>(T request) =>
-        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(JsonSerializer.Serialize(request))));
+    // Fields included: a request that is a tuple (a route id and a body) serialises as {} without them, and
+    // every such request would then hash alike.
+    private static readonly JsonSerializerOptions HashJson = new(JsonSerializerOptions.Web) { IncludeFields = true };
+
+    /// <summary>The request's identity: method, path (with its route ids) and the bound body.</summary>
+    public static string Hash<T>(HttpRequest http, T request) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(
+            $"{http.Method} {http.Path}\n{JsonSerializer.Serialize(request, HashJson)}")));
 
     /// <summary>Claims the key inside the transaction; a concurrent twin waits on the row lock, then replays.</summary>
     public static async Task<Outcome> Claim(NpgsqlConnection connection, NpgsqlTransaction tx, string org, string key, string hash)

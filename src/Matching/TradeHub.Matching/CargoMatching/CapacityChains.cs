@@ -15,7 +15,12 @@ public sealed record CapacityChain(CargoOffer Cargo, CargoRoute Route, IReadOnly
 }
 
 /// <summary>A chain with its score in 0..1 and the plain sentences that explain it.</summary>
-public sealed record CargoMatch(CapacityChain Chain, double Score, IReadOnlyList<string> Explanation, decimal? Price, string? Currency);
+/// <summary>
+/// A scored chain. Score and Explanation are what every party sees; OwnerScore and OwnerNotes also weigh the price
+/// against the shipper's target, which only the shipper may see (with the price, they would reveal the target).
+/// </summary>
+public sealed record CargoMatch(CapacityChain Chain, double Score, IReadOnlyList<string> Explanation, decimal? Price, string? Currency,
+    double OwnerScore, IReadOnlyList<string> OwnerNotes);
 
 /// <summary>
 /// Finds the best chains of capacity offers for a cargo offer. Only full coverage is proposed: a chain must carry the

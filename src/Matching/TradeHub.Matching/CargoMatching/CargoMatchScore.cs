@@ -4,12 +4,15 @@ namespace TradeHub.Matching.CargoMatching;
 
 /// <summary>
 /// Scores a chain in 0..1: prompt departures (30 %), few hand-overs (20 %), price against the shipper's target (30 %)
-/// and time to spare before deliver-by (20 %); every part says in a sentence why it scored as it did.
+/// and time to spare before deliver-by (20 %); every part says in a sentence why it scored as it did. The target is the
+/// shipper's secret: the carriers' view scores the price part as neutral and says nothing of the target.
 /// </summary>
 public static class CargoMatchScore
 {
     /// <summary>The score alone, without building sentences: the chain search ranks every chain it finds by it.</summary>
-    public static double Score(CapacityChain chain)
+    public static double Score(CapacityChain chain) => Score(chain, withTarget: true);
+
+    private static double Score(CapacityChain chain, bool withTarget)
     {
         var cargo = chain.Cargo;
         var segments = chain.Segments;
@@ -29,7 +32,7 @@ public static class CargoMatchScore
         var margin = Math.Min(1, 0.5 + spare / 4.0);
         var simplicity = 1.0 / segments.Count;
         var priceScore = 0.5;
-        if (oneCurrency && cargo.TargetPrice is > 0 && string.Equals(cargo.TargetCurrency, currency, StringComparison.OrdinalIgnoreCase))
+        if (withTarget && oneCurrency && cargo.TargetPrice is > 0 && string.Equals(cargo.TargetCurrency, currency, StringComparison.OrdinalIgnoreCase))
         {
             var ratio = (double)(price / cargo.TargetPrice.Value);
             priceScore = ratio <= 1 ? 1 : Math.Max(0, 1 - (ratio - 1) * 2);
@@ -69,21 +72,25 @@ public static class CargoMatchScore
 
         var currencies = segments.Select(s => s.Capacity.Currency).Distinct().ToList();
         decimal? price = currencies.Count == 1 ? segments.Sum(s => s.Capacity.PricePerContainer) * cargo.Containers : null;
+        var ownerNotes = new List<string>();
         if (price is null)
             explanation.Add("carriers quote in different currencies");
-        else if (cargo.TargetPrice is > 0 && string.Equals(cargo.TargetCurrency, currencies[0], StringComparison.OrdinalIgnoreCase))
-        {
-            var ratio = (double)(price.Value / cargo.TargetPrice.Value);
-            var percent = (int)Math.Round(Math.Abs(1 - ratio) * 100);
-            explanation.Add(ratio <= 1
-                ? percent == 0 ? "price meets the target" : $"price {percent} % under target"
-                : $"price {percent} % over target");
-        }
         else
-            explanation.Add(string.Create(CultureInfo.InvariantCulture,
-                $"price {price:0.##} {currencies[0]} (no target price to compare)"));
+        {
+            explanation.Add(string.Create(CultureInfo.InvariantCulture, $"price {price:0.##} {currencies[0]}"));
+            if (cargo.TargetPrice is > 0 && string.Equals(cargo.TargetCurrency, currencies[0], StringComparison.OrdinalIgnoreCase))
+            {
+                var ratio = (double)(price.Value / cargo.TargetPrice.Value);
+                var percent = (int)Math.Round(Math.Abs(1 - ratio) * 100);
+                ownerNotes.Add(ratio <= 1
+                    ? percent == 0 ? "price meets your target" : $"price {percent} % under your target"
+                    : $"price {percent} % over your target");
+            }
+            else ownerNotes.Add("no target price to compare");
+        }
 
-        return new CargoMatch(chain, Score(chain), explanation, price, price is null ? null : currencies[0]);
+        return new CargoMatch(chain, Score(chain, withTarget: false), explanation, price, price is null ? null : currencies[0],
+            Score(chain), ownerNotes);
     }
 
     internal static string Plural(int n, string word) => n == 1 ? $"1 {word}" : $"{n} {word}s";

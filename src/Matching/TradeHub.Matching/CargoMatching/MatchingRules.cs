@@ -15,6 +15,8 @@ public sealed class MatchingRules
     public int MaxProposalsPerNewCapacity { get; set; } = 20;
     /// <summary>Per lane and chain position, only the best few fitting offers are tried (bounds the chain search).</summary>
     public int CandidatesPerLane { get; set; } = 3;
+    /// <summary>A proposal left undecided this long expires and frees its offers' places (ProposalExpiry).</summary>
+    public TimeSpan ProposalLifetime { get; set; } = TimeSpan.FromDays(3);
     /// <summary>Upper bound of chain-search steps per cargo offer.</summary>
     public int MaxSearchSteps { get; set; } = 20_000;
 }

@@ -15,33 +15,46 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
     public async Task Consume(ConsumeContext<CapacityOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async tx =>
         {
-            if (!await connection.InsertCapacity(tx, offer)) return null;
-            return () =>
+            if (!await tx.Connection.InsertCapacity(tx.Transaction, offer)) return null;
+            return async () =>
             {
                 var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
                 // Capacity offers that arrive together take the turn together: the next one may chain with this one.
                 offers.Stage(offer);
-                return turn.Propose(tx, found.OrderByDescending(m => m.Score).Take(rules.MaxProposalsPerNewCapacity).Select(Proposal.From));
+                // The places the offers before it in this turn took count too.
+                await turn.ProposeNow(tx);
+                await turn.Propose(tx, await tx.WithRoom(
+                    found.OrderByDescending(m => m.Score).Select(Proposal.From).ToList(), rules, rules.MaxProposalsPerNewCapacity));
             };
         }, together: true);
     }
 }
 
-/// <summary>Capacity withdrawn (even before its post arrives): closed, its open proposals declined.</summary>
-public sealed class CapacityOfferWithdrawnConsumer(NpgsqlDataSource dataSource, OpenOffers offers)
-    : IConsumer<CapacityOfferWithdrawn>
+/// <summary>
+/// Capacity withdrawn or expired (even before its post arrives): closed, its open proposals declined, and their cargo
+/// offers proposed their next best chains.
+/// </summary>
+public sealed class CapacityOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers, MatchingTurn turn)
+    : IConsumer<CapacityOfferWithdrawn>, IConsumer<CapacityOfferExpired>
 {
-    public async Task Consume(ConsumeContext<CapacityOfferWithdrawn> context)
+    public Task Consume(ConsumeContext<CapacityOfferWithdrawn> context) =>
+        Close(context, context.Message.CapacityOfferId, "withdrawn", "matching.capacity-offer-withdrawn");
+
+    public Task Consume(ConsumeContext<CapacityOfferExpired> context) =>
+        Close(context, context.Message.CapacityOfferId, "expired", "matching.capacity-offer-expired");
+
+    private async Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class
     {
-        var id = context.Message.CapacityOfferId;
-        await dataSource.HandleOnce(context, "matching.capacity-offer-withdrawn", async (connection, tx) =>
+        List<Proposals.Declined> declined = [];
+        await outbox.HandleOnce(context, consumer, async tx =>
         {
-            await connection.LockOffer(tx, id);
-            await connection.CloseOffer(tx, id, "withdrawn");
-            await connection.DeclineOpen(tx, id, "the capacity offer was withdrawn");
+            await tx.Connection.LockOffer(tx.Transaction, id);
+            await tx.Connection.CloseOffer(tx.Transaction, id, status);
+            declined = await tx.DeclineOpenFreeing(id, $"the capacity offer was {status}");
         });
         await offers.CatchUp(context.CancellationToken);
+        await turn.Refill(Proposals.FreedBy(declined), ct: context.CancellationToken);
     }
 }

@@ -8,10 +8,13 @@ namespace TradeHub.Matching.Flows;
 
 /// <summary>
 /// Trade flows for city trade offices: confirmed matches and awarded bids summed by origin, destination and one more
-/// dimension. Aggregates only: never a single deal's price or parties.
+/// dimension. Aggregates only: never a single deal's price or parties, and no row of fewer than
+/// <see cref="MinimumMatches"/> matches, which would show one or two deals' size to whoever knows the lane.
 /// </summary>
 public static class FlowsApi
 {
+    public const int MinimumMatches = 3;
+
     /// <summary>groupBy values and the column each one sums by.</summary>
     private static readonly Dictionary<string, string> Groups = new()
     {
@@ -35,7 +38,7 @@ public static class FlowsApi
             if (!TryRead(city, origin, destination, groupBy, since, until, out var query, out var errors))
                 return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
             return TypedResults.Ok((await Rows(dataSource, query, ct)).Select(r => Json(r, query.GroupBy)).ToList());
-        });
+        }).WithName("listFlows").WithSummary("Matched trade flows grouped by corridor, mode, HS chapter or month.");
         flows.MapGet("/flows.csv", async Task<Results<FileContentHttpResult, ValidationProblem>> (
             string? city, string? origin, string? destination, string? groupBy, string? since, string? until,
             NpgsqlDataSource dataSource, CancellationToken ct) =>
@@ -44,7 +47,8 @@ public static class FlowsApi
                 return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
             var csv = Csv(await Rows(dataSource, query, ct), query.GroupBy);
             return TypedResults.File(Encoding.UTF8.GetBytes(csv), "text/csv", "flows.csv");
-        });
+        }).WithName("exportFlowsCsv").WithSummary("The same flows as a CSV file.")
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
         return app;
     }
 
@@ -86,12 +90,13 @@ public static class FlowsApi
               AND (@Since::date IS NULL OR at >= @Since::date)
               AND (@Until::date IS NULL OR at < @Until::date + 1)
             GROUP BY 1, 2, 3
+            HAVING count(*) >= @MinimumMatches
             ORDER BY 1, 2, 3
             """;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         var rows = await connection.QueryAsync<FlowRow>(new CommandDefinition(sql, new
         {
-            query.City, query.Origin, query.Destination,
+            query.City, query.Origin, query.Destination, MinimumMatches,
             Since = query.Since?.ToDateTime(TimeOnly.MinValue), Until = query.Until?.ToDateTime(TimeOnly.MinValue),
         }, cancellationToken: ct));
         return rows.AsList();
@@ -127,10 +132,13 @@ public static class FlowsApi
     private static string Csv(List<FlowRow> rows, string? groupBy) =>
         Csv(rows.Select(r => (r.Origin, r.Destination, r.GroupValue, r.Matches, r.Containers, r.WeightKg)), groupBy);
 
-    /// <summary>Quotes a cell when it holds a comma, quote or line break; a leading formula sign is defused.</summary>
-    private static string Cell(string value)
+    /// <summary>
+    /// Quotes a cell when it holds a comma, quote or line break; a leading formula sign, tab or carriage return (which
+    /// spreadsheets also read as the start of a formula) is defused.
+    /// </summary>
+    internal static string Cell(string value)
     {
-        if (value.Length > 0 && "=+-@".Contains(value[0])) value = "'" + value;
+        if (value.Length > 0 && "=+-@\t\r".Contains(value[0])) value = "'" + value;
         return value.IndexOfAny([',', '"', '\n', '\r']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
     }
 }

@@ -12,7 +12,7 @@ public sealed class MatchRow
         party_orgs AS PartyOrgs, accepted_by AS AcceptedBy, legs::text AS Legs, route_id AS RouteId, route_summary AS RouteSummary,
         price_amount AS PriceAmount, price_currency AS PriceCurrency, origin AS Origin, destination AS Destination,
         corridor AS Corridor, mode AS Mode, hs_code AS HsCode, containers AS Containers, weight_kg AS WeightKg,
-        decline_reason AS DeclineReason, proposed_at AS ProposedAt
+        decline_reason AS DeclineReason, proposed_at AS ProposedAt, owner_score AS OwnerScore, owner_notes AS OwnerNotes
         """;
 
     public Guid Id { get; init; }
@@ -37,13 +37,18 @@ public sealed class MatchRow
     public decimal WeightKg { get; init; }
     public string? DeclineReason { get; init; }
     public DateTime ProposedAt { get; init; }
+    public double? OwnerScore { get; init; }
+    public string[] OwnerNotes { get; init; } = [];
 
     public IReadOnlyList<MatchedLeg> MatchedLegs => JsonSerializer.Deserialize<List<MatchedLeg>>(Legs, OpenOffers.Json) ?? [];
 
-    public MatchView View()
+    /// <summary>The match as the organisation <paramref name="viewer"/> sees it: the first party also gets its own notes.</summary>
+    public MatchView View(string viewer)
     {
         var legs = MatchedLegs;
-        return new MatchView(Id, Kind, Status, Score, Explanation, OfferIds,
+        var owner = PartyOrgs.Length > 0 && PartyOrgs[0] == viewer;
+        return new MatchView(Id, Kind, Status, owner ? OwnerScore ?? Score : Score,
+            owner && OwnerNotes.Length > 0 ? [.. Explanation, .. OwnerNotes] : Explanation, OfferIds,
             RouteSummary is null ? null : new RouteView(RouteId, RouteSummary),
             Kind == MatchKinds.CargoCapacity
                 ? legs.Select(l => new LegView(l.CapacityOfferId, l.From, l.To, l.Mode, l.CarrierOrg, l.Containers)).ToList()

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Http;
+using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.Offers;
 
 namespace TradeHub.Matching.Matches;
@@ -38,7 +39,7 @@ public static class MatchesApi
                 else errors["offerId"] = ["'offerId' must be an offer id (a UUID)."];
             }
             if (!string.IsNullOrEmpty(status) && !MatchStatuses.All.Contains(status))
-                errors["status"] = ["'status' must be one of proposed, accepted, confirmed or declined."];
+                errors["status"] = ["'status' must be one of proposed, accepted, confirmed, declined or expired."];
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
 
             await using var connection = await dataSource.OpenConnectionAsync(ct);
@@ -46,9 +47,9 @@ public static class MatchesApi
             {
                 Caller.From(http.User).Org, OfferId = offer, Status = string.IsNullOrEmpty(status) ? null : status,
                 After = after, Take = size + 1,
-            }, cancellationToken: ct))).Select(r => r.View()).ToList();
+            }, cancellationToken: ct))).Select(r => r.View(Caller.From(http.User).Org)).ToList();
             return TypedResults.Ok(Cursor.Page(rows, size, r => r.Id));
-        });
+        }).WithName("listMatches").WithSummary("Lists the caller's organisation's matches, newest first, a page at a time.");
 
         matches.MapGet("/{id:guid}", async Task<Results<Ok<MatchView>, ProblemHttpResult>> (
             Guid id, HttpContext http, NpgsqlDataSource dataSource, CancellationToken ct) =>
@@ -58,31 +59,44 @@ public static class MatchesApi
                 new { Id = id, Caller.From(http.User).Org }, cancellationToken: ct));
             return row is null
                 ? TypedResults.Problem(statusCode: 404, title: "No such match among yours.")
-                : TypedResults.Ok(row.View());
-        });
+                : TypedResults.Ok(row.View(Caller.From(http.User).Org));
+        }).WithName("getMatch").WithSummary("One match the caller's organisation is party to.");
 
-        matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
-                CancellationToken ct) =>
-            Decide(MatchLifecycle.Accept, id, http, dataSource, offers, ct));
-        matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
-                CancellationToken ct) =>
-            Decide(MatchLifecycle.Decline, id, http, dataSource, offers, ct));
+        matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
+                MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
+            Decide(MatchLifecycle.Accept, id, http, outbox, offers, turn, log, ct))
+            .WithName("acceptMatch").WithSummary("Accepts a proposed match for the caller's side; confirmed once both sides accept.");
+        matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
+                MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
+            Decide(MatchLifecycle.Decline, id, http, outbox, offers, turn, log, ct))
+            .WithName("declineMatch").WithSummary("Declines a match; its offers become matchable again.");
         return app;
     }
 
     private static async Task<Results<Ok<MatchView>, ProblemHttpResult>> Decide(
-        Func<NpgsqlDataSource, Guid, string, CancellationToken, Task<Decision>> decide,
-        Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers, CancellationToken ct)
+        Func<Outbox, Guid, string, CancellationToken, Task<Decision>> decide,
+        Guid id, HttpContext http, Outbox outbox, OpenOffers offers, MatchingTurn turn, ILogger log,
+        CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (string.IsNullOrEmpty(caller.Org)) return TypedResults.Problem(statusCode: 404, title: "No such match among yours.");
-        var decision = await decide(dataSource, id, caller.Org, ct);
+        var decision = await decide(outbox, id, caller.Org, ct);
+        if (decision.Freed.Count > 0)
+        {
+            // The decision stands whatever happens here; an offer left short is refilled when a later proposal of
+            // it lapses or is declined.
+            try { await turn.Refill(decision.Freed, ct: ct); }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                log.LogWarning(e, "Proposing the next best after match {MatchId} failed", id);
+            }
+        }
         if (decision.Status != 200)
             return TypedResults.Problem(statusCode: decision.Status,
                 title: decision.Status == 404 ? "No such match among yours." : "The match cannot change that way.",
                 detail: decision.Problem);
         // Room reserved and offers closed: the index follows the tables now rather than at the next refresh.
         await offers.CatchUp(ct);
-        return TypedResults.Ok(decision.Match!.View());
+        return TypedResults.Ok(decision.Match!.View(caller.Org));
     }
 }

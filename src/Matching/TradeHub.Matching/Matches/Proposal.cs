@@ -24,7 +24,9 @@ public static class MatchStatuses
     public const string Accepted = "accepted";
     public const string Confirmed = "confirmed";
     public const string Declined = "declined";
-    public static readonly IReadOnlyList<string> All = [Proposed, Accepted, Confirmed, Declined];
+    /// <summary>Lapsed: undecided for too long, or an offer's validity ended.</summary>
+    public const string Expired = "expired";
+    public static readonly IReadOnlyList<string> All = [Proposed, Accepted, Confirmed, Declined, Expired];
 }
 
 /// <summary>A match about to be proposed: what is stored and what the flows need once it is confirmed.</summary>
@@ -34,6 +36,10 @@ public sealed record Proposal(
     string? RouteSignature, decimal? PriceAmount, string? PriceCurrency, string Origin, string Destination, string Corridor,
     string Mode, string? HsCode, int Containers, decimal WeightKg)
 {
+    /// <summary>What only the first party (the shipper of a cargo match) sees: the score and notes against its target.</summary>
+    public double? OwnerScore { get; init; }
+    public IReadOnlyList<string> OwnerNotes { get; init; } = [];
+
     /// <summary>Kind and sorted offer ids: equal for the same match however it was found.</summary>
     public string OfferKey => Kind + ":" + string.Join(',', OfferIds.Order());
 
@@ -54,7 +60,8 @@ public sealed record Proposal(
             [cargo.OwnerOrg, .. legs.Select(l => l.CarrierOrg).Where(o => o != cargo.OwnerOrg).Distinct()],
             match.Score, match.Explanation, legs, chain.Route.RouteId, chain.Route.Summary, Signature(chain.Route),
             match.Price, match.Currency, chain.Route.Origin, chain.Route.Destination, chain.Route.Corridor,
-            chain.Route.MainMode, cargo.HsCode, cargo.Containers, cargo.WeightKg);
+            chain.Route.MainMode, cargo.HsCode, cargo.Containers, cargo.WeightKg)
+        { OwnerScore = match.OwnerScore, OwnerNotes = match.OwnerNotes };
     }
 
     public static Proposal From(TradeMatch match) => new(
@@ -67,27 +74,27 @@ public sealed record Proposal(
     public static string Signature(CargoRoute route) => string.Join('|', route.Legs.Select(l => $"{l.From}>{l.To}:{l.Mode}"));
 }
 
+/// <summary>Offers of one kind of match whose places were freed.</summary>
+public sealed record Freed(string Kind, IReadOnlyList<Guid> OfferIds);
+
 /// <summary>Stores proposals (once per offer set, at most a few open per offer) and announces them through the outbox.</summary>
 public static class Proposals
 {
     // The match and its MatchProposed go in one statement: the event row is written only when the match was.
-    private const string InsertSql = $"""
-        WITH proposed AS (
+    private static readonly string InsertSql = Outbox.WithEvent("""
             INSERT INTO matches (id, kind, status, score, explanation, offer_ids, offer_key, party_orgs, legs, route_id,
                                  route_summary, route_signature, price_amount, price_currency, origin, destination, corridor,
-                                 mode, hs_code, containers, weight_kg)
+                                 mode, hs_code, containers, weight_kg, owner_score, owner_notes)
             SELECT @Id, @Kind, 'proposed', @Score, @Explanation, @OfferIds, @OfferKey, @PartyOrgs, CAST(@Legs AS jsonb), @RouteId,
                    @RouteSummary, @RouteSignature, @PriceAmount, @PriceCurrency, @Origin, @Destination, @Corridor,
-                   @Mode, @HsCode, @Containers, @WeightKg
+                   @Mode, @HsCode, @Containers, @WeightKg, @OwnerScore, @OwnerNotes
             WHERE NOT EXISTS (SELECT 1 FROM offer_closures WHERE offer_id = ANY(@OfferIds))
               AND NOT EXISTS (
                   SELECT 1 FROM unnest(@Anchors) AS a(offer_id)
                   WHERE (SELECT count(*) FROM matches m
                          WHERE m.offer_ids @> ARRAY[a.offer_id] AND m.status IN ('proposed', 'accepted')) >= @MaxOpen)
             ON CONFLICT (offer_key) DO NOTHING
-            RETURNING 1)
-        {Outbox.InsertWhenSql} FROM proposed
-        """;
+            """);
 
     // Without sequential scans the generic plan keeps to the indexes (offer_closures' key, the GIN of offer_ids);
     // with them, it scanned all of offer_closures while that table is small, for every proposal of an open offer.
@@ -100,15 +107,15 @@ public static class Proposals
     /// Proposes the given matches, best first; returns how many were new. All of them go in one round trip (a batch of
     /// statements run in order, so each sees the ones before it when counting an offer's open proposals).
     /// </summary>
-    public static async Task<int> Propose(this NpgsqlConnection connection, NpgsqlTransaction tx,
+    public static async Task<int> Propose(this OutboxTransaction tx,
         IEnumerable<Proposal> proposals, MatchingRules rules, bool ordered = false)
     {
-        await using var batch = new NpgsqlBatch(connection, tx);
+        await using var batch = new NpgsqlBatch(tx.Connection, tx.Transaction);
         var inserts = new List<NpgsqlBatchCommand>();
-        foreach (var p in ordered ? proposals : proposals.OrderByDescending(p => p.Score))
+        foreach (var p in ordered ? proposals : proposals.OrderByDescending(p => p.OwnerScore ?? p.Score))
         {
             var id = Guid.CreateVersion7();
-            var proposed = Outbox.RowOf(new MatchProposed
+            var proposed = tx.Event(new MatchProposed
             {
                 MatchId = id,
                 Kind = p.Kind,
@@ -141,12 +148,11 @@ public static class Proposals
             args.Add(Text("HsCode", p.HsCode));
             args.Add(new NpgsqlParameter<int>("Containers", p.Containers));
             args.Add(new NpgsqlParameter<decimal>("WeightKg", p.WeightKg));
+            args.Add(new NpgsqlParameter("OwnerScore", NpgsqlDbType.Double) { Value = (object?)p.OwnerScore ?? DBNull.Value });
+            args.Add(new NpgsqlParameter<string[]>("OwnerNotes", p.OwnerNotes.ToArray()));
             args.Add(new NpgsqlParameter<Guid[]>("Anchors", p.Anchors.ToArray()));
             args.Add(new NpgsqlParameter<int>("MaxOpen", rules.MaxOpenProposalsPerOffer));
-            args.Add(new NpgsqlParameter<Guid>("OutboxId", proposed.OutboxId));
-            args.Add(new NpgsqlParameter<string>("OutboxType", proposed.OutboxType));
-            args.Add(new NpgsqlParameter<string>("OutboxBody", proposed.OutboxBody));
-            args.Add(Text("OutboxTrace", proposed.OutboxTrace));
+            proposed.AddTo(args);
             inserts.Add(insert);
         }
         if (inserts.Count == 0) return 0;
@@ -163,12 +169,53 @@ public static class Proposals
     private static NpgsqlParameter Text(string name, string? value) =>
         new(name, NpgsqlDbType.Text) { Value = (object?)value ?? DBNull.Value };
 
-    private sealed class Declined
+    /// <summary>A proposal declined (or expired) without a party's word: whose places it held and why it went.</summary>
+    public sealed class Declined
     {
         public Guid Id { get; init; }
         public string Kind { get; init; } = "";
         public Guid[] OfferIds { get; init; } = [];
         public string[] PartyOrgs { get; init; } = [];
+        public string? Reason { get; init; }
+
+        /// <summary>The offers whose places it held: the cargo offer (listed first) or both trade offers.</summary>
+        public IEnumerable<Guid> Anchors => Kind == MatchKinds.CargoCapacity ? OfferIds.Take(1) : OfferIds;
+    }
+
+    /// <summary>Offers with a place freed, by kind, to be proposed their next best (<see cref="MatchingTurn.Refill"/>).</summary>
+    public static IReadOnlyList<Freed> FreedBy(IEnumerable<Declined> declined) => declined
+        .GroupBy(d => d.Kind)
+        .Select(g => new Freed(g.Key, g.SelectMany(d => d.Anchors).Distinct().ToList()))
+        .ToList();
+
+    // The open proposals on the given capacity offers whose legs need more containers than are left: another
+    // confirmation took the room. Declined at once, each with the room its leg lacked.
+    private const string DeclineWithoutRoomSql = """
+        UPDATE matches m SET status = 'declined', decline_reason = dead.reason, decided_at = now()
+        FROM (SELECT o.id,
+                     (SELECT 'capacity offer ' || c.id || ' no longer has room for ' || (l->>'containers') || ' containers ('
+                             || c.containers || ' left after another match was confirmed)'
+                      FROM jsonb_array_elements(o.legs) AS l JOIN capacity_offers c ON c.id = (l->>'capacityOfferId')::uuid
+                      WHERE c.id = ANY(@CapacityIds) AND (l->>'containers')::int > c.containers
+                      LIMIT 1) AS reason
+              FROM matches o
+              WHERE o.offer_ids && @CapacityIds AND o.status IN ('proposed', 'accepted') AND o.id <> @Except
+              FOR UPDATE OF o) AS dead
+        WHERE m.id = dead.id AND dead.reason IS NOT NULL
+        RETURNING m.id, m.kind, m.offer_ids AS OfferIds, m.party_orgs AS PartyOrgs, m.decline_reason AS Reason
+        """;
+
+    /// <summary>
+    /// After room was taken from capacity offers: their open proposals that no longer fit are declined with the reason,
+    /// and the parties told. Returns them, so their cargo offers can be proposed their next best chains.
+    /// </summary>
+    public static async Task<List<Declined>> DeclineWithoutRoom(this OutboxTransaction tx,
+        IReadOnlyCollection<Guid> capacityIds, Guid except)
+    {
+        var declined = (await tx.Connection.QueryAsync<Declined>(DeclineWithoutRoomSql,
+            new { CapacityIds = capacityIds.ToArray(), Except = except }, tx.Transaction)).AsList();
+        await Announce(tx, declined, "");
+        return declined;
     }
 
     /// <summary>
@@ -197,9 +244,9 @@ public static class Proposals
         """;
 
     /// <summary>After a re-routing (a disruption): proposals along a route the cargo no longer has are declined.</summary>
-    public static Task<int> DeclineOffRoute(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId,
+    public static Task<int> DeclineOffRoute(this OutboxTransaction tx, Guid cargoId,
         IReadOnlyList<CargoRoute> routes, int chunk = DeclineChunk) =>
-        Decline(connection, tx, DeclineOffRouteSql, OffRoute, chunk, new
+        Decline(tx, DeclineOffRouteSql, OffRoute, chunk, new
         {
             OfferId = cargoId, Reason = OffRoute, Signatures = routes.Select(Proposal.Signature).ToArray(), Chunk = chunk,
         });
@@ -207,35 +254,43 @@ public static class Proposals
     private const string OffRoute = "the route of this match is no longer among the cargo offer's routes";
 
     /// <summary>Declines the open proposals that include an offer which went away; tells the parties why.</summary>
-    public static Task<int> DeclineOpen(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid offerId,
+    public static async Task<int> DeclineOpen(this OutboxTransaction tx, Guid offerId,
         string reason, Guid? except = null, int chunk = DeclineChunk) =>
-        Decline(connection, tx, DeclineOpenSql, reason, chunk,
+        (await tx.DeclineOpenFreeing(offerId, reason, except, chunk)).Count;
+
+    /// <summary>As <see cref="DeclineOpen"/>; returns what was declined, whose other offers have a place free again.</summary>
+    public static Task<List<Declined>> DeclineOpenFreeing(this OutboxTransaction tx,
+        Guid offerId, string reason, Guid? except = null, int chunk = DeclineChunk) =>
+        DeclineAll(tx, DeclineOpenSql, reason, chunk,
             new { OfferId = offerId, Reason = reason, Except = except ?? Guid.Empty, Chunk = chunk });
 
-    private static async Task<int> Decline(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, string reason,
-        int chunk, object parameters)
+    private static async Task<int> Decline(OutboxTransaction tx, string sql, string reason,
+        int chunk, object parameters) => (await DeclineAll(tx, sql, reason, chunk, parameters)).Count;
+
+    private static async Task<List<Declined>> DeclineAll(OutboxTransaction tx, string sql,
+        string reason, int chunk, object parameters)
     {
-        var total = 0;
+        var all = new List<Declined>();
         while (true)
         {
-            var declined = (await connection.QueryAsync<Declined>(sql, parameters, tx)).AsList();
-            await Announce(connection, tx, declined, reason);
-            total += declined.Count;
-            if (declined.Count < chunk) return total;
+            var declined = (await tx.Connection.QueryAsync<Declined>(sql, parameters, tx.Transaction)).AsList();
+            await Announce(tx, declined, reason);
+            all.AddRange(declined);
+            if (declined.Count < chunk) return all;
         }
     }
 
     /// <summary>One MatchDeclined per declined proposal, all in one statement (an offer may have thousands).</summary>
-    private static Task Announce(NpgsqlConnection connection, NpgsqlTransaction tx, List<Declined> declined, string reason)
+    private static Task Announce(OutboxTransaction tx, List<Declined> declined, string reason)
     {
         var at = DateTimeOffset.UtcNow;
-        return connection.EnqueueAll(tx, declined.Select(d => new MatchDeclined
+        return tx.EnqueueAll(declined.Select(d => new MatchDeclined
         {
             MatchId = d.Id,
             Kind = d.Kind,
             OfferIds = d.OfferIds,
             PartyOrgs = d.PartyOrgs,
-            Reason = reason,
+            Reason = d.Reason ?? reason,
             DeclinedAt = at,
         }).ToList());
     }

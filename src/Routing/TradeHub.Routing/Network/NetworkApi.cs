@@ -14,9 +14,12 @@ public static class NetworkApi
 {
     public static IEndpointRouteBuilder MapNetworkApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/api/network").WithTags("Network").RequireAuthorization();
-        group.MapGet("/nodes", Nodes);
-        group.MapGet("/legs", Legs);
+        // The corridor network is public reference data: the dashboard draws it before anyone signs in.
+        var group = app.MapGroup("/api/network").WithTags("Network").AllowAnonymous();
+        group.MapGet("/nodes", Nodes).WithName("listNetworkNodes")
+            .WithSummary("Lists the corridor network's nodes: cities, seaports, dry ports and border crossings.");
+        group.MapGet("/legs", Legs).WithName("listNetworkLegs")
+            .WithSummary("Lists the network's legs in both directions per 40-foot container, filtered by from, to and mode.");
         return app;
     }
 

@@ -39,8 +39,10 @@ public static class RoutesApi
 
     public static IEndpointRouteBuilder MapRoutesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/routes", Query).WithTags("Routes").RequireAuthorization();
-        app.MapGet("/api/cargo-offers/{id:guid}/routes", ForCargoOffer).WithTags("Routes").RequireAuthorization();
+        app.MapGet("/api/routes", Query).WithTags("Routes").RequireAuthorization()
+            .WithName("queryRoutes").WithSummary("Finds Pareto-optimal routes between two nodes for an objective.");
+        app.MapGet("/api/cargo-offers/{id:guid}/routes", ForCargoOffer).WithTags("Routes").RequireAuthorization()
+            .WithName("getCargoOfferRoutes").WithSummary("The route options computed for a cargo offer (pending until ready).");
         return app;
     }
 

@@ -58,15 +58,16 @@ public static class Booking
         """;
 
     /// <summary>Records the deal (once) and books it if its pieces are all here. The caller holds the deal's locks.</summary>
-    public static async Task Receive(NpgsqlConnection connection, NpgsqlTransaction tx, Deal deal, TimeProvider clock)
+    public static async Task Receive(OutboxTransaction work, Deal deal, TimeProvider clock)
     {
+        var (connection, tx) = work;
         if (await connection.ExecuteScalarAsync<bool>(ShipmentExistsSql, new { deal.Key }, tx)) return;
         await connection.ExecuteAsync(InsertPendingSql, new
         {
             deal.Key, deal.CargoOfferId, Deal = JsonSerializer.Serialize(deal, Json),
             CapacityOfferIds = deal.Legs.Select(l => l.CapacityOfferId).ToArray(),
         }, tx);
-        await BookReady(connection, tx, deal.CargoOfferId, clock);
+        await BookReady(work, deal.CargoOfferId, clock);
     }
 
     private const string PendingSql = "SELECT deal::text FROM pending_deals WHERE cargo_offer_id = @CargoOfferId ORDER BY received_at, deal_key";
@@ -93,8 +94,9 @@ public static class Booking
         """;
 
     /// <summary>Books every pending deal of the cargo offer whose pieces have all arrived. The caller holds the cargo offer's lock.</summary>
-    public static async Task BookReady(NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoOfferId, TimeProvider clock)
+    public static async Task BookReady(OutboxTransaction work, Guid cargoOfferId, TimeProvider clock)
     {
+        var (connection, tx) = work;
         var pending = (await connection.QueryAsync<string>(PendingSql, new { CargoOfferId = cargoOfferId }, tx))
             .Select(d => JsonSerializer.Deserialize<Deal>(d, Json)!).ToList();
         if (pending.Count == 0) return;
@@ -121,7 +123,7 @@ public static class Booking
                 cargo.ContainerType, Legs = Common.Legs.ToJson(legs), PlannedArrival = planned, BookedAt = now,
             }, tx);
             if (inserted != true) continue;
-            await connection.Enqueue(tx, new ShipmentBooked
+            await work.Enqueue(new ShipmentBooked
             {
                 ShipmentId = id, CargoOfferId = cargo.Id, MatchId = deal.MatchId, BidId = deal.BidId,
                 ShipperOrg = cargo.OwnerOrg, CarrierOrgs = carriers, PartyOrgs = [cargo.OwnerOrg, .. carriers],

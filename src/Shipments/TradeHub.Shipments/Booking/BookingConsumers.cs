@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using MassTransit;
-using Npgsql;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
@@ -10,7 +9,7 @@ using TradeHub.Routing.Contracts;
 namespace TradeHub.Shipments.Booking;
 
 /// <summary>The shipper, places, dates and containers of a cargo offer; it may complete a deal that arrived first.</summary>
-public sealed class CargoOfferPostedConsumer(NpgsqlDataSource db, TimeProvider clock) : IConsumer<CargoOfferPosted>
+public sealed class CargoOfferPostedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CargoOfferPosted>
 {
     private const string InsertSql = """
         INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type)
@@ -19,17 +18,18 @@ public sealed class CargoOfferPostedConsumer(NpgsqlDataSource db, TimeProvider c
         """;
 
     public Task Consume(ConsumeContext<CargoOfferPosted> context) =>
-        db.HandleOnce(context, "shipments.cargo-offer-posted", async (connection, tx) =>
+        outbox.HandleOnce(context, "shipments.cargo-offer-posted", async work =>
         {
+            var (connection, tx) = work;
             var m = context.Message;
             await connection.Lock(tx, [], [m.CargoOfferId]);
             await connection.ExecuteAsync(InsertSql, m, tx);
-            await Booking.BookReady(connection, tx, m.CargoOfferId, clock);
+            await Booking.BookReady(work, m.CargoOfferId, clock);
         });
 }
 
 /// <summary>The cargo offer's current routes (legs with hours); a higher version replaces a lower one.</summary>
-public sealed class CargoRoutesComputedConsumer(NpgsqlDataSource db, TimeProvider clock) : IConsumer<CargoRoutesComputed>
+public sealed class CargoRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CargoRoutesComputed>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -40,18 +40,19 @@ public sealed class CargoRoutesComputedConsumer(NpgsqlDataSource db, TimeProvide
         """;
 
     public Task Consume(ConsumeContext<CargoRoutesComputed> context) =>
-        db.HandleOnce(context, "shipments.cargo-routes-computed", async (connection, tx) =>
+        outbox.HandleOnce(context, "shipments.cargo-routes-computed", async work =>
         {
+            var (connection, tx) = work;
             var m = context.Message;
             await connection.Lock(tx, [], [m.CargoOfferId]);
             await connection.ExecuteAsync(UpsertSql,
                 new { m.CargoOfferId, m.Version, Routes = JsonSerializer.Serialize(m.Routes, Json) }, tx);
-            await Booking.BookReady(connection, tx, m.CargoOfferId, clock);
+            await Booking.BookReady(work, m.CargoOfferId, clock);
         });
 }
 
 /// <summary>A capacity offer's departure window and transit days; it may complete a match that arrived first.</summary>
-public sealed class CapacityOfferPostedConsumer(NpgsqlDataSource db, TimeProvider clock) : IConsumer<CapacityOfferPosted>
+public sealed class CapacityOfferPostedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CapacityOfferPosted>
 {
     private const string InsertSql = """
         INSERT INTO capacity_offers (id, carrier_org, from_node, to_node, mode, departure_from, departure_to, transit_days)
@@ -62,20 +63,21 @@ public sealed class CapacityOfferPostedConsumer(NpgsqlDataSource db, TimeProvide
     private const string WaitingSql = "SELECT DISTINCT cargo_offer_id FROM pending_deals WHERE capacity_offer_ids @> ARRAY[@Id]";
 
     public Task Consume(ConsumeContext<CapacityOfferPosted> context) =>
-        db.HandleOnce(context, "shipments.capacity-offer-posted", async (connection, tx) =>
+        outbox.HandleOnce(context, "shipments.capacity-offer-posted", async work =>
         {
+            var (connection, tx) = work;
             var m = context.Message;
             await connection.Lock(tx, [m.CapacityOfferId], []);
             await connection.ExecuteAsync(InsertSql, m, tx);
             var waiting = (await connection.QueryAsync<Guid>(WaitingSql, new { Id = m.CapacityOfferId }, tx)).AsList();
             if (waiting.Count == 0) return;
             await connection.Lock(tx, [], waiting);
-            foreach (var cargoOfferId in waiting.Order()) await Booking.BookReady(connection, tx, cargoOfferId, clock);
+            foreach (var cargoOfferId in waiting.Order()) await Booking.BookReady(work, cargoOfferId, clock);
         });
 }
 
 /// <summary>A confirmed cargo-capacity match books a shipment over the match's legs, each with its carrier.</summary>
-public sealed class MatchConfirmedConsumer(NpgsqlDataSource db, TimeProvider clock) : IConsumer<MatchConfirmed>
+public sealed class MatchConfirmedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<MatchConfirmed>
 {
     public Task Consume(ConsumeContext<MatchConfirmed> context)
     {
@@ -86,25 +88,27 @@ public sealed class MatchConfirmedConsumer(NpgsqlDataSource db, TimeProvider clo
         if (cargoOfferId == Guid.Empty) return Task.CompletedTask;
         var deal = Deal.OfMatch(m.MatchId, cargoOfferId,
             m.Legs.Select(l => new DealLeg(l.CapacityOfferId, l.CarrierOrg, l.From, l.To, l.Mode)).ToList());
-        return db.HandleOnce(context, "shipments.match-confirmed", async (connection, tx) =>
+        return outbox.HandleOnce(context, "shipments.match-confirmed", async work =>
         {
+            var (connection, tx) = work;
             await connection.Lock(tx, capacityIds, [cargoOfferId]);
-            await Booking.Receive(connection, tx, deal, clock);
+            await Booking.Receive(work, deal, clock);
         });
     }
 }
 
 /// <summary>An awarded bid books a shipment with the bid's carrier on every leg of its route (else the offer's best route).</summary>
-public sealed class BidAwardedConsumer(NpgsqlDataSource db, TimeProvider clock) : IConsumer<BidAwarded>
+public sealed class BidAwardedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<BidAwarded>
 {
     public Task Consume(ConsumeContext<BidAwarded> context)
     {
         var m = context.Message;
         var deal = Deal.OfBid(m.BidId, m.CargoOfferId, m.CarrierOrg, m.RouteId);
-        return db.HandleOnce(context, "shipments.bid-awarded", async (connection, tx) =>
+        return outbox.HandleOnce(context, "shipments.bid-awarded", async work =>
         {
+            var (connection, tx) = work;
             await connection.Lock(tx, [], [m.CargoOfferId]);
-            await Booking.Receive(connection, tx, deal, clock);
+            await Booking.Receive(work, deal, clock);
         });
     }
 }

@@ -6,10 +6,6 @@ using TradeHub.Shipments.Common;
 
 namespace TradeHub.Shipments.Performance;
 
-/// <summary>One group's figures; the group's key is named after the grouping (corridor, crossing or month).</summary>
-public sealed record CorridorPerformance(string Group, int Shipments, int Delivered, double? OnTimeShare,
-    double? TransitDaysP50, double? TransitDaysP90, double? BorderDwellHoursP50, double? BorderDwellHoursP90);
-
 /// <summary>
 /// Trade offices' view of how goods actually move: transit days and border dwell from carriers' actual events, and the
 /// on-time share of delivered shipments. A group of fewer than <see cref="MinimumGroup"/> shipments is withheld, so no
@@ -38,7 +34,11 @@ public static class CorridorPerformanceApi
 
     public static IEndpointRouteBuilder MapCorridorPerformanceApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/corridors/performance", Get).RequireAuthorization().WithTags("Corridor performance");
+        app.MapGet("/api/corridors/performance", Get).RequireAuthorization().WithTags("Corridor performance")
+            .WithName("getCorridorPerformance")
+            .WithSummary("Transit days and border dwell (p50/p90) and the on-time share per corridor, crossing or month, " +
+                         "from carriers' actual events; groups of fewer than 3 shipments are withheld. Trade offices and operators.")
+            .Produces<List<Dictionary<string, object?>>>();
         return app;
     }
 

@@ -29,9 +29,15 @@ public static class SharingApi
     public static IEndpointRouteBuilder MapSharingApi(this IEndpointRouteBuilder app)
     {
         var shipments = app.MapGroup("/api/shipments").RequireAuthorization().WithTags("Shipments");
-        shipments.MapPost("/{id:guid}/share", Share);
-        shipments.MapDelete("/{id:guid}/share", Revoke);
-        app.MapGet("/api/track/{token}", Track).AllowAnonymous().WithTags("Tracking");
+        shipments.MapPost("/{id:guid}/share", Share).WithName("shareShipment")
+            .WithSummary("The shipper makes a read-only tracking link (a fresh unguessable token; an earlier link stops working).")
+            .Produces<ShareLink>(StatusCodes.Status201Created);
+        shipments.MapDelete("/{id:guid}/share", Revoke).WithName("revokeShipmentShare")
+            .WithSummary("The shipper revokes the shipment's tracking link.")
+            .Produces(StatusCodes.Status204NoContent);
+        app.MapGet("/api/track/{token}", Track).AllowAnonymous().WithTags("Tracking").WithName("trackSharedShipment")
+            .WithSummary("A shared shipment's status, places and times by its link's token: no parties, prices or internal ids.")
+            .Produces<PublicTracking>();
         return app;
     }
 

@@ -45,9 +45,15 @@ public static class ShipmentsApi
     public static IEndpointRouteBuilder MapShipmentsApi(this IEndpointRouteBuilder app)
     {
         var shipments = app.MapGroup("/api/shipments").RequireAuthorization().WithTags("Shipments");
-        shipments.MapGet("/", List);
-        shipments.MapGet("/{id:guid}", Get);
-        shipments.MapPost("/{id:guid}/delivery", Deliver).Validate<ConfirmDelivery>();
+        shipments.MapGet("/", List).WithName("listShipments")
+            .WithSummary("The shipments the caller's organisation ships or carries, newest first, optionally by status.")
+            .Produces<Page<ShipmentView>>();
+        shipments.MapGet("/{id:guid}", Get).WithName("getShipment")
+            .WithSummary("One shipment of the caller's organisation: legs with planned, estimated and actual times, position, delay.")
+            .Produces<ShipmentView>();
+        shipments.MapPost("/{id:guid}/delivery", Deliver).Validate<ConfirmDelivery>().WithName("confirmShipmentDelivery")
+            .WithSummary("The shipper confirms delivery; the shipment is delivered, on time or late against deliver-by.")
+            .Produces<ShipmentView>();
         return app;
     }
 
@@ -71,12 +77,12 @@ public static class ShipmentsApi
         return row is null || !row.IsParty(Caller.From(http.User)) ? Answers.NotFound() : TypedResults.Ok(row.View());
     }
 
-    private static async Task<IResult> Deliver(Guid id, ConfirmDelivery request, HttpContext http, NpgsqlDataSource db,
+    private static async Task<IResult> Deliver(Guid id, ConfirmDelivery request, HttpContext http, Outbox outbox,
         TimeProvider clock)
     {
         var caller = Caller.From(http.User);
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
+        await using var work = await outbox.Begin(http.RequestAborted);
+        var (connection, tx) = work;
         var row = await connection.QuerySingleOrDefaultAsync<ShipmentRow>(ByIdSql + " FOR UPDATE", new { Id = id }, tx);
         if (row is null || !row.IsParty(caller)) return Answers.NotFound();
         if (caller.Org != row.ShipperOrg) return Answers.Forbidden("Only the shipper confirms delivery.");
@@ -94,13 +100,13 @@ public static class ShipmentsApi
         {
             Id = id, DeliveredAt = deliveredAt, request.Note, Legs = Legs.ToJson(legs), Late = !onTime,
         }, tx);
-        await connection.Enqueue(tx, new ShipmentDelivered
+        await work.Enqueue(new ShipmentDelivered
         {
             ShipmentId = id, CargoOfferId = row.CargoOfferId, PartyOrgs = row.Parties, Origin = row.Origin,
             Destination = row.Destination, DeliverBy = row.DeliverBy, DeliveredAt = deliveredAt, OnTime = onTime,
         });
-        await TrustRecord.Refresh(connection, tx, row.Parties, clock.GetUtcNow());
-        await tx.CommitAndRelay(http.RequestAborted);
+        await TrustRecord.Refresh(work, row.Parties, clock.GetUtcNow());
+        await work.Commit(http.RequestAborted);
         var updated = await connection.QuerySingleAsync<ShipmentRow>(ByIdSql, new { Id = id });
         return TypedResults.Ok(updated.View());
     }

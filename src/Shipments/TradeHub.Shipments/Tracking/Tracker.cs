@@ -57,9 +57,10 @@ internal static class Tracker
     public static async Task<List<EventRow>> Events(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid shipmentId) =>
         (await connection.QueryAsync<EventRow>(EventsSql, new { Id = shipmentId }, tx)).AsList();
 
-    public static async Task<RecordOutcome> Record(NpgsqlConnection connection, NpgsqlTransaction tx, ShipmentRow row,
+    public static async Task<RecordOutcome> Record(OutboxTransaction work, ShipmentRow row,
         string carrier, IReadOnlyList<TrackingEventInput> input, TimeProvider clock)
     {
+        var (connection, tx) = work;
         var now = clock.GetUtcNow();
         var legs = Legs.FromJson(row.LegsJson);
         var recorded = await Events(connection, tx, row.Id);
@@ -159,7 +160,7 @@ internal static class Tracker
         var retractions = fresh.Where(f => f.RetractedEventId is not null).Select(f => f.RetractedEventId!).Distinct().ToArray();
         if (retractions.Length > 0) await connection.ExecuteAsync(RetractSql, new { row.Id, EventIds = retractions }, tx);
 
-        await connection.EnqueueAll(tx, fresh.Select(f => new ShipmentEventRecorded
+        await work.EnqueueAll(fresh.Select(f => new ShipmentEventRecorded
         {
             ShipmentId = row.Id, PartyOrgs = row.Parties, EventId = f.EventId, Type = f.Type, Classifier = f.Classifier,
             Location = f.Location, EventDateTime = ShipmentRow.Utc(f.EventTime), CarrierOrg = carrier, Reason = f.Reason,
@@ -167,12 +168,12 @@ internal static class Tracker
         }).ToList());
 
         var all = recorded.Concat(fresh).ToList();
-        await Apply(connection, tx, row, legs, all, fresh[^1].EventId, now);
+        await Apply(work, row, legs, all, fresh[^1].EventId, now);
         return new RecordOutcome(accepted, refused);
     }
 
     /// <summary>Actual times from the standing ACT events, estimates from them, and the events a change of estimate causes.</summary>
-    public static async Task Apply(NpgsqlConnection connection, NpgsqlTransaction tx, ShipmentRow row, List<Leg> legs,
+    public static async Task Apply(OutboxTransaction work, ShipmentRow row, List<Leg> legs,
         IReadOnlyList<EventRow> events, string cause, DateTimeOffset now)
     {
         // A retraction stands for nothing itself; it only withdraws the event it names.
@@ -190,13 +191,14 @@ internal static class Tracker
         var estimated = Estimation.Estimate(legs, estimates);
         var lastAct = standing.Where(e => e.Classifier == "ACT").MaxBy(e => (e.EventTime, e.Seq));
         var status = row.Status == ShipmentStatus.Booked && lastAct is not null ? ShipmentStatus.InTransit : row.Status;
-        await Reestimated(connection, tx, row, estimated, status, lastAct?.Location, lastAct is null ? null : ShipmentRow.Utc(lastAct.EventTime), cause, now);
+        await Reestimated(work, row, estimated, status, lastAct?.Location, lastAct is null ? null : ShipmentRow.Utc(lastAct.EventTime), cause, now);
     }
 
     /// <summary>Stores new estimates; an arrival moved by more than an hour is told, and so is one that passes deliver-by.</summary>
-    public static async Task Reestimated(NpgsqlConnection connection, NpgsqlTransaction tx, ShipmentRow row, List<Leg> legs,
+    public static async Task Reestimated(OutboxTransaction work, ShipmentRow row, List<Leg> legs,
         string status, string? positionLocation, DateTimeOffset? positionSince, string cause, DateTimeOffset now)
     {
+        var (connection, tx) = work;
         var before = ShipmentRow.Utc(row.EstimatedArrival);
         var after = legs.Count > 0 ? legs[^1].EstimatedArrival : before;
         var deadline = Estimation.Deadline(row.DeliverBy);
@@ -208,13 +210,13 @@ internal static class Tracker
             PositionSince = positionSince ?? (row.PositionSince is { } s ? ShipmentRow.Utc(s) : (DateTimeOffset?)null),
         }, tx);
         if (Math.Abs((after - before).TotalHours) > 1)
-            await connection.Enqueue(tx, new ShipmentEtaChanged
+            await work.Enqueue(new ShipmentEtaChanged
             {
                 ShipmentId = row.Id, PartyOrgs = row.Parties, PreviousEstimatedArrival = before, EstimatedArrival = after,
                 DeliverBy = row.DeliverBy, Cause = cause, ChangedAt = now,
             });
         if (delayed && !row.Delayed)
-            await connection.Enqueue(tx, new ShipmentDelayed
+            await work.Enqueue(new ShipmentDelayed
             {
                 ShipmentId = row.Id, PartyOrgs = row.Parties, EstimatedArrival = after, DeliverBy = row.DeliverBy, At = now,
             });

@@ -98,6 +98,9 @@ public sealed record RefusedEvent(string? EventId, int Index, string Field, stri
 
 public sealed record TrackingAnswer(Guid ShipmentId, IReadOnlyList<AcceptedEvent> Accepted, IReadOnlyList<RefusedEvent> Refused);
 
+/// <summary>A shipment's timeline, oldest first.</summary>
+public sealed record Timeline(Guid ShipmentId, IReadOnlyList<TimelineEntry> Items);
+
 /// <summary>One entry of a shipment's timeline.</summary>
 public sealed record TimelineEntry(string? EventId, string Type, string Classifier, string Location,
     DateTimeOffset EventDateTime, int Leg, string Carrier, string? Reason);
@@ -107,29 +110,34 @@ public static class TrackingApi
     public static IEndpointRouteBuilder MapTrackingApi(this IEndpointRouteBuilder app)
     {
         var shipments = app.MapGroup("/api/shipments").RequireAuthorization().WithTags("Shipments");
-        shipments.MapPost("/{id:guid}/events", Post).Validate<PostTrackingEvents>();
-        shipments.MapGet("/{id:guid}/events", Timeline);
+        shipments.MapPost("/{id:guid}/events", Post).Validate<PostTrackingEvents>().WithName("postTrackingEvents")
+            .WithSummary("A carrier reports tracking events (DCSA vocabulary) on its legs, one or a batch of up to 500; " +
+                         "idempotent by eventId; impossible events are refused naming the field.")
+            .Produces<TrackingAnswer>(StatusCodes.Status202Accepted);
+        shipments.MapGet("/{id:guid}/events", Timeline).WithName("getShipmentTimeline")
+            .WithSummary("The shipment's timeline: planned, estimated and actual times per leg, oldest first.")
+            .Produces<Timeline>();
         return app;
     }
 
-    private static async Task<IResult> Post(Guid id, PostTrackingEvents request, HttpContext http, NpgsqlDataSource db,
+    private static async Task<IResult> Post(Guid id, PostTrackingEvents request, HttpContext http, Outbox outbox,
         TimeProvider clock)
     {
         var caller = Caller.From(http.User);
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
+        await using var work = await outbox.Begin(http.RequestAborted);
+        var (connection, tx) = work;
         var row = await connection.QuerySingleOrDefaultAsync<ShipmentRow>(ShipmentsApi.ByIdSql + " FOR UPDATE", new { Id = id }, tx);
         if (row is null || !row.IsParty(caller)) return Answers.NotFound();
         if (!row.CarrierOrgs.Contains(caller.Org)) return Answers.Forbidden("Only the carrier of a leg posts its events.");
         if (row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled)
             return Answers.Conflict($"The shipment is {row.Status}; it takes no more events.");
 
-        var outcome = await Tracker.Record(connection, tx, row, caller.Org, request.All(), clock);
+        var outcome = await Tracker.Record(work, row, caller.Org, request.All(), clock);
         if (outcome.Accepted.Count == 0)
             return TypedResults.ValidationProblem(outcome.Refused.ToDictionary(
                     r => request.IsBatch ? $"events[{r.Index}].{r.Field}" : r.Field, r => new[] { r.Message }),
                 title: "The events cannot be true of this shipment.");
-        await tx.CommitAndRelay(http.RequestAborted);
+        await work.Commit(http.RequestAborted);
         return TypedResults.Accepted($"/api/shipments/{id}/events", new TrackingAnswer(id, outcome.Accepted, outcome.Refused));
     }
 
@@ -155,10 +163,7 @@ public static class TrackingApi
             new TimelineEntry(e.EventId, e.Type, e.Classifier, e.Location, ShipmentRow.Utc(e.EventTime), e.LegIndex,
                 e.CarrierOrg, e.Reason)));
         var order = new Dictionary<string, int> { ["PLN"] = 0, ["EST"] = 1, ["ACT"] = 2 };
-        return TypedResults.Ok(new
-        {
-            shipmentId = id,
-            items = entries.OrderBy(e => e.EventDateTime).ThenBy(e => order[e.Classifier]).ThenBy(e => e.Leg).ToList(),
-        });
+        return TypedResults.Ok(new Timeline(id,
+            entries.OrderBy(e => e.EventDateTime).ThenBy(e => order[e.Classifier]).ThenBy(e => e.Leg).ToList()));
     }
 }

@@ -39,19 +39,24 @@ public static class TrustApi
     public static IEndpointRouteBuilder MapTrustApi(this IEndpointRouteBuilder app)
     {
         app.MapPost("/api/shipments/{id:guid}/rating", Rate).RequireAuthorization().WithTags("Trust")
-            .Validate<RateShipment>();
-        app.MapGet("/api/organisations/{org}/trust", Trust).RequireAuthorization().WithTags("Trust");
+            .Validate<RateShipment>().WithName("rateShipment")
+            .WithSummary("A party of a delivered shipment rates the other side, once: the shipper each carrier, a carrier the shipper.")
+            .Produces<RatingView>(StatusCodes.Status201Created);
+        app.MapGet("/api/organisations/{org}/trust", Trust).RequireAuthorization().WithTags("Trust")
+            .WithName("getTrustScore")
+            .WithSummary("An organisation's trust score (0-100) from its delivered shipments and ratings, with components and an explanation.")
+            .Produces<TrustReport>();
         return app;
     }
 
-    private static async Task<IResult> Rate(Guid id, RateShipment request, HttpContext http, NpgsqlDataSource db,
+    private static async Task<IResult> Rate(Guid id, RateShipment request, HttpContext http, Outbox outbox,
         TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         if (!caller.Is(Roles.Sme) && !caller.Is(Roles.Carrier))
             return Answers.Forbidden("Only a shipper (sme) or a carrier rates a shipment it was party to.");
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
+        await using var work = await outbox.Begin(http.RequestAborted);
+        var (connection, tx) = work;
         var row = await connection.QuerySingleOrDefaultAsync<ShipmentRow>(ShipmentsApi.ByIdSql + " FOR SHARE", new { Id = id }, tx);
         if (row is null || !row.IsParty(caller)) return Answers.NotFound();
         if (row.CarrierOrgs.Contains(row.ShipperOrg))
@@ -87,13 +92,13 @@ public static class TrustApi
         if (inserted == 0)
             return TypedResults.Problem(statusCode: 409, title: "Already rated.",
                 detail: $"{caller.Org} has already rated {ratee} on this shipment.");
-        await connection.Enqueue(tx, new RatingGiven
+        await work.Enqueue(new RatingGiven
         {
             ShipmentId = id, RaterOrg = caller.Org, RateeOrg = ratee, Stars = rating.Stars, Comment = rating.Comment,
             RatedAt = ratedAt,
         });
-        await TrustRecord.Refresh(connection, tx, [ratee], ratedAt);
-        await tx.CommitAndRelay(http.RequestAborted);
+        await TrustRecord.Refresh(work, [ratee], ratedAt);
+        await work.Commit(http.RequestAborted);
         return TypedResults.Created($"/api/organisations/{Uri.EscapeDataString(ratee)}/trust", rating);
     }
 

@@ -68,9 +68,9 @@ public static class TrustRecord
     }
 
     /// <summary>Recomputes the organisations' scores inside the change's transaction; enqueues those that moved.</summary>
-    public static async Task Refresh(NpgsqlConnection connection, NpgsqlTransaction tx, IEnumerable<string> orgs,
-        DateTimeOffset at)
+    public static async Task Refresh(OutboxTransaction work, IEnumerable<string> orgs, DateTimeOffset at)
     {
+        var (connection, tx) = work;
         // Always in the same order, so two transactions refreshing overlapping parties cannot deadlock.
         foreach (var org in orgs.Distinct().Order(StringComparer.Ordinal))
         {
@@ -79,7 +79,7 @@ public static class TrustRecord
             var report = await Load(connection, tx, org);
             if (report.Score == previous) continue;
             await connection.ExecuteAsync(UpdateSql, new { Org = org, report.Score, At = at }, tx);
-            await connection.Enqueue(tx, new TrustScoreChanged
+            await work.Enqueue(new TrustScoreChanged
             {
                 Org = org, Score = report.Score, PreviousScore = previous, Shipments = report.Shipments, ChangedAt = at,
             });

@@ -64,7 +64,7 @@ export async function request(method, path, body, options = {}) {
 }
 
 export const api = {
-  get: (path) => request("GET", path),
+  get: (path, options) => request("GET", path, undefined, options),
   post: (path, body, options) => request("POST", path, body ?? {}, options),
   del: (path) => request("DELETE", path),
   /** A list answer is `{items, nextCursor}`; some read models answer a bare array. Accept both. */

@@ -1,7 +1,7 @@
 // Pieces more than one role's view uses: route option cards, the matches list, offer labels.
-import { api } from "./api.js";
+import { api, query } from "./api.js";
 import { fmt, t } from "./i18n.js";
-import { h, section, table } from "./ui.js";
+import { h, nodeOptions, section, table } from "./ui.js";
 
 export function nodeName(ctx, id) {
   const n = ctx.network?.nodes.find((x) => x.id === id);
@@ -134,4 +134,83 @@ export function eventLog(titleKey = "admin.events", testid = "event-log") {
       while (list.children.length > 20) list.lastChild.remove();
     },
   };
+}
+
+/**
+ * Cargo offers a page at a time (GET /api/cargo-offers with limit and cursor), optionally filtered by origin and
+ * destination, with a "more" button while the API reports a next page. `reload()` fetches again as many rows as
+ * are shown, so an event does not collapse a list the user has paged through.
+ */
+export function cargoOfferList(ctx, { params = {}, columns, testid, filters = false, pageSize = 20, decorate = (rows) => rows, after }) {
+  const host = h("div", { class: "offer-list", "data-testid": `${testid}-list` });
+  const body = h("div", {});
+  const more = h("button", { type: "button", class: "secondary", "data-testid": `${testid}-more`, hidden: true }, t("list.more"));
+  const count = h("span", { class: "muted", "data-testid": `${testid}-count`, "aria-live": "polite" });
+  let rows = [];
+  let cursor = null;
+  let filter = { origin: "", destination: "" };
+
+  if (filters) {
+    const cities = ctx.network.nodes.filter((n) => !/border/i.test(n.type));
+    const select = (name) => {
+      const id = `${testid}-filter-${name}`;
+      const input = h("select", { id, name, "data-testid": id },
+        [{ value: "", label: t("common.all") }, ...nodeOptions(cities).slice(1)].map((o) => h("option", { value: o.value }, o.label)));
+      input.addEventListener("change", () => { filter = { ...filter, [name]: input.value }; reload({ reset: true }); });
+      return h("div", { class: "field" }, h("label", { for: id }, t(`field.${name}`)), input);
+    };
+    host.append(h("div", { class: "form-grid list-filters", role: "search", "data-testid": `${testid}-filters` },
+      select("origin"), select("destination")));
+  }
+  host.append(body, h("div", { class: "list-foot" }, more, count));
+
+  const url = (limit, from) => `/api/cargo-offers${query({ ...params, ...filter, limit, cursor: from })}`;
+
+  function render() {
+    const shown = decorate(rows);
+    body.replaceChildren(table(columns, shown.map((o) => ({ ...o, __dataset: { offerId: o.id, owner: o.owner ?? "", ...(o.__dataset || {}) } })), { testid }));
+    more.hidden = !cursor;
+    count.textContent = rows.length ? t("list.shown", { n: fmt.number(rows.length) }) : "";
+    after?.(shown, body);
+  }
+
+  async function fetchPage(limit, from) {
+    const answer = await api.get(url(limit, from));
+    return { items: api.items(answer), next: answer?.nextCursor ?? null };
+  }
+
+  let latest = 0;
+  async function reload({ reset = false } = {}) {
+    const limit = Math.min(500, reset ? pageSize : Math.max(pageSize, rows.length));
+    const asked = ++latest;
+    try {
+      const page = await fetchPage(limit);
+      if (asked !== latest) return; // a newer filter's answer wins over a slower older one
+      rows = page.items;
+      cursor = page.next;
+      host.dataset.loaded = query(filter);
+      render();
+    } catch (e) {
+      body.replaceChildren(h("p", { class: "error" }, t("common.error", { message: e.message })));
+    }
+  }
+
+  more.addEventListener("click", async () => {
+    more.disabled = true;
+    const asked = latest;
+    try {
+      const page = await fetchPage(pageSize, cursor);
+      if (asked !== latest) return;
+      const seen = new Set(rows.map((o) => o.id));
+      rows = rows.concat(page.items.filter((o) => !seen.has(o.id)));
+      cursor = page.next;
+      render();
+    } catch (e) {
+      ctx.toast(t("common.error", { message: e.message }), "error");
+    } finally {
+      more.disabled = false;
+    }
+  });
+
+  return { host, reload, rows: () => rows };
 }

@@ -3,6 +3,8 @@
 
 const dictionaries = {
   en: {
+    "map.zoomIn": "Zoom in", "map.zoomOut": "Zoom out", "map.zoomReset": "Show the whole network",
+    "list.more": "Show more", "list.shown": "{n} shown",
     "app.title": "TradeHub",
     "common.skip": "Skip to content",
     "app.tagline": "SCO trade and logistics matching",
@@ -127,6 +129,9 @@ const dictionaries = {
     "event.received": "{type} received",
   },
   ru: {
+    "app.title": "TradeHub",
+    "map.zoomIn": "Приблизить", "map.zoomOut": "Отдалить", "map.zoomReset": "Показать всю сеть",
+    "list.more": "Показать ещё", "list.shown": "Показано: {n}",
     "app.tagline": "Торговля и логистика ШОС",
     "common.skip": "Перейти к содержимому",
     "lang.label": "Язык",
@@ -204,6 +209,9 @@ const dictionaries = {
     "event.received": "Получено: {type}",
   },
   zh: {
+    "app.title": "TradeHub",
+    "map.zoomIn": "放大", "map.zoomOut": "缩小", "map.zoomReset": "显示整个网络",
+    "list.more": "显示更多", "list.shown": "已显示 {n} 条",
     "app.tagline": "上合组织贸易与物流撮合",
     "common.skip": "跳到内容",
     "lang.label": "语言",
@@ -274,6 +282,11 @@ const dictionaries = {
     "event.received": "收到 {type}",
   },
 };
+
+/** Keys a language lacks compared with English (the browser tests require none). */
+export function missingKeys(code) {
+  return Object.keys(dictionaries.en).filter((k) => !(k in (dictionaries[code] || {})));
+}
 
 export const languages = [
   { code: "en", name: "English", locale: "en-GB" },

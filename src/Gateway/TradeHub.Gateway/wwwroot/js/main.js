@@ -39,7 +39,7 @@ async function start() {
     const live = $("[data-testid=live-status]");
     if (live.dataset.state) live.textContent = t(live.dataset.state === "on" ? "live.on" : "live.off");
     renderSession();
-    if (state.map?.projection) state.map.drawNetwork();
+    state.map?.retranslate();
     if (session.claims) mountView();
     else renderSignIn();
   });
@@ -50,8 +50,11 @@ async function start() {
     try { await oidcCallback(state.config); } catch (e) { toast(e.message, "error"); }
   }
   state.map = new CorridorMap($("#map"));
-  // Country outlines first, so the page is a map even before sign-in; the network follows.
-  try { await state.map.load([], []); } catch (e) { $("[data-testid=map-status]").textContent = t("map.failed", { message: e.message }); }
+  // The corridor network is public: anyone sees the map, signed in or not; disruptions follow sign-in.
+  state.networkLoad = loadNetwork().catch((e) => {
+    const status = $("[data-testid=map-status]");
+    if (status) status.textContent = t("map.failed", { message: e.message });
+  });
   if (session.claims) await showSignedIn();
   else showSignedOut();
 }
@@ -72,6 +75,10 @@ function showSignedOut() {
   state.stopEvents = null;
   state.view?.unmount?.();
   state.view = null;
+  if (state.network?.disruptions.length) {
+    state.network.disruptions = [];
+    state.map.setDisruptions([]);
+  }
   $("[data-testid=live-status]").hidden = true;
   renderSession();
   renderSignIn();
@@ -117,15 +124,15 @@ function renderSignIn() {
   host.replaceChildren(form);
 }
 
+/** Nodes and legs answer without a token; disruptions need one and are added after sign-in. */
 async function loadNetwork() {
-  const [nodes, legs, disruptions] = await Promise.all([
-    api.get("/api/network/nodes"), api.get("/api/network/legs"), api.get("/api/network/disruptions"),
+  const [nodes, legs] = await Promise.all([
+    api.get("/api/network/nodes", { anonymous: true }), api.get("/api/network/legs", { anonymous: true }),
   ]);
-  state.network = { nodes: api.items(nodes), legs: api.items(legs), disruptions: api.items(disruptions) };
+  state.network = { nodes: api.items(nodes), legs: api.items(legs), disruptions: [] };
   if (!state.map.countries) await state.map.load(state.network.nodes, state.network.legs);
   else state.map.setNetwork(state.network.nodes, state.network.legs);
   state.map.clearOverlay();
-  state.map.setDisruptions(state.network.disruptions);
   $("[data-testid=map-status]")?.remove();
   state.map.svg.dataset.ready = "true";
 }
@@ -133,11 +140,15 @@ async function loadNetwork() {
 async function showSignedIn() {
   renderSession();
   try {
-    await loadNetwork();
+    await state.networkLoad;
+    if (!state.network) await loadNetwork();
+    state.map.clearOverlay();
+    state.network.disruptions = api.items(await api.get("/api/network/disruptions"));
+    state.map.setDisruptions(state.network.disruptions);
   } catch (e) {
     const status = $("[data-testid=map-status]");
     if (status) status.textContent = t("map.failed", { message: e.message });
-    if (!session.claims) return;
+    if (!session.claims || !state.network) return;
   }
   startEvents();
   await mountView();

@@ -40,22 +40,114 @@ export function nodeShape(type, size, attrs = {}) {
   }
 }
 
+const MIN_ZOOM = 1;
+const MAX_ZOOM = 8;
+/** From this zoom on, border crossings are labelled too. */
+const BORDER_LABEL_ZOOM = 2;
+const LABEL_HEIGHT = 12;
+/** Clear space kept around every label, so neighbours do not read as one. */
+const LABEL_MARGIN = 3;
+/** Where a label may sit beside its marker, tried in order: right above, right below, left above, left below. */
+const LABEL_SPOTS = [[6, -4, "start"], [6, 11, "start"], [-6, -4, "end"], [-6, 11, "end"]];
+const LABEL_PRIORITY = { city: 3, seaport: 2, dryport: 2, border: 1 };
+
 export class CorridorMap {
   constructor(host) {
     this.host = host;
     this.nodes = new Map();
     this.legs = [];
+    this.degree = new Map();
     this.disrupted = { nodes: new Set(), legs: new Set() };
+    this.zoom = { k: 1, x: 0, y: 0 };
+    this.labelWidths = new Map();
     this.svg = el("svg", {
       viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: "img", "data-testid": "map", class: "map-svg",
-      "aria-labelledby": "map-caption",
+      "aria-labelledby": "map-caption", "data-zoom": "1",
     });
     this.caption = el("desc", { id: "map-caption" }, this.svg);
+    // Geography scales with the zoom; markers and labels are placed at the zoomed positions but keep their size.
+    this.viewport = el("g", { class: "viewport" }, this.svg);
     this.layers = {};
-    for (const name of ["sea", "countries", "legs", "overlay", "nodes", "labels"]) {
-      this.layers[name] = el("g", { class: `layer-${name}` }, this.svg);
-    }
+    for (const name of ["sea", "countries", "legs", "overlay"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.viewport);
+    for (const name of ["nodes", "labels"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.svg);
     host.append(this.svg);
+    this.controls = document.createElement("div");
+    this.controls.className = "map-controls";
+    host.append(this.controls);
+    this.renderControls();
+    this.enableZoom();
+  }
+
+  /** Zoom buttons for keyboard and touch users; the wheel and dragging do the same with a mouse. */
+  renderControls() {
+    const button = (text, key, testid, action) => {
+      const b = document.createElement("button");
+      b.type = "button";
+      b.className = "secondary small";
+      b.textContent = text;
+      b.title = t(key);
+      b.setAttribute("aria-label", t(key));
+      b.dataset.testid = testid;
+      b.addEventListener("click", action);
+      return b;
+    };
+    this.controls.replaceChildren(
+      button("+", "map.zoomIn", "map-zoom-in", () => this.zoomBy(2, WIDTH / 2, HEIGHT / 2)),
+      button("−", "map.zoomOut", "map-zoom-out", () => this.zoomBy(0.5, WIDTH / 2, HEIGHT / 2)),
+      button("⟲", "map.zoomReset", "map-zoom-reset", () => this.setZoom(1, 0, 0)));
+  }
+
+  /** The point of the map (in viewBox units) under a mouse event. */
+  toMap(event) {
+    const box = this.svg.getBoundingClientRect();
+    return [(event.clientX - box.left) * (WIDTH / box.width), (event.clientY - box.top) * (HEIGHT / box.height)];
+  }
+
+  enableZoom() {
+    this.svg.addEventListener("wheel", (event) => {
+      event.preventDefault();
+      const [px, py] = this.toMap(event);
+      this.zoomBy(Math.exp(-event.deltaY * 0.002), px, py);
+    }, { passive: false });
+    let drag = null;
+    this.svg.addEventListener("pointerdown", (event) => {
+      if (event.button !== 0) return;
+      drag = { start: this.toMap(event), x: this.zoom.x, y: this.zoom.y, id: event.pointerId };
+      this.svg.setPointerCapture(event.pointerId);
+      this.svg.classList.add("dragging");
+    });
+    this.svg.addEventListener("pointermove", (event) => {
+      if (!drag || event.pointerId !== drag.id) return;
+      const [px, py] = this.toMap(event);
+      this.setZoom(this.zoom.k, drag.x + px - drag.start[0], drag.y + py - drag.start[1]);
+    });
+    const end = () => { drag = null; this.svg.classList.remove("dragging"); };
+    this.svg.addEventListener("pointerup", end);
+    this.svg.addEventListener("pointercancel", end);
+  }
+
+  /** Zooms by a factor, keeping the map point (px, py) where it is on screen. */
+  zoomBy(factor, px, py) {
+    const { k, x, y } = this.zoom;
+    const next = Math.min(MAX_ZOOM, Math.max(MIN_ZOOM, k * factor));
+    const f = next / k;
+    this.setZoom(next, px - (px - x) * f, py - (py - y) * f);
+  }
+
+  setZoom(k, x, y) {
+    // Keep the map covering the frame: no panning past its edges.
+    const clampedX = Math.min(0, Math.max(WIDTH * (1 - k), x));
+    const clampedY = Math.min(0, Math.max(HEIGHT * (1 - k), y));
+    this.zoom = { k, x: clampedX, y: clampedY };
+    this.viewport.setAttribute("transform", `translate(${clampedX.toFixed(2)},${clampedY.toFixed(2)}) scale(${k.toFixed(4)})`);
+    this.svg.dataset.zoom = k.toFixed(2);
+    this.placeNodes();
+  }
+
+  /** A projected point as it shows at the current zoom. */
+  screen([x, y]) {
+    const { k, x: tx, y: ty } = this.zoom;
+    return [x * k + tx, y * k + ty];
   }
 
   async load(nodes, legs) {
@@ -78,6 +170,11 @@ export class CorridorMap {
     this.projection = d3.geoConicEqualArea().parallels([25, 55]).rotate([-68, 0])
       .fitExtent([[24, 24], [WIDTH - 24, HEIGHT - 24]], points);
     this.path = d3.geoPath(this.projection);
+    this.degree = new Map();
+    for (const leg of legs) for (const id of [leg.from, leg.to]) this.degree.set(id, (this.degree.get(id) ?? 0) + 1);
+    this.zoom = { k: 1, x: 0, y: 0 };
+    this.viewport.removeAttribute("transform");
+    this.svg.dataset.zoom = "1";
     this.caption.textContent = `${t("map.title")}: ${nodes.length} nodes, ${legs.length} legs`;
     this.drawBase();
     this.drawNetwork();
@@ -86,6 +183,12 @@ export class CorridorMap {
   xy(id) {
     const n = this.nodes.get(id);
     return n ? this.projection([n.lon, n.lat]) : null;
+  }
+
+  /** Translates the zoom controls after a language switch, with the network. */
+  retranslate() {
+    this.renderControls();
+    if (this.projection) this.drawNetwork();
   }
 
   drawBase() {
@@ -125,22 +228,85 @@ export class CorridorMap {
         + (leg.costUsd ? `, ${fmt.usd(leg.costUsd)}` : "") + (leg.gaugeChange ? ", gauge change" : ""));
     }
     for (const n of this.nodes.values()) {
-      const [x, y] = this.projection([n.lon, n.lat]);
       const type = nodeType(n.type);
       const disrupted = this.disrupted.nodes.has(n.id);
       const g = el("g", {
-        transform: `translate(${x.toFixed(1)},${y.toFixed(1)})`,
-        class: `node type-${type}${disrupted ? " disrupted" : ""}`, "data-testid": `map-node-${n.id}`,
+        class: `node type-${type}${disrupted ? " disrupted" : ""}`, "data-testid": `map-node-${n.id}`, "data-node": n.id,
       }, nodeLayer);
       g.append(nodeShape(type, type === "city" ? 4 : 4.5, { class: "marker" }));
       if (disrupted) el("path", { d: "M-7,-7L7,7M-7,7L7,-7", class: "closed-mark" }, g);
       title(g, `${n.name} (${n.id}, ${n.country}) – ${t(`legend.${type}`)}${n.gaugeMm ? `, ${n.gaugeMm} mm` : ""}`
         + (disrupted ? ` – ${t("legend.disrupted")}` : ""));
-      if (type === "city" || type === "seaport" && /CNTSN|CNSHA|NLRTM/.test(n.id)) {
-        const label = el("text", { x: x + 6, y: y - 5, class: "node-label" }, labels);
-        label.textContent = shortName(n.name);
+    }
+    this.placeNodes();
+  }
+
+  /** Moves markers to their zoomed positions and lays the labels out again. */
+  placeNodes() {
+    if (!this.projection) return;
+    for (const g of this.layers.nodes.children) {
+      const n = this.nodes.get(g.dataset.node);
+      if (!n) continue;
+      const [x, y] = this.screen(this.projection([n.lon, n.lat]));
+      g.setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)})`);
+    }
+    this.layoutLabels();
+  }
+
+  /**
+   * Labels without overlaps: the most important nodes first (cities, then ports, then border crossings; the
+   * better connected first within a kind), each in the first spot beside its marker that collides with no
+   * label already placed and no other marker. What does not fit is left out; zooming in makes room.
+   */
+  layoutLabels() {
+    const labels = this.layers.labels;
+    labels.replaceChildren();
+    const { k } = this.zoom;
+    const points = [];
+    for (const n of this.nodes.values()) {
+      const [x, y] = this.screen(this.projection([n.lon, n.lat]));
+      if (x < 0 || x > WIDTH || y < 0 || y > HEIGHT) continue;
+      points.push({ n, x, y, type: nodeType(n.type) });
+    }
+    const markers = points.map((p) => ({ id: p.n.id, x0: p.x - 4, y0: p.y - 4, x1: p.x + 4, y1: p.y + 4 }));
+    const candidates = points
+      .filter((p) => p.type !== "border" || k >= BORDER_LABEL_ZOOM)
+      .sort((a, b) => LABEL_PRIORITY[b.type] - LABEL_PRIORITY[a.type]
+        || (this.degree.get(b.n.id) ?? 0) - (this.degree.get(a.n.id) ?? 0)
+        || a.n.id.localeCompare(b.n.id));
+    const placed = [];
+    const overlaps = (a, b) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+    for (const p of candidates) {
+      const text = shortName(p.n.name);
+      const width = this.labelWidth(text);
+      for (const [dx, dy, anchor] of LABEL_SPOTS) {
+        const x0 = anchor === "start" ? p.x + dx : p.x + dx - width;
+        const box = { x0, y0: p.y + dy - LABEL_HEIGHT + 2, x1: x0 + width, y1: p.y + dy + 2 };
+        if (box.x0 < 0 || box.x1 > WIDTH || box.y0 < 0 || box.y1 > HEIGHT) continue;
+        if (markers.some((m) => m.id !== p.n.id && overlaps(m, box))) continue;
+        const padded = { x0: box.x0 - LABEL_MARGIN, y0: box.y0 - LABEL_MARGIN, x1: box.x1 + LABEL_MARGIN, y1: box.y1 + LABEL_MARGIN };
+        if (placed.some((q) => overlaps(q, padded))) continue;
+        placed.push(box);
+        const label = el("text", {
+          x: (p.x + dx).toFixed(1), y: (p.y + dy).toFixed(1), "text-anchor": anchor, class: "node-label",
+          "data-testid": `map-label-${p.n.id}`,
+        }, labels);
+        label.textContent = text;
+        break;
       }
     }
+  }
+
+  /** A label's width in map units, measured once per text (an estimate while the map is not rendered). */
+  labelWidth(text) {
+    let width = this.labelWidths.get(text);
+    if (width) return width;
+    const probe = el("text", { class: "node-label", x: -1000, y: -1000 }, this.layers.labels);
+    probe.textContent = text;
+    width = probe.getComputedTextLength?.() || 0;
+    probe.remove();
+    if (width > 0) this.labelWidths.set(text, width + 2);
+    return width > 0 ? width + 2 : text.length * 6 + 2;
   }
 
   setDisruptions(list) {

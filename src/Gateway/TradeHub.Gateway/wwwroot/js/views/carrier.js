@@ -1,6 +1,6 @@
 // Carrier: open cargo offers (those on or near my lanes first), bids, capacity offers and matches.
 import { api } from "../api.js";
-import { containersText, lane, matchesPanel } from "../components.js";
+import { cargoOfferList, containersText, lane, matchesPanel } from "../components.js";
 import { fmt, t } from "../i18n.js";
 import {
   clearErrors, CONTAINER_TYPES, CURRENCIES, field, h, MODES, nodeOptions, readForm, section, showError, showOk, table, today,
@@ -108,17 +108,11 @@ export function mount(host, ctx) {
     ], lanes, { testid: "lanes-table" }));
   }
 
-  let offers = [];
-  async function refreshOffers() {
-    try {
-      offers = api.items(await api.get("/api/cargo-offers?status=open&limit=500"));
-    } catch (e) {
-      offersHost.replaceChildren(h("p", { class: "error" }, t("common.error", { message: e.message })));
-      return;
-    }
-    const rows = offers.map((o) => ({ ...o, near: nearness(o) }))
-      .sort((a, b) => (b.near === "on") - (a.near === "on") || (!!b.near) - (!!a.near));
-    offersHost.replaceChildren(table([
+  // Open cargo a page at a time, filtered by origin and destination; within what is shown, offers on or near
+  // this carrier's lanes come first and are ringed on the map.
+  const openList = cargoOfferList(ctx, {
+    params: { status: "open" }, testid: "open-cargo-table", filters: true,
+    columns: [
       { label: t("offer.lane"), render: (o) => h("span", {}, lane(ctx, o.origin, o.destination),
         o.near ? h("span", { class: "badge near-badge", "data-testid": "near-lane" }, ` ${t("carrier.nearLane")}`) : "") },
       { label: t("offer.ready"), render: (o) => `${fmt.date(o.readyDate)} → ${fmt.date(o.deliverBy)}` },
@@ -126,11 +120,17 @@ export function mount(host, ctx) {
       { label: t("field.weightKg"), num: true, render: (o) => fmt.number(o.weightKg) },
       { label: t("field.hsCode"), render: (o) => o.hsCode ?? "" },
       { label: t("common.actions"), render: (o) => h("button", { type: "button", class: "small", "data-testid": "offer-bid", onclick: () => openBid(o) }, t("bid.place")) },
-    ], rows.map((o) => ({ ...o, __dataset: { offerId: o.id, near: o.near || "" } })), { testid: "open-cargo-table" }));
-    for (const tr of offersHost.querySelectorAll("tr[data-near=on], tr[data-near=near]")) tr.classList.add("near");
-    ctx.map.clearOverlay();
-    ctx.map.markNodes(rows.filter((o) => o.near).flatMap((o) => [o.origin, o.destination]));
-  }
+    ],
+    decorate: (list) => list.map((o) => { const near = nearness(o); return { ...o, near, __dataset: { near: near || "" } }; })
+      .sort((a, b) => (b.near === "on") - (a.near === "on") || (!!b.near) - (!!a.near)),
+    after: (rows, body) => {
+      for (const tr of body.querySelectorAll("tr[data-near=on], tr[data-near=near]")) tr.classList.add("near");
+      ctx.map.clearOverlay();
+      ctx.map.markNodes(rows.filter((o) => o.near).flatMap((o) => [o.origin, o.destination]));
+    },
+  });
+  offersHost.append(openList.host);
+  const refreshOffers = () => openList.reload();
 
   async function openBid(offer) {
     let idem = crypto.randomUUID();
@@ -190,7 +190,7 @@ export function mount(host, ctx) {
         }
       } catch { /* an offer withdrawn or gone */ }
     }));
-    const offerOf = (id) => offers.find((o) => o.id === id);
+    const offerOf = (id) => openList.rows().find((o) => o.id === id);
     myBidsHost.replaceChildren(table([
       { label: t("offer.lane"), render: (b) => { const o = offerOf(b.offerId); return o ? lane(ctx, o.origin, o.destination) : b.offerId; } },
       { label: t("bid.price"), num: true, render: (b) => fmt.money(b.price) },

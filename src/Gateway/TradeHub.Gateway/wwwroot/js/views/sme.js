@@ -1,7 +1,7 @@
 // SME (shipper / trader): post cargo and trade offers, see an offer's route options on the map, its bids
 // (award one), and the matches it is party to.
 import { api } from "../api.js";
-import { containersText, lane, matchesPanel, pollRoutes, routeCards } from "../components.js";
+import { cargoOfferList, containersText, lane, matchesPanel, pollRoutes, routeCards } from "../components.js";
 import { fmt, t } from "../i18n.js";
 import {
   clearErrors, CONTAINER_TYPES, CURRENCIES, field, h, nodeOptions, readForm, section, showError, showOk, table, today,
@@ -10,20 +10,7 @@ import {
 const INCOTERMS = ["EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF"];
 const UNITS = ["t", "kg", "pcs", "m", "m2", "m3", "l"];
 
-/**
- * The API lists every cargo offer, not "mine": the ids this browser posted are kept per organisation in
- * localStorage (a convenience, not a security boundary: the API decides what an organisation may see and do).
- */
-function myIds(org) {
-  try { return JSON.parse(localStorage.getItem(`tradehub.myCargo.${org}`) || "[]"); } catch { return []; }
-}
-function rememberId(org, id) {
-  const ids = [id, ...myIds(org).filter((x) => x !== id)].slice(0, 50);
-  localStorage.setItem(`tradehub.myCargo.${org}`, JSON.stringify(ids));
-}
-
 export function mount(host, ctx) {
-  const org = ctx.claims.org;
   const nodes = ctx.network.nodes;
   const cities = nodes.filter((n) => !/border/i.test(n.type));
   let selected = null;
@@ -58,7 +45,6 @@ export function mount(host, ctx) {
     try {
       const offer = await api.post("/api/cargo-offers", body, { headers: { "Idempotency-Key": idempotencyKey } });
       idempotencyKey = crypto.randomUUID();
-      rememberId(org, offer.id);
       showOk(cargoForm, t("cargo.posted"));
       ctx.toast(t("cargo.posted"));
       await refreshOffers();
@@ -100,19 +86,9 @@ export function mount(host, ctx) {
     }
   });
 
-  // ---- offers, detail, matches ----
-  const mineHost = h("div", { "data-testid": "my-offers-host" });
-  const openHost = h("div", { "data-testid": "open-offers-host" });
+  // ---- own offers first (the API filters them by the token's organisation), detail, matches; then the market ----
   const detail = h("section", { class: "card offer-detail", "data-testid": "offer-detail", hidden: true, "aria-live": "polite" });
   const matches = matchesPanel(ctx);
-
-  host.append(
-    section("sme.cargo.title", "cargo", cargoForm),
-    detail,
-    section("sme.mine", "my-offers", mineHost),
-    matches.panel,
-    section("sme.trade.title", "trade", tradeForm),
-    section("sme.open", "open-offers", openHost));
 
   const offerColumns = (withAction) => [
     { label: t("offer.lane"), render: (o) => lane(ctx, o.origin, o.destination) },
@@ -124,29 +100,27 @@ export function mount(host, ctx) {
       type: "button", class: "small secondary", "data-testid": "offer-show", onclick: () => select(o),
     }, t("cargo.show")) }] : []),
   ];
+  const highlight = () => {
+    for (const tr of mineList.host.querySelectorAll("tr[data-offer-id]")) tr.classList.toggle("selected", tr.dataset.offerId === selected?.id);
+  };
+  const mineList = cargoOfferList(ctx, { params: { mine: true }, columns: offerColumns(true), testid: "my-offers-table", after: highlight });
+  const openList = cargoOfferList(ctx, { params: { status: "open" }, columns: offerColumns(false), testid: "open-offers-table", filters: true });
 
-  async function refreshOffers() {
-    const ids = myIds(org);
-    try {
-      const all = api.items(await api.get("/api/cargo-offers?limit=500"));
-      const byId = new Map(all.map((o) => [o.id, o]));
-      // Offers beyond the first page are fetched one by one (rare: this list is a browser's own recent posts).
-      const missing = ids.filter((id) => !byId.has(id)).slice(0, 10);
-      for (const o of await Promise.all(missing.map((id) => api.get(`/api/cargo-offers/${id}`).catch(() => null)))) if (o) byId.set(o.id, o);
-      const mine = ids.map((id) => byId.get(id)).filter(Boolean);
-      mineHost.replaceChildren(table(offerColumns(true),
-        mine.map((o) => ({ ...o, __dataset: { offerId: o.id } })), { testid: "my-offers-table" }));
-      const open = all.filter((o) => o.status === "open");
-      openHost.replaceChildren(table(offerColumns(false), open.map((o) => ({ ...o, __dataset: { offerId: o.id } })), { testid: "open-offers-table" }));
-      for (const tr of mineHost.querySelectorAll("tr[data-offer-id]")) tr.classList.toggle("selected", tr.dataset.offerId === selected?.id);
-    } catch (e) {
-      mineHost.replaceChildren(h("p", { class: "error" }, t("common.error", { message: e.message })));
-    }
+  host.append(
+    section("sme.mine", "my-offers", mineList.host),
+    detail,
+    matches.panel,
+    section("sme.cargo.title", "cargo", cargoForm),
+    section("sme.trade.title", "trade", tradeForm),
+    section("sme.open", "open-offers", openList.host));
+
+  function refreshOffers() {
+    return Promise.all([mineList.reload(), openList.reload()]);
   }
 
   function select(offer) {
     selected = offer;
-    for (const tr of mineHost.querySelectorAll("tr[data-offer-id]")) tr.classList.toggle("selected", tr.dataset.offerId === offer.id);
+    highlight();
     const routesHost = h("div", { "data-testid": "routes-host" });
     const bidsHost = h("div", { "data-testid": "bids-host" });
     detail.hidden = false;

@@ -1,0 +1,183 @@
+using System.Diagnostics.Metrics;
+using System.Threading.Channels;
+using Dapper;
+using Npgsql;
+
+namespace TradeHub.Webhooks.Delivery;
+
+/// <summary>A delivery taken from the queue with what sending it needs.</summary>
+public sealed record ClaimedDelivery(
+    Guid Id, Guid SubscriptionId, Guid EventId, string EventType, int Attempts, DateTime CreatedAt,
+    string Org, string Url, byte[] Secret, byte[]? PreviousSecret, DateTime? PreviousSecretUntil, string Body);
+
+/// <summary>
+/// Sends what the delivery table holds. Per subscription only its oldest pending delivery is eligible, so a
+/// subscription's deliveries go out in order, one at a time; different subscriptions go out concurrently, up to
+/// <see cref="WebhooksOptions.MaxInFlight"/>, and a slow endpoint holds only its own. A claim is a lease taken
+/// under FOR UPDATE SKIP LOCKED, so several instances share the queue; a lease of an instance that died runs out
+/// and another instance sends the delivery again (at least once; receivers de-duplicate by webhook-id).
+/// </summary>
+public sealed class Dispatcher(
+    NpgsqlDataSource db, Sender sender, WebhooksOptions options, ILogger<Dispatcher> log, IMeterFactory meters)
+    : BackgroundService
+{
+    private static event Action? Queued;
+
+    /// <summary>Wakes every dispatcher of this process (after a transaction that queued deliveries committed).</summary>
+    public static void WakeAll() => Queued?.Invoke();
+
+    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
+        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+
+    private int _inFlight;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _sends = new();
+    private double _queueAgeSeconds;
+
+    private void Wake() => _wake.Writer.TryWrite(true);
+
+    // Heads: the oldest pending delivery of each enabled subscription, when it is due and nobody holds it. The
+    // lock is taken on those rows only (SKIP LOCKED: another instance's claim is passed over, never waited for);
+    // the row is checked again once locked, so a head another instance has just leased or finished is not taken.
+    private const string ClaimSql = """
+        WITH heads AS (
+            SELECT h.id FROM subscriptions s
+            CROSS JOIN LATERAL (
+                SELECT d.id, d.next_attempt_at, d.lease_until FROM deliveries d
+                WHERE d.subscription_id = s.id AND d.status = 'pending' ORDER BY d.seq LIMIT 1) h
+            WHERE s.enabled AND h.next_attempt_at <= now() AND (h.lease_until IS NULL OR h.lease_until < now())
+            ORDER BY h.next_attempt_at
+            LIMIT @Take
+        ), locked AS (
+            SELECT d.id FROM deliveries d
+            WHERE d.id IN (SELECT id FROM heads) AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
+            FOR UPDATE SKIP LOCKED
+        )
+        UPDATE deliveries d SET lease_until = now() + @Lease
+        FROM subscriptions s, webhook_events e
+        WHERE d.id IN (SELECT id FROM locked) AND s.id = d.subscription_id AND e.id = d.event_id
+        RETURNING d.id AS Id, d.subscription_id AS SubscriptionId, d.event_id AS EventId, d.event_type AS EventType,
+            d.attempts AS Attempts, d.created_at AS CreatedAt, s.org AS Org, s.url AS Url, s.secret AS Secret,
+            s.previous_secret AS PreviousSecret, s.previous_secret_until AS PreviousSecretUntil, e.body AS Body
+        """;
+
+    private const string QueueAgeSql = """
+        SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 FROM deliveries WHERE status = 'pending'
+        """;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var meter = meters.Create("TradeHub");
+        meter.CreateObservableGauge("tradehub.webhooks.queue.age", () => _queueAgeSeconds, "s",
+            "Age of the oldest pending webhook delivery");
+        meter.CreateObservableGauge("tradehub.webhooks.in_flight", () => Volatile.Read(ref _inFlight), null,
+            "Webhook deliveries being sent by this instance");
+        Queued += Wake;
+        try
+        {
+            await Run(stoppingToken);
+        }
+        finally
+        {
+            Queued -= Wake;
+            // The sends were cancelled with the stopping token; let them hand their deliveries back.
+            await Task.WhenAny(Task.WhenAll(_sends.Values), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
+        }
+    }
+
+    private async Task Run(CancellationToken stoppingToken)
+    {
+        var failures = 0;
+        var lastAge = DateTime.MinValue;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                _wake.Reader.TryRead(out _);
+                var free = options.MaxInFlight - Volatile.Read(ref _inFlight);
+                if (free > 0)
+                {
+                    var claimed = await Claim(free, stoppingToken);
+                    foreach (var delivery in claimed) Start(delivery, stoppingToken);
+                    // A full batch may leave more due: look again at once.
+                    if (claimed.Count == free && claimed.Count > 0) continue;
+                }
+                if (DateTime.UtcNow - lastAge > TimeSpan.FromSeconds(5))
+                {
+                    await using var command = db.CreateCommand(QueueAgeSql);
+                    _queueAgeSeconds = (double)(await command.ExecuteScalarAsync(stoppingToken))!;
+                    lastAge = DateTime.UtcNow;
+                }
+                failures = 0;
+                using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                poll.CancelAfter(options.PollInterval);
+                try { await _wake.Reader.WaitToReadAsync(poll.Token); }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // Database away: back off; the deliveries wait in their table.
+                failures++;
+                var delay = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(failures, 6))));
+                log.LogWarning(e, "Webhook dispatcher failed ({Failures} in a row); retrying in {Delay}", failures, delay);
+                try { await Task.Delay(delay, stoppingToken); } catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<ClaimedDelivery>> Claim(int take, CancellationToken ct)
+    {
+        await using var connection = await db.OpenConnectionAsync(ct);
+        return (await connection.QueryAsync<ClaimedDelivery>(ClaimSql,
+            new { Take = take, Lease = options.Timeout + TimeSpan.FromSeconds(45) })).AsList();
+    }
+
+    private const string ReleaseSql = "UPDATE deliveries SET lease_until = NULL WHERE id = @Id AND status = 'pending'";
+
+    private async Task Release(Guid id)
+    {
+        try
+        {
+            await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
+            await connection.ExecuteAsync(ReleaseSql, new { Id = id });
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            log.LogInformation(e, "Webhook delivery {Delivery} not handed back; its lease will run out", id);
+        }
+    }
+
+    private void Start(ClaimedDelivery delivery, CancellationToken ct)
+    {
+        Interlocked.Increment(ref _inFlight);
+        var send = Task.Run(async () =>
+        {
+            try
+            {
+                await sender.Send(delivery, ct);
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                // Shutting down: hand the delivery back at once rather than let its lease run out (a crash does
+                // that). It may have reached the endpoint already; it is sent again, with the same webhook-id.
+                await Release(delivery.Id);
+            }
+            catch (Exception e)
+            {
+                log.LogWarning(e, "Webhook delivery {Delivery} could not be recorded; its lease will run out and it is sent again", delivery.Id);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _inFlight);
+                Wake();
+            }
+        }, CancellationToken.None);
+        _sends[delivery.Id] = send;
+        // Registered after the add, so the removal always follows it.
+        send.ContinueWith(_ => _sends.TryRemove(delivery.Id, out Task? _), CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+}

@@ -1,0 +1,80 @@
+using Dapper;
+using MassTransit;
+using Microsoft.Extensions.DependencyInjection;
+using TradeHub.Matching.Contracts;
+
+namespace TradeHub.Listings.Tests;
+
+/// <summary>What the consumers apply from the bus: only what the message may change.</summary>
+public class ConsumerTests
+{
+    private static async Task Publish<T>(T message, Guid messageId) where T : class =>
+        await ListingsApp.Factory.Services.GetRequiredService<IBus>().Publish(message, c => c.MessageId = messageId);
+
+    private static async Task Handled(string consumer, params Guid[] messageIds)
+    {
+        await using var connection = await ListingsApp.Db.OpenConnectionAsync();
+        for (var i = 0; i < 300; i++)
+        {
+            var count = await connection.ExecuteScalarAsync<long>(
+                "SELECT count(*) FROM inbox WHERE consumer = @Consumer AND message_id = ANY(@Ids)",
+                new { Consumer = consumer, Ids = messageIds });
+            if (count == messageIds.Length) return;
+            await Task.Delay(100);
+        }
+        Assert.Fail($"{consumer} did not handle {messageIds.Length} messages");
+    }
+
+    private static async Task<string> Status(string table, string id)
+    {
+        await using var connection = await ListingsApp.Db.OpenConnectionAsync();
+        return await connection.ExecuteScalarAsync<string>($"SELECT status FROM {table} WHERE id = @Id", new { Id = Guid.Parse(id) }) ?? "";
+    }
+
+    [Test]
+    public async Task A_confirmed_match_marks_only_its_parties_offers_of_its_kind_matched()
+    {
+        using var victim = ListingsApp.As("consumer-victim", "sme");
+        using var party = ListingsApp.As("consumer-party", "sme");
+        var victimCargo = (await (await victim.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+        var partyCargo = (await (await party.PostJson("/api/cargo-offers", Requests.CargoOffer())).Created())["id"]!.ToString();
+        var partyTrade = (await (await party.PostJson("/api/trade-offers", Requests.TradeOffer())).Created())["id"]!.ToString();
+
+        var message = Guid.NewGuid();
+        await Publish(new MatchConfirmed
+        {
+            MatchId = Guid.NewGuid(), Kind = "cargo-capacity",
+            OfferIds = [Guid.Parse(victimCargo), Guid.Parse(partyCargo), Guid.Parse(partyTrade)],
+            PartyOrgs = ["consumer-party", "some-carrier"], Origin = "CNTSN", Destination = "UZTAS", Corridor = "",
+            Mode = "rail", Containers = 2, WeightKg = 36000, ConfirmedAt = DateTimeOffset.UtcNow,
+        }, message);
+        await Handled("listings.match-confirmed", message);
+
+        Assert.That(await Status("cargo_offers", partyCargo), Is.EqualTo("matched"));
+        Assert.That(await Status("cargo_offers", victimCargo), Is.EqualTo("open"), "not a party's offer");
+        Assert.That(await Status("trade_offers", partyTrade), Is.EqualTo("open"), "not an offer of a cargo match");
+    }
+
+    [Test]
+    public async Task A_reservation_of_no_negative_or_impossible_room_is_ignored()
+    {
+        using var carrier = ListingsApp.As("consumer-carrier", "carrier");
+        var offer = (await (await carrier.PostJson("/api/capacity-offers", Requests.CapacityOffer())).Created())["id"]!.ToString();
+        var id = Guid.Parse(offer);
+
+        var bad = new[] { Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid() };
+        var good = Guid.NewGuid();
+        CapacityReserved Reserve(int containers) =>
+            new() { CapacityOfferId = id, MatchId = Guid.NewGuid(), Containers = containers, At = DateTimeOffset.UtcNow };
+        await Publish(Reserve(-5), bad[0]);
+        await Publish(Reserve(0), bad[1]);
+        await Publish(Reserve(11), bad[2]);
+        await Publish(Reserve(3), good);
+        await Handled("listings.capacity-reserved", [.. bad, good]);
+
+        await using var connection = await ListingsApp.Db.OpenConnectionAsync();
+        var left = await connection.ExecuteScalarAsync<int>("SELECT containers_left FROM capacity_offers WHERE id = @Id", new { Id = id });
+        Assert.That(left, Is.EqualTo(7));
+        Assert.That(await Status("capacity_offers", offer), Is.EqualTo("open"));
+    }
+}
