@@ -26,8 +26,6 @@ internal static class CapacityOfferSql
 
     public const string ById = $"SELECT {Columns} FROM capacity_offers WHERE id = @Id";
 
-    public const string ByIdForUpdate = $"{ById} FOR UPDATE";
-
     public const string List = $"""
         SELECT {Columns} FROM capacity_offers
         WHERE (@From::text IS NULL OR from_node = @From) AND (@To::text IS NULL OR to_node = @To)
@@ -38,7 +36,7 @@ internal static class CapacityOfferSql
 
     public const string SetWithdrawn = $"UPDATE capacity_offers SET status = '{OfferStatus.Withdrawn}' WHERE id = @Id";
 
-    public static readonly OfferTable Table = new("capacity offer", ByIdForUpdate, SetWithdrawn);
+    public static readonly OfferTable Table = new("capacity offer", ById, SetWithdrawn);
 }
 
 /// <summary>A capacity_offers row.</summary>

@@ -56,12 +56,8 @@ public static class CapacityOffersApi
             new { query.From, query.To, query.Mode, query.Status }, r => r.View());
     }
 
-    private static async Task<Results<Ok<CapacityOfferView>, ProblemHttpResult>> Get(Guid id, HttpContext http, NpgsqlDataSource db)
-    {
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<CapacityOfferRow>(CapacityOfferSql.ById, new { Id = id });
-        return row is null ? Refusal.NotFound("capacity offer") : TypedResults.Ok(row.View());
-    }
+    private static Task<Results<Ok<CapacityOfferView>, ProblemHttpResult>> Get(Guid id, HttpContext http, NpgsqlDataSource db) =>
+        Listing.One<CapacityOfferRow, CapacityOfferView>(db, http, id, CapacityOfferSql.Table, r => r.View());
 
     private static Task<Results<NoContent, ProblemHttpResult>> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
         Withdrawal.Run<CapacityOfferRow>(outbox, http, id, CapacityOfferSql.Table, (tx, row) =>

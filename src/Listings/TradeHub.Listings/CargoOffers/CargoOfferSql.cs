@@ -44,7 +44,7 @@ internal static class CargoOfferSql
     public const string SetWithdrawn =
         $"UPDATE cargo_offers SET status = '{OfferStatus.Withdrawn}', updated_at = now() WHERE id = @Id";
 
-    public static readonly OfferTable Table = new("cargo offer", ByIdForUpdate, SetWithdrawn);
+    public static readonly OfferTable Table = new("cargo offer", ById, SetWithdrawn);
 }
 
 /// <summary>A cargo_offers row.</summary>

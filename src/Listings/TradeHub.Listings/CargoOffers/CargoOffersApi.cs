@@ -70,12 +70,8 @@ public static class CargoOffersApi
             new { query.Origin, query.Destination, query.Status, Owner = owner }, r => CargoOfferView.From(r, caller));
     }
 
-    private static async Task<Results<Ok<CargoOfferView>, ProblemHttpResult>> Get(Guid id, HttpContext http, NpgsqlDataSource db)
-    {
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<CargoOfferRow>(CargoOfferSql.ById, new { Id = id });
-        return row is null ? Refusal.NotFound("cargo offer") : TypedResults.Ok(CargoOfferView.From(row, Caller.From(http.User)));
-    }
+    private static Task<Results<Ok<CargoOfferView>, ProblemHttpResult>> Get(Guid id, HttpContext http, NpgsqlDataSource db) =>
+        Listing.One<CargoOfferRow, CargoOfferView>(db, http, id, CargoOfferSql.Table, r => CargoOfferView.From(r, Caller.From(http.User)));
 
     private static Task<Results<NoContent, ProblemHttpResult>> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
         Withdrawal.Run<CargoOfferRow>(outbox, http, id, CargoOfferSql.Table, async (tx, row) =>

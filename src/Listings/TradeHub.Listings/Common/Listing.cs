@@ -42,9 +42,18 @@ public sealed class OfferQueryRules<T> : AbstractValidator<T> where T : IOfferQu
     }
 }
 
-/// <summary>One page of a list: the query checked by its validator, then one keyset query for the page plus one row.</summary>
+/// <summary>Reading offers: one by id, or one page of a list.</summary>
 internal static class Listing
 {
+    public static async Task<Results<Ok<TView>, ProblemHttpResult>> One<TRow, TView>(
+        NpgsqlDataSource db, HttpContext http, Guid id, OfferTable table, Func<TRow, TView> view)
+    {
+        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
+        var row = await connection.QuerySingleOrDefaultAsync<TRow>(table.ById, new { Id = id });
+        return row is null ? Refusal.NotFound(table.What) : TypedResults.Ok(view(row));
+    }
+
+    /// <summary>One page of a list: the query checked by its validator, then one keyset query for the page plus one row.</summary>
     // filters: the list's own SQL parameters; @After and @Take are added here.
     public static async Task<Results<Ok<Page<TView>>, ValidationProblem>> Page<TQuery, TRow, TView>(
         NpgsqlDataSource db, HttpContext http, TQuery query, string sql, object filters, Func<TRow, TView> view)

@@ -5,22 +5,6 @@ using TradeHub.Hosting.Messaging;
 
 namespace TradeHub.Listings.Common;
 
-/// <summary>A row a list pages over: its time-ordered id is the cursor.</summary>
-internal interface IListedRow
-{
-    Guid Id { get; }
-}
-
-/// <summary>What every offer row has that withdrawing needs: its owner organisation and its status.</summary>
-internal interface IOfferRow : IListedRow
-{
-    string Owner { get; }
-    string Status { get; }
-}
-
-/// <summary>An offer kind as withdrawing meets it: its name in problems, the locking read by id, the status change.</summary>
-internal sealed record OfferTable(string What, string ByIdForUpdate, string SetWithdrawn);
-
 /// <summary>
 /// Withdrawing any offer: lock its row, only its owner may, only an open offer can be withdrawn; the status change and
 /// the offer's withdrawal event (and any follow-up, such as losing open bids) commit together.

@@ -24,8 +24,6 @@ internal static class TradeOfferSql
 
     public const string ById = $"SELECT {Columns} FROM trade_offers WHERE id = @Id";
 
-    public const string ByIdForUpdate = $"{ById} FOR UPDATE";
-
     public const string List = $"""
         SELECT {Columns} FROM trade_offers
         WHERE (@Side::text IS NULL OR side = @Side) AND (@HsCode::text IS NULL OR hs_code LIKE @HsCode || '%')
@@ -36,7 +34,7 @@ internal static class TradeOfferSql
 
     public const string SetWithdrawn = $"UPDATE trade_offers SET status = '{OfferStatus.Withdrawn}' WHERE id = @Id";
 
-    public static readonly OfferTable Table = new("trade offer", ByIdForUpdate, SetWithdrawn);
+    public static readonly OfferTable Table = new("trade offer", ById, SetWithdrawn);
 }
 
 /// <summary>A trade_offers row.</summary>

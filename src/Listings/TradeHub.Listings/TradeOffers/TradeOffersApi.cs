@@ -55,12 +55,8 @@ public static class TradeOffersApi
             new { query.Side, query.HsCode, query.City, query.Status }, r => r.View());
     }
 
-    private static async Task<Results<Ok<TradeOfferView>, ProblemHttpResult>> Get(Guid id, HttpContext http, NpgsqlDataSource db)
-    {
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<TradeOfferRow>(TradeOfferSql.ById, new { Id = id });
-        return row is null ? Refusal.NotFound("trade offer") : TypedResults.Ok(row.View());
-    }
+    private static Task<Results<Ok<TradeOfferView>, ProblemHttpResult>> Get(Guid id, HttpContext http, NpgsqlDataSource db) =>
+        Listing.One<TradeOfferRow, TradeOfferView>(db, http, id, TradeOfferSql.Table, r => r.View());
 
     private static Task<Results<NoContent, ProblemHttpResult>> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
         Withdrawal.Run<TradeOfferRow>(outbox, http, id, TradeOfferSql.Table, (tx, row) =>
