@@ -41,6 +41,10 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         tokens["tianjin-trade-office"] = await gateway.Token("tianjin-trade-office", "trade_office");
         Say($"  {tokens.Count} organisations signed in (suffix -{run})");
 
+        Step("tianjin-foods' own system registers a webhook (POST /api/webhooks) to hear of its bids and routes");
+        await using var erp = await ErpEndpoint.Start();
+        var webhookId = await RegisterWebhook(erp);
+
         Step("Morning: SMEs in Tianjin post cargo to Tashkent and Minsk");
         var toTashkent = await PostCargo("tianjin-machinery", "UZTAS", 2, "40HC", 36_000, "847989", "Packaging machinery for a Tashkent plant", 9_800);
         var toMinsk = await PostCargo("tianjin-home-goods", "BYMSQ", 1, "40HC", 18_000, "940360", "Wooden furniture", 7_500);
@@ -80,6 +84,12 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
 
         Step("What the Tianjin trade office sees: GET /api/flows?groupBy=corridor");
         await PrintFlows();
+
+        if (webhookId is not null)
+        {
+            Step("What tianjin-foods' system was told: signed webhooks, each verified before it was believed");
+            await ShowWebhooks(erp, webhookId);
+        }
 
         Step("Shipments move: carriers report actual events, shippers confirm delivery, both sides rate each other");
         await DeliverAndRate();
@@ -276,6 +286,46 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
             var offer = await gateway.Get(tokens[sme], $"/api/cargo-offers/{cargo}");
             Say($"  awarded to {Org("caspian-forwarding")} at $4,100; cargo {cargo} is {offer?["status"]}");
         }
+    }
+
+    // ------------------------------------------------------------------ webhooks
+
+    private async Task<string?> RegisterWebhook(ErpEndpoint erp)
+    {
+        try
+        {
+            var created = await gateway.Create(tokens["tianjin-foods"], "/api/webhooks", new
+            {
+                url = erp.Url, events = new[] { "bid.placed", "bid.awarded", "routes.changed" },
+                description = "ERP of tianjin-foods",
+            });
+            erp.Secret = created!["secret"]!.GetValue<string>();
+            var id = created["id"]!.GetValue<string>();
+            Say($"  webhook {id} -> {erp.Url}; secret {erp.Secret[..10]}... shown once, kept by the ERP to verify signatures");
+            return id;
+        }
+        catch (ApiException e) when (e.Message.Contains(" 400 ", StringComparison.Ordinal))
+        {
+            // A system that does not allow endpoints on private addresses (compose, Kubernetes) refuses loopback.
+            Say($"  skipped: this system refuses a webhook endpoint on this machine ({e.Message})");
+            return null;
+        }
+    }
+
+    private async Task ShowWebhooks(ErpEndpoint erp, string webhookId)
+    {
+        bool Complete() => erp.Applied.Values.Count(t => t == "bid.placed") >= 2 && erp.Applied.Values.Contains("bid.awarded");
+        var deadline = DateTime.UtcNow + wait;
+        while (!Complete() && DateTime.UtcNow < deadline) await Task.Delay(250);
+        foreach (var group in erp.Applied.Values.GroupBy(t => t).OrderBy(g => g.Key, StringComparer.Ordinal))
+            Say($"  {group.Key,-16} {group.Count()} delivery(ies), signature verified");
+        Say($"  refused (bad signature): {erp.Refused}");
+        var log = await gateway.Get(tokens["tianjin-foods"], $"/api/webhooks/{webhookId}/deliveries");
+        foreach (var delivery in Items(log).Take(5))
+            Say($"    {delivery["eventType"],-16} {delivery["webhookId"]} {delivery["status"]} after {delivery["attempts"]} attempt(s), " +
+                $"last answer {delivery["lastStatusCode"]?.ToString() ?? "-"}");
+        if (!Complete()) Shortfall($"the ERP was not told of both bids and the award within {wait.TotalSeconds:0} s");
+        if (erp.Refused > 0) Shortfall($"{erp.Refused} webhook(s) did not verify");
     }
 
     // ------------------------------------------------------------------ trade
