@@ -57,8 +57,14 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         Step("Carriers bid on the food shipment; the shipper awards the better bid");
         await Bidding(foodToTashkent);
 
+        Step("The food shipment goes to Tashkent: booked from the award, tracked leg by leg, shared, delivered");
+        await CarryToDelivery("tianjin-foods", "caspian-forwarding", foodToTashkent);
+
         Step("Three more Tianjin SMEs send a container each to Tashkent; a forwarder bids, each shipper awards");
-        await SmallShipmentsToTashkent();
+        var smallShipments = await SmallShipmentsToTashkent();
+
+        Step("Caspian Forwarding carries the three containers to Tashkent the same way; each shipper confirms delivery");
+        foreach (var (sme, cargo) in smallShipments) await CarryToDelivery(sme, "caspian-forwarding", cargo, quiet: true);
 
         Step("Uzbek and Belarusian traders post trade offers (cotton 520100, machinery 847989, almonds 080211)");
         await TradeOffers();
@@ -80,6 +86,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
 
         Step("What the Tianjin trade office sees: GET /api/flows?groupBy=corridor");
         await PrintFlows();
+
+        Step("How goods actually moved: GET /api/corridors/performance (from carriers' actual events)");
+        await PrintCorridorPerformance();
 
         Say("");
         Say(shortfalls.Count == 0
@@ -246,8 +255,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
     /// would show a single deal's size, so it is withheld). Each offer is routed before its award, so the flows share
     /// the route's corridor.
     /// </summary>
-    private async Task SmallShipmentsToTashkent()
+    private async Task<List<(string Sme, string Cargo)>> SmallShipmentsToTashkent()
     {
+        var awarded = new List<(string Sme, string Cargo)>();
         foreach (var (sme, hsCode, description) in new[]
                  {
                      ("tianjin-machinery", "847989", "Spare parts for packaging lines"),
@@ -265,8 +275,70 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
             await gateway.Post(tokens[sme], $"/api/cargo-offers/{cargo}/bids/{bid!["id"]}/award");
             var offer = await gateway.Get(tokens[sme], $"/api/cargo-offers/{cargo}");
             Say($"  awarded to {Org("caspian-forwarding")} at $4,100; cargo {cargo} is {offer?["status"]}");
+            awarded.Add((sme, cargo));
         }
+        return awarded;
     }
+
+    // ------------------------------------------------------------------ shipments
+
+    /// <summary>
+    /// The award books a shipment over the cargo's best route. The carrier reports actual events (DCSA: DEPA, customs
+    /// CUSS/CUSR and the gauge-change transshipment DISC at the border, ARRI); the sample plays the journey within the
+    /// last two days, since an actual event may not lie ahead. The shipper shares a tracking link and confirms delivery.
+    /// </summary>
+    private async Task CarryToDelivery(string sme, string carrier, string cargoId, bool quiet = false)
+    {
+        var list = await gateway.Poll(tokens[sme], "/api/shipments?limit=100",
+            a => Items(a).Any(s => s["cargoOfferId"]?.GetValue<string>() == cargoId), wait);
+        var shipment = Items(list).FirstOrDefault(s => s["cargoOfferId"]?.GetValue<string>() == cargoId);
+        if (shipment is null)
+        {
+            Shortfall($"no shipment booked for cargo {cargoId} within {wait.TotalSeconds:0} s (is the shipments service running?)");
+            return;
+        }
+        var id = shipment["id"]!.GetValue<string>();
+        var legs = (shipment["legs"]?.AsArray() ?? []).OfType<JsonNode>()
+            .Select(l => (From: l["from"]!.GetValue<string>(), To: l["to"]!.GetValue<string>())).ToList();
+        Say($"  shipment {id} booked: {string.Join(" -> ", legs.Select(l => l.From).Append(legs[^1].To))}, " +
+            $"planned arrival {shipment["plannedArrival"]}");
+        var routes = await gateway.Get(tokens[sme], $"/api/cargo-offers/{cargoId}/routes");
+        var routeLegs = (routes?["routes"]?.AsArray() ?? []).OfType<JsonNode>().FirstOrDefault()?["legs"]?.AsArray()
+            .Select(l => RouteLeg.Of(l!)).ToList() ?? [];
+        // The border: the far side of the first leg that crosses one (customs and the break of gauge happen there).
+        var border = routeLegs.FirstOrDefault(l => l.IsCrossing)?.To ?? legs[0].To;
+        var origin = legs[0].From;
+        var destination = legs[^1].To;
+        var start = DateTimeOffset.UtcNow.AddHours(-48);
+        var events = new List<object>
+        {
+            Tracking($"{run}-depa", "DEPA", origin, start),
+            Tracking($"{run}-cuss", "CUSS", border, start.AddHours(20)),
+            Tracking($"{run}-disc", "DISC", border, start.AddHours(22), "gauge change: 1435 mm to 1520 mm"),
+            Tracking($"{run}-cusr", "CUSR", border, start.AddHours(26)),
+            Tracking($"{run}-arri", "ARRI", destination, start.AddHours(47)),
+        };
+        var answer = await gateway.Post(tokens[carrier], $"/api/shipments/{id}/events", new { events });
+        var accepted = answer?["accepted"]?.AsArray().Count ?? 0;
+        Say($"  {Org(carrier)} reports {accepted} of {events.Count} events: DEPA {origin}, CUSS/DISC/CUSR {border}, ARRI {destination}");
+        if (accepted != events.Count) Shortfall($"the carrier's events on shipment {id} were not all accepted: {answer?["refused"]}");
+
+        var share = quiet ? null : await gateway.Post(tokens[sme], $"/api/shipments/{id}/share");
+        var token = share?["token"]?.GetValue<string>();
+        if (token is not null && !quiet)
+        {
+            var page = await gateway.GetAnonymous($"/api/track/{token}");
+            Say($"  {Org(sme)} shares a tracking link {share!["url"]}: anyone with it sees status {page?["status"]}, " +
+                $"{(page?["milestones"]?.AsArray().Count ?? 0)} milestones, no parties or prices");
+        }
+        var delivered = await gateway.Post(tokens[sme], $"/api/shipments/{id}/delivery",
+            new { deliveredAt = start.AddHours(47.5), note = "Received in Tashkent, seals intact" });
+        Say($"  {Org(sme)} confirms delivery: status {delivered?["status"]}, actual arrival {delivered?["actualArrival"]}");
+        if (delivered?["status"]?.GetValue<string>() != "delivered") Shortfall($"shipment {id} is not delivered");
+    }
+
+    private static object Tracking(string eventId, string type, string location, DateTimeOffset at, string? reason = null) =>
+        new { eventId, type, location, eventDateTime = at, classifier = "ACT", reason };
 
     // ------------------------------------------------------------------ trade
 
@@ -379,6 +451,20 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         foreach (var r in rows)
             Say($"  {r.Origin,-7} {r.Destination,-11} {r.Corridor.PadRight(corridorWidth)} {r.Matches,7} {r.Containers,10} {r.Weight / 1000m,10:0.0}");
         Say("  (all flows on the platform; rows from Tianjin first. Prices of single deals are never shown, nor rows of fewer than 3 deals.)");
+    }
+
+    private async Task PrintCorridorPerformance()
+    {
+        var groups = (await gateway.Get(tokens["tianjin-trade-office"], "/api/corridors/performance?origin=CNTSN&destination=UZTAS"))
+            ?.AsArray().OfType<JsonNode>().ToList() ?? [];
+        if (groups.Count == 0)
+        {
+            Shortfall("the trade office sees no corridor performance for CNTSN -> UZTAS (groups of fewer than 3 shipments are withheld)");
+            return;
+        }
+        foreach (var g in groups)
+            Say($"  {g["corridor"]}: {g["shipments"]} shipments, {g["delivered"]} delivered, on time {g["onTimeShare"]}, " +
+                $"transit days p50 {g["transitDaysP50"]} / p90 {g["transitDaysP90"]}, border dwell h p50 {g["borderDwellHoursP50"]}");
     }
 
     // ------------------------------------------------------------------ output
