@@ -100,7 +100,11 @@ public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvide
         RETURNING reason AS Reason, node_ids AS NodeIds
         """;
 
-    private sealed record Request(string Reason, string[] NodeIds);
+    private sealed record Request
+    {
+        public string Reason { get; init; } = "";
+        public string[] NodeIds { get; init; } = [];
+    }
 
     public Task Consume(ConsumeContext<AlternativeRoutesComputed> context) =>
         outbox.HandleOnce(context, "shipments.alternative-routes-computed", async work =>
