@@ -8,9 +8,9 @@ namespace TradeHub.Benchmarks;
 /// Shipments' in-process work, without the database: re-estimating one shipment's legs after a tracking event
 /// (Estimation.Estimate), and a closure reaching 10,000 shipments in transit: each one's route ahead searched for the
 /// closed node at the time it would pass (Blockages.Find), and the blocked ones re-estimated with the wait.
+/// No job here: run it in process (docs/performance.md, "Shipments").
 /// </summary>
 [MemoryDiagnoser]
-[SimpleJob(warmupCount: 3, iterationCount: 10)]
 public class ShipmentReestimationBenchmarks
 {
     private static readonly DateTimeOffset Start = new(2027, 3, 1, 0, 0, 0, TimeSpan.Zero);

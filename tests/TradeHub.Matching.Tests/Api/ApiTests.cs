@@ -208,7 +208,10 @@ public class ApiTests
         var harness = factory.Services.GetRequiredService<MassTransit.Testing.ITestHarness>();
         var id = Guid.NewGuid();
         await harness.Bus.Publish(message, ctx => ctx.MessageId = id);
-        Assert.That(await harness.Consumed.Any<T>(c => c.Context.MessageId == id), Is.True, typeof(T).Name);
+        for (var i = 0; i < 200 && !harness.Consumed.Select<T>(c => c.Context.MessageId == id).Any(); i++) await Task.Delay(100);
+        var consumed = harness.Consumed.Select<T>(c => c.Context.MessageId == id).FirstOrDefault();
+        Assert.That(consumed, Is.Not.Null, $"{typeof(T).Name} was not consumed");
+        Assert.That(consumed!.Exception, Is.Null, consumed.Exception?.ToString());
     }
 
     private static TradeHub.Shipments.Contracts.ShipmentBooked Booked(Guid shipmentId, Guid matchId) => new()
