@@ -61,8 +61,14 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         Step("Carriers bid on the food shipment; the shipper awards the better bid");
         await Bidding(foodToTashkent);
 
+        Step("The food shipment goes to Tashkent: booked from the award, tracked leg by leg, shared, delivered");
+        await CarryToDelivery("tianjin-foods", "caspian-forwarding", foodToTashkent);
+
         Step("Three more Tianjin SMEs send a container each to Tashkent; a forwarder bids, each shipper awards");
-        await SmallShipmentsToTashkent();
+        var smallShipments = await SmallShipmentsToTashkent();
+
+        Step("Caspian Forwarding carries the three containers to Tashkent the same way; each shipper confirms delivery");
+        foreach (var (sme, cargo) in smallShipments) await CarryToDelivery(sme, "caspian-forwarding", cargo, quiet: true);
 
         Step("Uzbek and Belarusian traders post trade offers (cotton 520100, machinery 847989, almonds 080211)");
         await TradeOffers();
@@ -84,6 +90,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
 
         Step("What the Tianjin trade office sees: GET /api/flows?groupBy=corridor");
         await PrintFlows();
+
+        Step("How goods actually moved: GET /api/corridors/performance (from carriers' actual events)");
+        await PrintCorridorPerformance();
 
         if (webhookId is not null)
         {
@@ -266,8 +275,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
     /// would show a single deal's size, so it is withheld). Each offer is routed before its award, so the flows share
     /// the route's corridor.
     /// </summary>
-    private async Task SmallShipmentsToTashkent()
+    private async Task<List<(string Sme, string Cargo)>> SmallShipmentsToTashkent()
     {
+        var awarded = new List<(string Sme, string Cargo)>();
         foreach (var (sme, hsCode, description) in new[]
                  {
                      ("tianjin-machinery", "847989", "Spare parts for packaging lines"),
@@ -285,7 +295,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
             await gateway.Post(tokens[sme], $"/api/cargo-offers/{cargo}/bids/{bid!["id"]}/award");
             var offer = await gateway.Get(tokens[sme], $"/api/cargo-offers/{cargo}");
             Say($"  awarded to {Org("caspian-forwarding")} at $4,100; cargo {cargo} is {offer?["status"]}");
+            awarded.Add((sme, cargo));
         }
+        return awarded;
     }
 
     // ------------------------------------------------------------------ webhooks
@@ -327,6 +339,66 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         if (!Complete()) Shortfall($"the ERP was not told of both bids and the award within {wait.TotalSeconds:0} s");
         if (erp.Refused > 0) Shortfall($"{erp.Refused} webhook(s) did not verify");
     }
+
+    // ------------------------------------------------------------------ shipments
+
+    /// <summary>
+    /// The award books a shipment over the cargo's best route. The carrier reports actual events (DCSA: DEPA, customs
+    /// CUSS/CUSR and the gauge-change transshipment DISC at the border, ARRI); the sample plays the journey within the
+    /// last two days, since an actual event may not lie ahead. The shipper shares a tracking link and confirms delivery.
+    /// </summary>
+    private async Task CarryToDelivery(string sme, string carrier, string cargoId, bool quiet = false)
+    {
+        var list = await gateway.Poll(tokens[sme], "/api/shipments?limit=100",
+            a => Items(a).Any(s => s["cargoOfferId"]?.GetValue<string>() == cargoId), wait);
+        var shipment = Items(list).FirstOrDefault(s => s["cargoOfferId"]?.GetValue<string>() == cargoId);
+        if (shipment is null)
+        {
+            Shortfall($"no shipment booked for cargo {cargoId} within {wait.TotalSeconds:0} s (is the shipments service running?)");
+            return;
+        }
+        var id = shipment["id"]!.GetValue<string>();
+        var legs = (shipment["legs"]?.AsArray() ?? []).OfType<JsonNode>()
+            .Select(l => (From: l["from"]!.GetValue<string>(), To: l["to"]!.GetValue<string>())).ToList();
+        Say($"  shipment {id} booked: {string.Join(" -> ", legs.Select(l => l.From).Append(legs[^1].To))}, " +
+            $"planned arrival {shipment["plannedArrival"]}");
+        var routes = await gateway.Get(tokens[sme], $"/api/cargo-offers/{cargoId}/routes");
+        var routeLegs = (routes?["routes"]?.AsArray() ?? []).OfType<JsonNode>().FirstOrDefault()?["legs"]?.AsArray()
+            .Select(l => RouteLeg.Of(l!)).ToList() ?? [];
+        // The border: the far side of the first leg that crosses one (customs and the break of gauge happen there).
+        var border = routeLegs.FirstOrDefault(l => l.IsCrossing)?.To ?? legs[0].To;
+        var origin = legs[0].From;
+        var destination = legs[^1].To;
+        var start = DateTimeOffset.UtcNow.AddHours(-48);
+        var events = new List<object>
+        {
+            Tracking($"{run}-depa", "DEPA", origin, start),
+            Tracking($"{run}-cuss", "CUSS", border, start.AddHours(20)),
+            Tracking($"{run}-disc", "DISC", border, start.AddHours(22), "gauge change: 1435 mm to 1520 mm"),
+            Tracking($"{run}-cusr", "CUSR", border, start.AddHours(26)),
+            Tracking($"{run}-arri", "ARRI", destination, start.AddHours(47)),
+        };
+        var answer = await gateway.Post(tokens[carrier], $"/api/shipments/{id}/events", new { events });
+        var accepted = answer?["accepted"]?.AsArray().Count ?? 0;
+        Say($"  {Org(carrier)} reports {accepted} of {events.Count} events: DEPA {origin}, CUSS/DISC/CUSR {border}, ARRI {destination}");
+        if (accepted != events.Count) Shortfall($"the carrier's events on shipment {id} were not all accepted: {answer?["refused"]}");
+
+        var share = quiet ? null : await gateway.Post(tokens[sme], $"/api/shipments/{id}/share");
+        var token = share?["token"]?.GetValue<string>();
+        if (token is not null && !quiet)
+        {
+            var page = await gateway.GetAnonymous($"/api/track/{token}");
+            Say($"  {Org(sme)} shares a tracking link {share!["url"]}: anyone with it sees status {page?["status"]}, " +
+                $"{(page?["milestones"]?.AsArray().Count ?? 0)} milestones, no parties or prices");
+        }
+        var delivered = await gateway.Post(tokens[sme], $"/api/shipments/{id}/delivery",
+            new { deliveredAt = start.AddHours(47.5), note = "Received in Tashkent, seals intact" });
+        Say($"  {Org(sme)} confirms delivery: status {delivered?["status"]}, actual arrival {delivered?["actualArrival"]}");
+        if (delivered?["status"]?.GetValue<string>() != "delivered") Shortfall($"shipment {id} is not delivered");
+    }
+
+    private static object Tracking(string eventId, string type, string location, DateTimeOffset at, string? reason = null) =>
+        new { eventId, type, location, eventDateTime = at, classifier = "ACT", reason };
 
     // ------------------------------------------------------------------ trade
 
@@ -455,12 +527,21 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
     {
         var shippers = new[] { "tianjin-machinery", "tianjin-home-goods", "tianjin-foods" };
         var booked = new List<JsonNode>();
+        var delivered = new List<JsonNode>();
         foreach (var sme in shippers)
         {
-            var list = await gateway.Poll(tokens[sme], "/api/shipments?status=booked", a => Items(a).Any(), TimeSpan.FromSeconds(Math.Min(wait.TotalSeconds, 20)));
-            booked.AddRange(Items(list).Where(x => booked.All(b => b["id"]!.ToString() != x["id"]!.ToString())));
+            var list = await gateway.Poll(tokens[sme], "/api/shipments?limit=100", a => Items(a).Any(), TimeSpan.FromSeconds(Math.Min(wait.TotalSeconds, 20)));
+            foreach (var x in Items(list))
+            {
+                if (booked.Concat(delivered).Any(b => b["id"]!.ToString() == x["id"]!.ToString())) continue;
+                var status = x["status"]?.GetValue<string>();
+                if (status == "booked") booked.Add(x);
+                else if (status == "delivered") delivered.Add(x);
+            }
         }
-        if (booked.Count == 0)
+        // Shipments the day already carried to delivery (the awards above) are rated as they are.
+        foreach (var shipment in delivered) await Rate(shipment, ShipperStars[0]);
+        if (booked.Count + delivered.Count == 0)
         {
             Shortfall("no shipment was booked from the day's awards and matches (is the shipments service running?)");
             return;
@@ -487,16 +568,24 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
                 await gateway.Post(tokens[carrier], $"/api/shipments/{id}/events", new { events });
             }
             await gateway.Post(tokens[shipper], $"/api/shipments/{id}/delivery", new { deliveredAt = now, note = "Received in Tashkent, seals intact" });
-            var stars = ShipperStars[n++ % ShipperStars.Length];
-            foreach (var carrier in legs.Select(l => Short(l["carrier"]!.GetValue<string>())).Distinct())
-            {
-                var worse = carrier == "china-rail-express" ? 3 : stars;
-                await gateway.Create(tokens[shipper], $"/api/shipments/{id}/rating",
-                    new { stars = worse, carrier = Org(carrier), comment = worse < 4 ? "No arrival reported at the border" : null });
-                await gateway.Create(tokens[carrier], $"/api/shipments/{id}/rating", new { stars = 5 });
-            }
-            Say($"  shipment {id} ({shipment["origin"]} -> {shipment["destination"]}, {string.Join(" + ", legs.Select(l => Short(l["carrier"]!.GetValue<string>())).Distinct())}): delivered, rated {stars} stars by {Org(shipper)}");
+            await Rate(shipment, ShipperStars[n++ % ShipperStars.Length]);
         }
+    }
+
+    /// <summary>The shipper rates each carrier of a delivered shipment, each carrier the shipper.</summary>
+    private async Task Rate(JsonNode shipment, int stars)
+    {
+        var id = shipment["id"]!.ToString();
+        var shipper = Short(shipment["shipper"]!.GetValue<string>());
+        var carriers = shipment["legs"]!.AsArray().Select(l => Short(l!["carrier"]!.GetValue<string>())).Distinct().ToList();
+        foreach (var carrier in carriers)
+        {
+            var worse = carrier == "china-rail-express" ? 3 : stars;
+            await gateway.Create(tokens[shipper], $"/api/shipments/{id}/rating",
+                new { stars = worse, carrier = Org(carrier), comment = worse < 4 ? "No arrival reported at the border" : null });
+            await gateway.Create(tokens[carrier], $"/api/shipments/{id}/rating", new { stars = 5 });
+        }
+        Say($"  shipment {id} ({shipment["origin"]} -> {shipment["destination"]}, {string.Join(" + ", carriers)}): delivered, rated {stars} stars by {Org(shipper)}");
     }
 
     /// <summary>The organisation name without the run's suffix.</summary>
@@ -554,6 +643,19 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         }
         if (bid is null) Shortfall($"{Org("caspian-forwarding")} with score {caspian} could not bid on an offer requiring {minimum}");
         else Say($"  {Org("caspian-forwarding")} bids; the shipper sees its trust score {bid["carrierTrustScore"]} beside the bid");
+
+    private async Task PrintCorridorPerformance()
+    {
+        var groups = (await gateway.Get(tokens["tianjin-trade-office"], "/api/corridors/performance?origin=CNTSN&destination=UZTAS"))
+            ?.AsArray().OfType<JsonNode>().ToList() ?? [];
+        if (groups.Count == 0)
+        {
+            Shortfall("the trade office sees no corridor performance for CNTSN -> UZTAS (groups of fewer than 3 shipments are withheld)");
+            return;
+        }
+        foreach (var g in groups)
+            Say($"  {g["corridor"]}: {g["shipments"]} shipments, {g["delivered"]} delivered, on time {g["onTimeShare"]}, " +
+                $"transit days p50 {g["transitDaysP50"]} / p90 {g["transitDaysP90"]}, border dwell h p50 {g["borderDwellHoursP50"]}");
     }
 
     // ------------------------------------------------------------------ output

@@ -156,7 +156,10 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<ShipmentException> context)
     {
         var e = context.Message;
-        Publish(context, e.PartyOrgs, "shipment.exception", new { shipmentId = e.ShipmentId, e.Reason, e.NodeIds, e.At });
+        Publish(context, e.PartyOrgs, "shipment.exception", new
+        {
+            shipmentId = e.ShipmentId, e.Reason, e.NodeIds, e.At, e.EstimatedArrival, e.Alternative,
+        });
         return Task.CompletedTask;
     }
 
