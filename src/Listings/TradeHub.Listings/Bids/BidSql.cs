@@ -1,3 +1,4 @@
+using TradeHub.Shipments.Contracts;
 using TradeHub.Listings.Common;
 
 namespace TradeHub.Listings.Bids;
@@ -8,8 +9,12 @@ internal static class BidSql
     private const string Columns = """
         id AS Id, cargo_offer_id AS CargoOfferId, carrier_org AS CarrierOrg, price_amount AS PriceAmount,
         price_currency AS PriceCurrency, transit_days AS TransitDays, valid_until AS ValidUntil, route_id AS RouteId,
-        note AS Note, status AS Status, created_at AS CreatedAt
+        note AS Note, status AS Status, created_at AS CreatedAt,
+        (SELECT t.score FROM trust_scores t WHERE t.org = bids.carrier_org) AS CarrierTrustScore
         """;
+
+    /// <summary>The latest trust score Listings holds of an organisation (TrustScoreChanged).</summary>
+    public const string TrustScore = "SELECT score FROM trust_scores WHERE org = @Org";
 
     public const string Insert = """
         INSERT INTO bids (id, cargo_offer_id, carrier_org, price_amount, price_currency, transit_days, valid_until, route_id, note, created_at)
@@ -37,11 +42,12 @@ internal static class BidSql
         $"UPDATE bids SET status = '{BidStatus.Lost}' WHERE cargo_offer_id = @CargoOfferId AND status = '{BidStatus.Open}'";
 }
 
-/// <summary>A bids row.</summary>
+/// <summary>A bids row with the carrier's latest trust score (none received yet: null).</summary>
 internal sealed record BidRow(
     Guid Id, Guid CargoOfferId, string CarrierOrg, decimal PriceAmount, string PriceCurrency, int TransitDays,
-    DateOnly ValidUntil, string? RouteId, string? Note, string Status, DateTime CreatedAt) : IListedRow
+    DateOnly ValidUntil, string? RouteId, string? Note, string Status, DateTime CreatedAt, int? CarrierTrustScore)
+    : IListedRow
 {
     public BidView View() => new(Id, CargoOfferId, CarrierOrg, new Money(PriceAmount, PriceCurrency), TransitDays,
-        ValidUntil, RouteId, Note, Status, CreatedAt);
+        ValidUntil, RouteId, Note, Status, CreatedAt, CarrierTrustScore ?? TrustScoreChanged.WithoutRecord);
 }

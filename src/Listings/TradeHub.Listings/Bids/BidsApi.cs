@@ -7,13 +7,14 @@ using TradeHub.Hosting.Messaging;
 using TradeHub.Listings.CargoOffers;
 using TradeHub.Listings.Common;
 using TradeHub.Listings.Contracts;
+using TradeHub.Shipments.Contracts;
 
 namespace TradeHub.Listings.Bids;
 
-/// <summary>A bid as its carrier and the cargo owner see it.</summary>
+/// <summary>A bid as its carrier and the cargo owner see it, with the carrier's trust score (docs/trust.md).</summary>
 public sealed record BidView(
     Guid Id, Guid CargoOfferId, string Carrier, Money Price, int TransitDays, DateOnly ValidUntil,
-    string? RouteId, string? Note, string Status, DateTime CreatedAt);
+    string? RouteId, string? Note, string Status, DateTime CreatedAt, int CarrierTrustScore);
 
 public static class BidsApi
 {
@@ -42,10 +43,16 @@ public static class BidsApi
             if (request.ValidUntil > offer.DeliverBy)
                 return CreateOutcome<BidView>.Refuse(TypedResults.ValidationProblem(new Dictionary<string, string[]>
                     { ["validUntil"] = ["'validUntil' must not be after the cargo offer's deliverBy."] }));
+            var trustScore = await connection.QuerySingleOrDefaultAsync<int?>(BidSql.TrustScore, new { caller.Org }, tx)
+                ?? TrustScoreChanged.WithoutRecord;
+            if (offer.MinTrustScore is { } minimum && trustScore < minimum)
+                return CreateOutcome<BidView>.Refuse(Refusal.Forbidden(
+                    $"This cargo offer takes bids only from carriers with a trust score of at least {minimum}; " +
+                    $"{caller.Org} has {trustScore} (GET /api/organisations/{caller.Org}/trust explains it)."));
 
             var bid = new BidRow(Guid.CreateVersion7(), cargoOfferId, caller.Org, request.Price!.Amount!.Value,
                 request.Price.Currency!, request.TransitDays!.Value, request.ValidUntil!.Value, request.RouteId, request.Note,
-                BidStatus.Open, clock.GetUtcNow().UtcDateTime);
+                BidStatus.Open, clock.GetUtcNow().UtcDateTime, trustScore);
             await connection.ExecuteAsync(BidSql.Insert, bid, tx);
             await work.Enqueue(new BidPlaced
             {
