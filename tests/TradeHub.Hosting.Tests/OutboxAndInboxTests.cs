@@ -21,7 +21,7 @@ public sealed record ParcelWeighed
 }
 
 /// <summary>Counts each delivery and applies its effect once through the inbox.</summary>
-public sealed class ParcelWeighedConsumer(NpgsqlDataSource db) : IConsumer<ParcelWeighed>
+public sealed class ParcelWeighedConsumer(Outbox outbox) : IConsumer<ParcelWeighed>
 {
     public static readonly ConcurrentBag<Guid> Deliveries = [];
 
@@ -30,9 +30,9 @@ public sealed class ParcelWeighedConsumer(NpgsqlDataSource db) : IConsumer<Parce
         Deliveries.Add(context.MessageId!.Value);
         // A poison message: no retry can make a negative weight valid.
         if (context.Message.WeightKg < 0) throw new InvalidOperationException("A parcel cannot weigh less than nothing.");
-        await db.HandleOnce(context, "tests.parcel-weighed", (connection, tx) =>
-            connection.ExecuteAsync("INSERT INTO weighings (parcel_id, weight_kg) VALUES (@ParcelId, @WeightKg)",
-                context.Message, tx));
+        await outbox.HandleOnce(context, "tests.parcel-weighed", tx =>
+            tx.Connection.ExecuteAsync("INSERT INTO weighings (parcel_id, weight_kg) VALUES (@ParcelId, @WeightKg)",
+                context.Message, tx.Transaction));
     }
 }
 
@@ -44,6 +44,7 @@ public class OutboxAndInboxTests
 #pragma warning disable NUnit1032 // the host owns the data source and disposes it
     private NpgsqlDataSource _db = null!;
 #pragma warning restore NUnit1032
+    private Outbox _outbox = null!;
     private OutboxRelay _relay = null!;
 
     [OneTimeSetUp]
@@ -60,13 +61,17 @@ public class OutboxAndInboxTests
         });
         builder.AddDatabase();
         builder.AddBus("hosting-tests", x => x.AddConsumer<ParcelWeighedConsumer>());
+        // The outbox holds the test's events only; the test runs its relay by hand.
+        builder.Services.AddOutbox(typeof(ParcelWeighed).Assembly);
         builder.Configuration.MigrateDatabase(typeof(OutboxAndInboxTests).Assembly);
         _host = builder.Build();
         await _host.StartAsync();
         _db = _host.Services.GetRequiredService<NpgsqlDataSource>();
         await using var connection = await _db.OpenConnectionAsync();
         await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS weighings (parcel_id uuid, weight_kg numeric)");
-        _relay = new OutboxRelay(_db, _host.Services.GetRequiredService<IBus>(), NullLogger<OutboxRelay>.Instance);
+        _outbox = _host.Services.GetRequiredService<Outbox>();
+        _relay = new OutboxRelay(_db, _host.Services.GetRequiredService<IBus>(), _host.Services.GetRequiredService<OutboxTypes>(),
+            _host.Services.GetRequiredService<OutboxSignal>(), NullLogger<OutboxRelay>.Instance);
         await _host.Services.GetRequiredService<IBusControl>().WaitForHealthStatus(BusHealthStatus.Healthy, TimeSpan.FromSeconds(30));
     }
 
@@ -98,13 +103,12 @@ public class OutboxAndInboxTests
     public async Task An_event_is_written_with_its_change_and_published_once()
     {
         var parcel = Guid.NewGuid();
-        await using (var connection = await _db.OpenConnectionAsync())
-        await using (var tx = await connection.BeginTransactionAsync())
+        await using (var tx = await _outbox.Begin())
         {
-            await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS parcels (id uuid)", transaction: tx);
-            await connection.ExecuteAsync("INSERT INTO parcels (id) VALUES (@parcel)", new { parcel }, tx);
-            await connection.Enqueue(tx, new ParcelWeighed { ParcelId = parcel, WeightKg = 812 });
-            await tx.CommitAsync();
+            await tx.Connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS parcels (id uuid)", transaction: tx.Transaction);
+            await tx.Connection.ExecuteAsync("INSERT INTO parcels (id) VALUES (@parcel)", new { parcel }, tx.Transaction);
+            await tx.Enqueue(new ParcelWeighed { ParcelId = parcel, WeightKg = 812 });
+            await tx.Commit();
         }
         var rowId = await Scalar("SELECT count(*) FROM outbox WHERE body->>'parcelId' = @p", new { p = parcel.ToString() });
         Assert.That(rowId, Is.EqualTo(1), "the event row committed with its change");
@@ -121,11 +125,10 @@ public class OutboxAndInboxTests
     public async Task A_rolled_back_change_publishes_nothing()
     {
         var parcel = Guid.NewGuid();
-        await using (var connection = await _db.OpenConnectionAsync())
-        await using (var tx = await connection.BeginTransactionAsync())
+        await using (var tx = await _outbox.Begin())
         {
-            await connection.Enqueue(tx, new ParcelWeighed { ParcelId = parcel, WeightKg = 5 });
-            await tx.RollbackAsync();
+            await tx.Enqueue(new ParcelWeighed { ParcelId = parcel, WeightKg = 5 });
+            await tx.Transaction.RollbackAsync();
         }
         Assert.That(await Scalar("SELECT count(*) FROM outbox WHERE body->>'parcelId' = @p", new { p = parcel.ToString() }), Is.Zero);
         Assert.That(await _relay.PublishBatch(CancellationToken.None), Is.Zero);
@@ -136,14 +139,13 @@ public class OutboxAndInboxTests
     {
         // The relay deletes a batch in the statement that takes it; the delete must not outlive a failed publish.
         var parcel = Guid.NewGuid();
-        await using (var connection = await _db.OpenConnectionAsync())
-        await using (var tx = await connection.BeginTransactionAsync())
+        await using (var tx = await _outbox.Begin())
         {
-            await connection.Enqueue(tx, new ParcelWeighed { ParcelId = parcel, WeightKg = 3 });
-            await connection.ExecuteAsync("""
+            await tx.Enqueue(new ParcelWeighed { ParcelId = parcel, WeightKg = 3 });
+            await tx.Connection.ExecuteAsync("""
                 INSERT INTO outbox (id, message_type, body) VALUES (@Id, 'TradeHub.NoSuchEvent, NoSuchAssembly', '{}')
-                """, new { Id = Guid.NewGuid() }, tx);
-            await tx.CommitAsync();
+                """, new { Id = Guid.NewGuid() }, tx.Transaction);
+            await tx.Commit();
         }
         Assert.That(async () => await _relay.PublishBatch(CancellationToken.None), Throws.Exception);
         Assert.That(await Scalar("SELECT count(*) FROM outbox"), Is.EqualTo(2), "both rows are still there");
@@ -153,6 +155,49 @@ public class OutboxAndInboxTests
         await Until(async () => await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }) > 0);
         Assert.That(await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }), Is.EqualTo(1));
         Assert.That(await Scalar("SELECT count(*) FROM outbox"), Is.Zero);
+    }
+
+    [Test]
+    public async Task A_stored_type_outside_the_contracts_assemblies_is_never_loaded()
+    {
+        // A type the runtime would load by name (Type.GetType finds it), but no contracts assembly declares it.
+        const string Foreign = "System.IO.FileInfo, System.IO.FileSystem";
+        Assert.That(Type.GetType(Foreign), Is.Not.Null, "the name is loadable, so only the allow-list refuses it");
+        var types = _host.Services.GetRequiredService<OutboxTypes>();
+        Assert.That(() => types.Resolve(Foreign), Throws.InvalidOperationException.With.Message.Contains("unknown message type"));
+        Assert.That(types.Resolve(types.NameOf(typeof(ParcelWeighed))), Is.EqualTo(typeof(ParcelWeighed)));
+
+        await Scalar("""
+            INSERT INTO outbox (id, message_type, body) VALUES (@Id, @Foreign, '{"originalPath": "/etc/passwd"}') RETURNING 1
+            """, new { Id = Guid.NewGuid(), Foreign });
+        Assert.That(async () => await _relay.PublishBatch(CancellationToken.None),
+            Throws.InvalidOperationException.With.Message.Contains(Foreign));
+        Assert.That(await Scalar("SELECT count(*) FROM outbox WHERE message_type = @Foreign", new { Foreign }), Is.EqualTo(1),
+            "the row stays for an operator to look at; nothing was published");
+        await Scalar("DELETE FROM outbox WHERE message_type = @Foreign RETURNING 1", new { Foreign });
+    }
+
+    [Test]
+    public async Task An_event_of_a_type_outside_the_contracts_assemblies_cannot_be_added()
+    {
+        await using var tx = await _outbox.Begin();
+        Assert.That(async () => await tx.Enqueue(new Uri("https://example.org/")), Throws.InvalidOperationException);
+    }
+
+    [Test]
+    public async Task A_commit_with_events_wakes_the_relay_and_one_without_leaves_it_asleep()
+    {
+        var signal = _host.Services.GetRequiredService<OutboxSignal>();
+        signal.Clear();
+        await using (var quiet = await _outbox.Begin()) await quiet.Commit();
+        Assert.That(signal.IsPending, Is.False);
+        await using (var tx = await _outbox.Begin())
+        {
+            await tx.Enqueue(new ParcelWeighed { ParcelId = Guid.NewGuid(), WeightKg = 1 });
+            await tx.Commit();
+        }
+        Assert.That(signal.IsPending, Is.True);
+        await _relay.PublishBatch(CancellationToken.None);
     }
 
     [Test]

@@ -19,8 +19,19 @@ public sealed record CapacityOfferPosted
     public required DateTimeOffset PostedAt { get; init; }
 }
 
-/// <summary>The carrier withdrew a capacity offer.</summary>
+/// <summary>
+/// The carrier withdrew a capacity offer. (Listings once published this for an expired offer too; it now publishes
+/// <see cref="CapacityOfferExpired"/>, and consumers still close the offer on either.)
+/// </summary>
 public sealed record CapacityOfferWithdrawn
+{
+    public required Guid CapacityOfferId { get; init; }
+    public required string CarrierOrg { get; init; }
+    public required DateTimeOffset At { get; init; }
+}
+
+/// <summary>A capacity offer's departure window passed while it was still open.</summary>
+public sealed record CapacityOfferExpired
 {
     public required Guid CapacityOfferId { get; init; }
     public required string CarrierOrg { get; init; }

@@ -20,8 +20,19 @@ public sealed record TradeOfferPosted
     public required DateTimeOffset PostedAt { get; init; }
 }
 
-/// <summary>The owner withdrew a trade offer, or it expired.</summary>
+/// <summary>
+/// The owner withdrew a trade offer. (Listings once published this for an expired offer too; it now publishes
+/// <see cref="TradeOfferExpired"/>, and consumers still close the offer on either.)
+/// </summary>
 public sealed record TradeOfferWithdrawn
+{
+    public required Guid TradeOfferId { get; init; }
+    public required string OwnerOrg { get; init; }
+    public required DateTimeOffset At { get; init; }
+}
+
+/// <summary>A trade offer passed its validUntil date while still open.</summary>
+public sealed record TradeOfferExpired
 {
     public required Guid TradeOfferId { get; init; }
     public required string OwnerOrg { get; init; }

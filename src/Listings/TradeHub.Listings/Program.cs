@@ -6,6 +6,7 @@ using TradeHub.Listings.CapacityOffers;
 using TradeHub.Listings.CargoOffers;
 using TradeHub.Listings.Common;
 using TradeHub.Listings.Consumers;
+using TradeHub.Listings.Contracts;
 using TradeHub.Listings.Expiry;
 using TradeHub.Listings.TradeOffers;
 
@@ -17,7 +18,7 @@ builder.AddBus("listings", x =>
     x.AddConsumer<MatchConfirmedConsumer>();
     x.AddConsumer<CapacityReservedConsumer>();
 });
-builder.AddOutboxRelay();
+builder.AddOutbox(typeof(CargoOfferPosted).Assembly);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(KnownNodes.FromEmbeddedCorridorData());
 builder.Services.AddHostedService<ExpiryJob>();

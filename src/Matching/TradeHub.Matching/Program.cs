@@ -9,7 +9,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("matching");
 builder.AddDatabase();
 builder.AddBus("matching", x => x.AddMatchingConsumers());
-builder.AddOutboxRelay();
+builder.AddOutbox(typeof(TradeHub.Matching.Contracts.MatchProposed).Assembly);
 builder.AddMatching();
 
 var app = builder.Build();

@@ -16,7 +16,7 @@ builder.AddBus("routing", x =>
     x.AddConsumer<CargoOfferExpiredConsumer>();
     x.AddConsumer<LogisticsCostTableRequestedConsumer>();
 });
-builder.AddOutboxRelay();
+builder.AddOutbox(typeof(TradeHub.Routing.Contracts.CargoRoutesComputed).Assembly);
 builder.AddRouteNetwork();
 var app = builder.Build();
 app.MigrateDatabase(typeof(Program).Assembly);

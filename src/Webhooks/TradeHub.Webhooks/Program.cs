@@ -17,7 +17,7 @@ builder.AddBus("webhooks", x =>
     x.AddConsumer<BidAwardedConsumer>();
     x.AddConsumer<CargoRoutesComputedConsumer>();
 });
-builder.AddOutboxRelay();
+builder.AddOutbox(typeof(TradeHub.Webhooks.Contracts.WebhookDisabled).Assembly);
 builder.AddWebhooks();
 
 var app = builder.Build();

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.CargoMatching;
 using TradeHub.Matching.Contracts;
 using TradeHub.Matching.Matches;
@@ -77,7 +78,7 @@ public class ApiTests
             "CNTSN -rail-> CNKHG -rail-> KZALT -rail-> UZTAS", "sig", 3800m, "USD", "CNTSN", "UZTAS", "CNKHG", "rail",
             "520812", 2, 36_000m) { OwnerScore = 0.9, OwnerNotes = ["price 5 % under your target"] };
         await using var tx = await connection.BeginTransactionAsync();
-        await connection.Propose(tx, [proposal], new MatchingRules());
+        await factory.Services.GetRequiredService<Outbox>().Enlist(connection, tx).Propose([proposal], new MatchingRules());
         await tx.CommitAsync();
         return await connection.ExecuteScalarAsync<Guid>("SELECT id FROM matches");
     }

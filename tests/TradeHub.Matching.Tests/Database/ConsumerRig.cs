@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 using TradeHub.Hosting.Database;
+using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.CargoMatching;
 using TradeHub.Matching.Offers;
 using TradeHub.Testing;
@@ -24,6 +25,7 @@ public abstract class ConsumerRig
     protected ITestHarness Harness { get; private set; } = null!;
     private ConsumedCounter consumed = null!;
     protected NpgsqlDataSource DataSource => Services.GetRequiredService<NpgsqlDataSource>();
+    protected Outbox Outbox => Services.GetRequiredService<Outbox>();
     protected OpenOffers Offers => Services.GetRequiredService<OpenOffers>();
 
     [OneTimeSetUp]
@@ -55,6 +57,7 @@ public abstract class ConsumerRig
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(_ => NpgsqlDataSource.Create(ConnectionString));
+        services.AddOutbox(typeof(TradeHub.Matching.Contracts.MatchProposed).Assembly);
         services.AddSingleton(new MatchingRules());
         services.AddSingleton<OpenOffers>();
         services.AddSingleton<MatchingTurn>();

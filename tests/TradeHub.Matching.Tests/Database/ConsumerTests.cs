@@ -121,6 +121,37 @@ public class ConsumerTests : ConsumerRig
     }
 
     [Test]
+    public async Task An_expired_trade_offer_closes_as_expired_and_is_never_matched()
+    {
+        await Deliver(Logistics(1, 5000m));
+        await Deliver(Trade("sell", "tianjin-textiles", "CNTSN", 2.00m));
+        var buyer = Trade("buy", "tashkent-garments", "UZTAS", 2.50m);
+        await Deliver(new TradeOfferExpired { TradeOfferId = buyer.TradeOfferId, OwnerOrg = buyer.OwnerOrg, At = DateTimeOffset.UtcNow });
+
+        await Deliver(buyer);
+
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero);
+        Assert.That(await Scalar<string>("SELECT status FROM trade_offers WHERE id = @Id", new { Id = buyer.TradeOfferId }),
+            Is.EqualTo("expired"));
+    }
+
+    [Test]
+    public async Task An_expired_capacity_offer_declines_its_open_proposals_saying_it_expired()
+    {
+        var cargo = Cargo();
+        await Deliver(cargo);
+        await Deliver(Routes(cargo.CargoOfferId));
+        var china = China();
+        await Deliver(china);
+        await Deliver(Central());
+
+        await Deliver(new CapacityOfferExpired { CapacityOfferId = china.CapacityOfferId, CarrierOrg = "china-rail", At = DateTimeOffset.UtcNow });
+
+        Assert.That(await Scalar<string>("SELECT status FROM matches"), Is.EqualTo("declined"));
+        Assert.That(await Scalar<string>("SELECT decline_reason FROM matches"), Is.EqualTo("the capacity offer was expired"));
+    }
+
+    [Test]
     public async Task A_withdrawn_offer_declines_its_open_proposals_with_a_reason()
     {
         var cargo = Cargo();
@@ -157,10 +188,9 @@ public class ConsumerTests : ConsumerRig
         var china = await FiveProposalsThroughOneCapacityOffer();
 
         // Chunks of two: two full, one short (the last), as an offer with thousands of proposals goes in chunks of 500.
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        var declined = await connection.DeclineOpen(tx, china.CapacityOfferId, "test", chunk: 2);
-        await tx.CommitAsync();
+        await using var tx = await Outbox.Begin();
+        var declined = await tx.DeclineOpen(china.CapacityOfferId, "test", chunk: 2);
+        await tx.Commit();
 
         Assert.That(declined, Is.EqualTo(5));
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'declined'"), Is.EqualTo(5));

@@ -25,9 +25,9 @@ public class LifecycleTests : ConsumerRig
     {
         var id = await ProposedChain();
 
-        var first = await MatchLifecycle.Accept(DataSource, id, "tianjin-textiles", default);
-        await MatchLifecycle.Accept(DataSource, id, "china-rail", default);
-        var last = await MatchLifecycle.Accept(DataSource, id, "kaz-rail", default);
+        var first = await MatchLifecycle.Accept(Outbox, id, "tianjin-textiles", default);
+        await MatchLifecycle.Accept(Outbox, id, "china-rail", default);
+        var last = await MatchLifecycle.Accept(Outbox, id, "kaz-rail", default);
 
         Assert.That(first.Match!.Status, Is.EqualTo("accepted"));
         Assert.That(last.Match!.Status, Is.EqualTo("confirmed"));
@@ -43,9 +43,9 @@ public class LifecycleTests : ConsumerRig
     {
         var id = await ProposedChain();
 
-        var stranger = await MatchLifecycle.Accept(DataSource, id, "someone-else", default);
-        var declined = await MatchLifecycle.Decline(DataSource, id, "kaz-rail", default);
-        var late = await MatchLifecycle.Accept(DataSource, id, "tianjin-textiles", default);
+        var stranger = await MatchLifecycle.Accept(Outbox, id, "someone-else", default);
+        var declined = await MatchLifecycle.Decline(Outbox, id, "kaz-rail", default);
+        var late = await MatchLifecycle.Accept(Outbox, id, "tianjin-textiles", default);
 
         Assert.That(stranger.Status, Is.EqualTo(404));
         Assert.That(declined.Match!.Status, Is.EqualTo("declined"));
@@ -59,13 +59,13 @@ public class LifecycleTests : ConsumerRig
         var chinaId = Guid.NewGuid();
         var centralId = Guid.NewGuid();
         var id = await ProposedChain(containers: 2, chinaId, centralId);
-        await MatchLifecycle.Accept(DataSource, id, "tianjin-textiles", default);
-        await MatchLifecycle.Accept(DataSource, id, "china-rail", default);
+        await MatchLifecycle.Accept(Outbox, id, "tianjin-textiles", default);
+        await MatchLifecycle.Accept(Outbox, id, "china-rail", default);
         // Another instance's confirmation took the room between the proposal and the last accept.
         await using (var connection = await DataSource.OpenConnectionAsync())
             await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE capacity_offers SET containers = 1 WHERE id = @Id", new { Id = centralId });
 
-        var conflict = await MatchLifecycle.Accept(DataSource, id, "kaz-rail", default);
+        var conflict = await MatchLifecycle.Accept(Outbox, id, "kaz-rail", default);
 
         Assert.That(conflict.Status, Is.EqualTo(409));
         Assert.That(conflict.Problem, Does.Contain("no longer has room"));
@@ -102,7 +102,7 @@ public class LifecycleTests : ConsumerRig
         Decision last = null!;
         foreach (var match in best.Take(2))
             foreach (var org in new[] { "tianjin-textiles", "china-rail", "kaz-rail" })
-                last = await MatchLifecycle.Accept(DataSource, match, org, default);
+                last = await MatchLifecycle.Accept(Outbox, match, org, default);
         var third = cargo[2].CargoOfferId;
 
         // Declined at the second confirmation, with the reason, before anyone accepts it.
@@ -110,7 +110,7 @@ public class LifecycleTests : ConsumerRig
         Assert.That(await Scalar<string>("SELECT status FROM matches WHERE id = @Id", new { Id = best[2] }), Is.EqualTo("declined"));
         Assert.That(await Scalar<string>("SELECT decline_reason FROM matches WHERE id = @Id", new { Id = best[2] }),
             Does.Contain("no longer has room for 2 containers"));
-        var late = await MatchLifecycle.Accept(DataSource, best[2], "kaz-rail", default);
+        var late = await MatchLifecycle.Accept(Outbox, best[2], "kaz-rail", default);
         Assert.That(late.Status, Is.EqualTo(409));
         Assert.That(await Scalar<long>(
             "SELECT count(*) FROM matches WHERE offer_ids @> ARRAY[@Cargo] AND status IN ('proposed', 'accepted') AND offer_ids && ARRAY[@China, @Central]",
@@ -139,10 +139,10 @@ public class LifecycleTests : ConsumerRig
             await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE capacity_offers SET containers = 3");
 
         foreach (var org in new[] { "tianjin-textiles", "china-rail", "kaz-rail" })
-            await MatchLifecycle.Accept(DataSource, first, org, default);
-        await MatchLifecycle.Accept(DataSource, second, "tianjin-textiles", default);
-        await MatchLifecycle.Accept(DataSource, second, "china-rail", default);
-        var conflict = await MatchLifecycle.Accept(DataSource, second, "kaz-rail", default);
+            await MatchLifecycle.Accept(Outbox, first, org, default);
+        await MatchLifecycle.Accept(Outbox, second, "tianjin-textiles", default);
+        await MatchLifecycle.Accept(Outbox, second, "china-rail", default);
+        var conflict = await MatchLifecycle.Accept(Outbox, second, "kaz-rail", default);
 
         Assert.That(conflict.Status, Is.EqualTo(409));
         Assert.That(await Query<int>("SELECT containers FROM capacity_offers WHERE id = ANY(@Ids) ORDER BY id",
@@ -162,10 +162,9 @@ public class LifecycleTests : ConsumerRig
         var again = new Proposal(MatchKinds.CargoCapacity, [ids[2], ids[0], ids[1]], [ids[0]], ["tianjin-textiles"], 0.9, ["again"],
             [], null, null, null, null, null, "CNTSN", "UZTAS", "", "rail", null, 2, 0m);
 
-        await using var connection = await DataSource.OpenConnectionAsync();
-        await using var tx = await connection.BeginTransactionAsync();
-        var added = await connection.Propose(tx, [again, again], new TradeHub.Matching.CargoMatching.MatchingRules());
-        await tx.CommitAsync();
+        await using var tx = await Outbox.Begin();
+        var added = await tx.Propose([again, again], new TradeHub.Matching.CargoMatching.MatchingRules());
+        await tx.Commit();
 
         Assert.That(added, Is.Zero);
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.EqualTo(1));
@@ -185,7 +184,7 @@ public class LifecycleTests : ConsumerRig
             var offer = Guid.NewGuid();
             var proposal = new Proposal(MatchKinds.CargoCapacity, [offer, Guid.NewGuid()], [offer], ["tianjin-textiles"], 0.5,
                 ["planned once"], [], null, null, null, null, null, "CNTSN", "UZTAS", "", "rail", null, 1, 0m);
-            Assert.That(await connection.Propose(tx, [proposal], new TradeHub.Matching.CargoMatching.MatchingRules()), Is.EqualTo(1));
+            Assert.That(await Outbox.Enlist(connection, tx).Propose([proposal], new TradeHub.Matching.CargoMatching.MatchingRules()), Is.EqualTo(1));
             Assert.That(await Dapper.SqlMapper.QuerySingleAsync<string>(connection,
                 "SELECT current_setting('plan_cache_mode') || ' ' || current_setting('enable_seqscan')", transaction: tx),
                 Is.EqualTo("auto on"), "the settings are the transaction's own again after the proposals");
@@ -210,9 +209,9 @@ public class LifecycleTests : ConsumerRig
         var ids = await Query<Guid>("SELECT id FROM matches WHERE status = 'proposed' ORDER BY score DESC");
         Assert.That(ids, Has.Count.EqualTo(2));
 
-        await MatchLifecycle.Accept(DataSource, ids[0], "tianjin-textiles", default);
+        await MatchLifecycle.Accept(Outbox, ids[0], "tianjin-textiles", default);
         var parties = await Scalar<string[]>("SELECT party_orgs FROM matches WHERE id = @Id", new { Id = ids[0] });
-        foreach (var org in parties) await MatchLifecycle.Accept(DataSource, ids[0], org, default);
+        foreach (var org in parties) await MatchLifecycle.Accept(Outbox, ids[0], org, default);
 
         Assert.That(await Scalar<string>("SELECT status FROM matches WHERE id = @Id", new { Id = ids[1] }), Is.EqualTo("declined"));
         Assert.That(await Scalar<string>("SELECT status FROM cargo_offers"), Is.EqualTo("matched"));

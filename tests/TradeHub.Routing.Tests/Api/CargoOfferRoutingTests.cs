@@ -109,12 +109,11 @@ public class CargoOfferRoutingTests
         var messageId = Guid.NewGuid();
         for (var i = 0; i < 2; i++)
         {
-            await using var connection = await dataSource.OpenConnectionAsync();
-            await using var tx = await connection.BeginTransactionAsync();
-            var handled = await CargoRouting.OnPosted(connection, tx, messageId, "routing.cargo-offer-posted",
+            await using var tx = await RoutingApp.Factory.Services.GetRequiredService<Outbox>().Begin();
+            var handled = await CargoRouting.OnPosted(tx, messageId, "routing.cargo-offer-posted",
                 Posted(id, "CNCKG", "DEDUI"), snapshot);
             Assert.That(handled, Is.EqualTo(i == 0), "the second run finds the message in the inbox");
-            await tx.CommitAsync();
+            await tx.Commit();
         }
         await using var check = await dataSource.OpenConnectionAsync();
         var (version, routes) = await check.QuerySingleAsync<(long, int)>(

@@ -37,9 +37,8 @@ public static class Db
         return csb.ConnectionString;
     }
 
-    /// <summary>Creates the database when missing and runs the shared and the service's embedded .sql scripts in order.</summary>
     /// <summary>
-    /// Migrates, waiting for the database while it does not answer (a service restarted during a database restart,
+    /// Creates the database when missing and runs the shared and the service's embedded .sql scripts in order, waiting for the database while it does not answer (a service restarted during a database restart,
     /// or started before it): up to Database:StartupWaitSeconds (default 60), then the start-up fails.
     /// </summary>
     public static void MigrateDatabase(this IConfiguration configuration, Assembly serviceAssembly)

@@ -1,3 +1,4 @@
+using System.Reflection;
 using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -65,10 +66,23 @@ public static class Bus
         return builder;
     }
 
-    /// <summary>Adds the outbox relay that publishes this service's outbox rows.</summary>
-    public static IHostApplicationBuilder AddOutboxRelay(this IHostApplicationBuilder builder)
+    /// <summary>
+    /// Adds the service's outbox (<see cref="Outbox"/>) and the relay that publishes its rows. The outbox holds only
+    /// the public classes of <paramref name="contracts"/>, the assemblies of the events this service produces.
+    /// </summary>
+    public static IHostApplicationBuilder AddOutbox(this IHostApplicationBuilder builder, params Assembly[] contracts)
     {
+        builder.Services.AddOutbox(contracts);
         builder.Services.AddHostedService<OutboxRelay>();
         return builder;
+    }
+
+    /// <summary>The outbox without its relay (for a test that publishes the rows itself, or not at all).</summary>
+    public static IServiceCollection AddOutbox(this IServiceCollection services, params Assembly[] contracts)
+    {
+        services.AddSingleton(new OutboxTypes(contracts));
+        services.AddSingleton<OutboxSignal>();
+        services.AddSingleton<Outbox>();
+        return services;
     }
 }

@@ -32,14 +32,12 @@ public static class Inbox
 
     /// <summary>Runs the effect in one transaction with the inbox record; a redelivered message changes nothing.</summary>
     public static async Task HandleOnce<T>(
-        this NpgsqlDataSource dataSource, ConsumeContext<T> context, string consumer,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task> effect) where T : class
+        this Outbox outbox, ConsumeContext<T> context, string consumer, Func<OutboxTransaction, Task> effect) where T : class
     {
         var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
-        await using var connection = await dataSource.OpenConnectionAsync(context.CancellationToken);
-        await using var tx = await connection.BeginTransactionAsync(context.CancellationToken);
-        if (!await connection.TryRecordHandled(tx, messageId, consumer)) return;
-        await effect(connection, tx);
-        await tx.CommitAndRelay(context.CancellationToken);
+        await using var tx = await outbox.Begin(context.CancellationToken);
+        if (!await tx.Connection.TryRecordHandled(tx.Transaction, messageId, consumer)) return;
+        await effect(tx);
+        await tx.Commit(context.CancellationToken);
     }
 }

@@ -1,38 +1,90 @@
+using System.Data;
 using System.Diagnostics;
 using System.Text.Json;
 using Dapper;
 using Npgsql;
+using NpgsqlTypes;
 
 namespace TradeHub.Hosting.Messaging;
 
 /// <summary>
-/// Writes integration events into the outbox table inside the caller's transaction, so an event
-/// exists exactly when the change that caused it committed. <see cref="OutboxRelay"/> publishes them.
+/// The service's transactional outbox: <see cref="Begin"/> opens a transaction whose events are written with the change
+/// that causes them, so an event exists exactly when that change committed; <see cref="OutboxRelay"/> publishes them.
+/// Events are added only through an <see cref="OutboxTransaction"/>, whose commit wakes the relay.
 /// </summary>
-public static class Outbox
+public sealed class Outbox(NpgsqlDataSource dataSource, OutboxTypes types, OutboxSignal signal)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    /// <summary>
-    /// Writes the event in the same statement as the change that causes it, only when that change happened:
-    /// <c>WITH changed AS (INSERT ... RETURNING 1) INSERT INTO outbox ... SELECT ... FROM changed</c>, with the
-    /// parameters of <see cref="RowOf"/>. One round trip instead of two. Alone it writes the event unconditionally.
-    /// </summary>
-    public const string InsertWhenSql = """
+    internal const string InsertSql = """
         INSERT INTO outbox (id, message_type, body, trace_parent)
         SELECT @OutboxId, @OutboxType, CAST(@OutboxBody AS json), @OutboxTrace
         """;
 
-    /// <summary>The parameters of <see cref="InsertWhenSql"/> for one event.</summary>
-    public sealed record EventRow(Guid OutboxId, string OutboxType, string OutboxBody, string? OutboxTrace);
+    /// <summary>
+    /// A data-modifying statement (without RETURNING) followed by its event, written only when the statement changed a
+    /// row: one round trip instead of two. Its parameters are the statement's and the event's,
+    /// <see cref="OutboxTransaction.Event{T}"/>. It affects one row when the change happened, none otherwise.
+    /// </summary>
+    public static string WithEvent(string changeSql) => $"WITH changed AS ({changeSql} RETURNING 1) {InsertSql} FROM changed";
 
-    public static EventRow RowOf<T>(T message) where T : class =>
-        new(Guid.CreateVersion7(), TypeName(typeof(T)), JsonSerializer.Serialize(message, Json), Activity.Current?.Id);
+    /// <summary>Opens a connection and a transaction for a change and its events.</summary>
+    public async Task<OutboxTransaction> Begin(CancellationToken ct = default)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        try
+        {
+            return new OutboxTransaction(connection, await connection.BeginTransactionAsync(ct), types, signal, owns: true);
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
 
-    /// <summary>Adds one event; its id becomes the MessageId on the bus.</summary>
-    public static Task Enqueue<T>(this NpgsqlConnection connection, NpgsqlTransaction transaction, T message)
-        where T : class =>
-        connection.ExecuteAsync(InsertWhenSql, RowOf(message), transaction);
+    /// <summary>
+    /// Adds events to a transaction the caller opened and disposes itself (one on a connection with settings of its
+    /// own, say); disposing the result does not close it.
+    /// </summary>
+    public OutboxTransaction Enlist(NpgsqlConnection connection, NpgsqlTransaction transaction) =>
+        new(connection, transaction, types, signal, owns: false);
+}
+
+/// <summary>
+/// A change and its events in one transaction. <see cref="Commit"/> commits and wakes the relay when events were added
+/// (a transaction without any leaves it asleep rather than have it look into an empty outbox); events added to a
+/// transaction committed any other way wake it when this is disposed, so no event waits for the relay's poll.
+/// </summary>
+public sealed class OutboxTransaction : IAsyncDisposable
+{
+    private readonly OutboxTypes _types;
+    private readonly OutboxSignal _signal;
+    private readonly bool _owns;
+    private bool _hasEvents;
+
+    internal OutboxTransaction(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, OutboxTypes types, OutboxSignal signal, bool owns)
+    {
+        _owns = owns;
+        Connection = connection;
+        Transaction = transaction;
+        _types = types;
+        _signal = signal;
+    }
+
+    public NpgsqlConnection Connection { get; }
+    public NpgsqlTransaction Transaction { get; }
+
+    public void Deconstruct(out NpgsqlConnection connection, out NpgsqlTransaction transaction)
+    {
+        connection = Connection;
+        transaction = Transaction;
+    }
+
+    /// <summary>Adds one event in a statement of its own; its id becomes the MessageId on the bus.</summary>
+    public Task Enqueue<T>(T message) where T : class =>
+        Connection.ExecuteAsync(Outbox.InsertSql, Event(message), Transaction);
 
     private const string InsertAllSql = """
         INSERT INTO outbox (id, message_type, body, trace_parent)
@@ -41,30 +93,87 @@ public static class Outbox
         """;
 
     /// <summary>Adds events of one type in one statement, in order (a decline of every proposal of an offer, say).</summary>
-    public static Task EnqueueAll<T>(this NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyCollection<T> messages)
-        where T : class
+    public Task EnqueueAll<T>(IReadOnlyCollection<T> messages) where T : class
     {
         if (messages.Count == 0) return Task.CompletedTask;
-        var rows = messages.Select(RowOf).ToList();
-        return connection.ExecuteAsync(InsertAllSql, new
+        var type = _types.NameOf(typeof(T));
+        _hasEvents = true;
+        return Connection.ExecuteAsync(InsertAllSql, new
         {
-            Ids = rows.Select(r => r.OutboxId).ToArray(),
-            Bodies = rows.Select(r => r.OutboxBody).ToArray(),
-            OutboxType = TypeName(typeof(T)),
+            Ids = messages.Select(_ => Guid.CreateVersion7()).ToArray(),
+            Bodies = messages.Select(m => JsonSerializer.Serialize(m, Outbox.Json)).ToArray(),
+            OutboxType = type,
             OutboxTrace = Activity.Current?.Id,
-        }, transaction);
+        }, Transaction);
     }
 
     /// <summary>
-    /// Commits, then wakes this process's relay so the events go out at once. (No NOTIFY: PostgreSQL serialises
-    /// every notifying commit of the cluster on one lock held across the WAL flush, which held cargo-offer ingest
-    /// near 100/s here. Rows of an instance that died before its relay ran are found by the other instances' poll.)
+    /// The event's parameters for a statement of <see cref="Outbox.WithEvent"/>, with the statement's own
+    /// (<paramref name="args"/>, an object whose properties are the parameters, as Dapper takes them).
     /// </summary>
-    public static async Task CommitAndRelay(this NpgsqlTransaction transaction, CancellationToken ct = default)
+    public OutboxEvent Event<T>(T message, object? args = null) where T : class
     {
-        await transaction.CommitAsync(ct);
-        OutboxRelay.WakeAll();
+        var type = _types.NameOf(typeof(T));
+        _hasEvents = true;
+        return new OutboxEvent(type, JsonSerializer.Serialize(message, Outbox.Json), args);
     }
 
-    internal static string TypeName(Type type) => $"{type.FullName}, {type.Assembly.GetName().Name}";
+    /// <summary>Commits, then wakes this process's relay so the events go out at once.</summary>
+    /// <remarks>
+    /// No NOTIFY: PostgreSQL serialises every notifying commit of the cluster on one lock held across the WAL flush,
+    /// which held cargo-offer ingest near 100/s. Rows of an instance that died before its relay ran are found by the
+    /// other instances' poll.
+    /// </remarks>
+    public async Task Commit(CancellationToken ct = default)
+    {
+        await Transaction.CommitAsync(ct);
+        if (_hasEvents) _signal.Wake();
+        _hasEvents = false;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_owns)
+        {
+            await Transaction.DisposeAsync();
+            await Connection.DisposeAsync();
+        }
+        if (_hasEvents) _signal.Wake();
+    }
+}
+
+/// <summary>
+/// One event as parameters of a statement (<see cref="Outbox.WithEvent"/>): Dapper takes it as the statement's
+/// parameters, and <see cref="AddTo"/> adds them to a command of an <see cref="NpgsqlBatch"/>.
+/// </summary>
+public sealed class OutboxEvent : SqlMapper.IDynamicParameters
+{
+    private readonly string _type;
+    private readonly string _body;
+    private readonly object? _args;
+
+    internal OutboxEvent(string type, string body, object? args)
+    {
+        _type = type;
+        _body = body;
+        _args = args;
+    }
+
+    /// <summary>The event's id, which becomes the MessageId on the bus.</summary>
+    public Guid Id { get; } = Guid.CreateVersion7();
+
+    /// <summary>Adds the event's parameters (not the statement's own) to a batch command.</summary>
+    public void AddTo(NpgsqlParameterCollection parameters)
+    {
+        parameters.Add(new NpgsqlParameter<Guid>("OutboxId", Id));
+        parameters.Add(new NpgsqlParameter<string>("OutboxType", _type));
+        parameters.Add(new NpgsqlParameter<string>("OutboxBody", _body));
+        parameters.Add(new NpgsqlParameter("OutboxTrace", NpgsqlDbType.Text) { Value = (object?)Activity.Current?.Id ?? DBNull.Value });
+    }
+
+    void SqlMapper.IDynamicParameters.AddParameters(IDbCommand command, SqlMapper.Identity identity)
+    {
+        if (_args is not null) ((SqlMapper.IDynamicParameters)new DynamicParameters(_args)).AddParameters(command, identity);
+        AddTo((NpgsqlParameterCollection)command.Parameters);
+    }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.Json;
-using System.Threading.Channels;
 using Dapper;
 using MassTransit;
 using Microsoft.Extensions.Hosting;
@@ -11,27 +10,18 @@ namespace TradeHub.Hosting.Messaging;
 
 /// <summary>
 /// Publishes outbox rows to the bus. Wakes when a transaction of this process committed events
-/// (<see cref="Outbox.CommitAndRelay"/>) and polls as a fallback, which finds the rows of other instances. Rows are locked with SKIP LOCKED, so several instances share the work.
+/// (<see cref="OutboxSignal"/>) and polls as a fallback, which finds the rows of other instances. Rows are locked with
+/// SKIP LOCKED, so several instances share the work. Message types come from the allow-list (<see cref="OutboxTypes"/>).
 /// A batch is deleted in the statement that takes it, published concurrently, and the delete commits only once every
 /// publish of it is confirmed: a failure or a crash before that rolls it back, so the rows are published again
 /// (consumers dedupe by MessageId).
 /// </summary>
-public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<OutboxRelay> log) : BackgroundService
+public sealed class OutboxRelay(
+    NpgsqlDataSource dataSource, IBus bus, OutboxTypes types, OutboxSignal signal, ILogger<OutboxRelay> log) : BackgroundService
 {
     private static readonly ActivitySource Source = new("TradeHub.Outbox");
     private static readonly TimeSpan Fallback = TimeSpan.FromSeconds(1);
     public const int BatchSize = 200;
-
-    /// <summary>Every running relay of the process (more than one only when tests host several services).</summary>
-    private static event Action? Committed;
-
-    /// <summary>At most one pending wake: commits that land while a batch is being published share the next one.</summary>
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-
-    internal static void WakeAll() => Committed?.Invoke();
-
-    private void Wake() => _wake.Writer.TryWrite(true);
 
     private sealed record Row(Guid Id, string MessageType, string Body, string? TraceParent);
 
@@ -46,18 +36,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
         RETURNING id AS Id, message_type AS MessageType, body::text AS Body, trace_parent AS TraceParent
         """;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        Committed += Wake;
-        try
-        {
-            await Run(stoppingToken);
-        }
-        finally
-        {
-            Committed -= Wake;
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Run(stoppingToken);
 
     private async Task Run(CancellationToken stoppingToken)
     {
@@ -66,13 +45,10 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
         {
             try
             {
-                _wake.Reader.TryRead(out _); // this pass sees every commit made before it starts
+                signal.Clear(); // this pass sees every commit made before it starts
                 while (await PublishBatch(stoppingToken) == BatchSize) { }
                 failures = 0;
-                using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                poll.CancelAfter(Fallback);
-                try { await _wake.Reader.WaitToReadAsync(poll.Token); }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+                await signal.Wait(Fallback, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -112,7 +88,7 @@ public sealed class OutboxRelay(NpgsqlDataSource dataSource, IBus bus, ILogger<O
 
     private async Task Publish(Row row, CancellationToken ct)
     {
-        var type = Type.GetType(row.MessageType, throwOnError: true)!;
+        var type = types.Resolve(row.MessageType);
         var message = JsonSerializer.Deserialize(row.Body, type, Outbox.Json)!;
         // Continue the trace of the request that wrote the row, so one trace spans HTTP, outbox and consumers.
         // (An async method: the activity it starts does not become the parent of the batch's other publishes.)

@@ -81,13 +81,14 @@ public static class BidsApi
         return app;
     }
 
-    private static async Task<IResult> Place(Guid cargoOfferId, PlaceBid request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Place(Guid cargoOfferId, PlaceBid request, HttpContext http, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         if (!caller.Is(Roles.Carrier)) return Creation.Forbidden("Only a carrier (role carrier) bids on cargo offers.");
 
-        return await Creation.Run(db, http, caller, (cargoOfferId, request), async (connection, tx) =>
+        return await Creation.Run(outbox, http, caller, (cargoOfferId, request), async work =>
         {
+            var (connection, tx) = work;
             // FOR SHARE: an award or withdrawal in flight finishes first, so no bid lands on a closed offer.
             var offer = await connection.QuerySingleOrDefaultAsync<CargoOfferRow>(
                 CargoOfferSql.ById + " FOR SHARE", new { Id = cargoOfferId }, tx);
@@ -101,7 +102,7 @@ public static class BidsApi
                 request.Price.Currency!, request.TransitDays!.Value, request.ValidUntil!.Value, request.RouteId, request.Note,
                 BidStatus.Open, clock.GetUtcNow().UtcDateTime);
             await connection.ExecuteAsync(InsertSql, bid, tx);
-            await connection.Enqueue(tx, new BidPlaced
+            await work.Enqueue(new BidPlaced
             {
                 BidId = bid.Id, CargoOfferId = cargoOfferId, CarrierOrg = caller.Org, CargoOwnerOrg = offer.OwnerOrg,
                 PriceAmount = bid.PriceAmount, PriceCurrency = bid.PriceCurrency, TransitDays = bid.TransitDays,
@@ -130,11 +131,11 @@ public static class BidsApi
         return TypedResults.Ok(new Page<BidView>(page.Items.Select(b => b.View()).ToList(), page.NextCursor));
     }
 
-    private static async Task<IResult> Award(Guid cargoOfferId, Guid bidId, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Award(Guid cargoOfferId, Guid bidId, HttpContext http, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
+        await using var work = await outbox.Begin(http.RequestAborted);
+        var (connection, tx) = work;
         var offer = await connection.QuerySingleOrDefaultAsync<CargoOfferRow>(CargoOfferSql.ByIdForUpdate, new { Id = cargoOfferId }, tx);
         if (offer is null) return Creation.NotFound("cargo offer");
         if (offer.OwnerOrg != caller.Org) return Creation.Forbidden("Only the cargo offer's owner awards a bid.");
@@ -146,14 +147,14 @@ public static class BidsApi
 
         await connection.ExecuteAsync(CargoOfferSql.SetStatus, new { Id = cargoOfferId, Status = OfferStatus.Awarded }, tx);
         await connection.ExecuteAsync(AwardSql, new { CargoOfferId = cargoOfferId, BidId = bidId }, tx);
-        await connection.Enqueue(tx, new BidAwarded
+        await work.Enqueue(new BidAwarded
         {
             BidId = bidId, CargoOfferId = cargoOfferId, CarrierOrg = bid.CarrierOrg, CargoOwnerOrg = offer.OwnerOrg,
             Origin = offer.Origin, Destination = offer.Destination, ContainerCount = offer.ContainerCount,
             ContainerType = offer.ContainerType, WeightKg = offer.WeightKg, HsCode = offer.HsCode, RouteId = bid.RouteId,
             PriceAmount = bid.PriceAmount, PriceCurrency = bid.PriceCurrency, AwardedAt = clock.GetUtcNow(),
         });
-        await tx.CommitAndRelay(http.RequestAborted);
+        await work.Commit(http.RequestAborted);
         return TypedResults.Ok((bid with { Status = BidStatus.Awarded }).View());
     }
 }

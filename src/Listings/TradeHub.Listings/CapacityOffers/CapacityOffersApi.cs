@@ -63,6 +63,9 @@ public static class CapacityOffersApi
             @ContainerType, @ContainersLeft, @PricePerContainerAmount, @PriceCurrency, @TransitDays, @CreatedAt)
         """;
 
+    // The offer and its posted event in one statement.
+    private static readonly string InsertPostedSql = Outbox.WithEvent(InsertSql);
+
     private const string ListSql = $"""
         SELECT {Columns} FROM capacity_offers
         WHERE (@From::text IS NULL OR from_node = @From) AND (@To::text IS NULL OR to_node = @To)
@@ -91,24 +94,23 @@ public static class CapacityOffersApi
         return app;
     }
 
-    private static async Task<IResult> Post(PostCapacityOffer request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Post(PostCapacityOffer request, HttpContext http, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         if (!caller.Is(Roles.Carrier)) return Creation.Forbidden("Only a carrier (role carrier) posts capacity.");
-        return await Creation.Run(db, http, caller, request, async (connection, tx) =>
+        return await Creation.Run(outbox, http, caller, request, async tx =>
         {
             var row = new CapacityOfferRow(Guid.CreateVersion7(), caller.Org, request.From!, request.To!, request.Mode!,
                 request.DepartureFrom!.Value, request.DepartureTo!.Value, request.Containers!.Count!.Value,
                 request.Containers.Type!, request.Containers.Count!.Value, request.PricePerContainer!.Amount!.Value,
                 request.PricePerContainer.Currency!, request.TransitDays!.Value, OfferStatus.Open, clock.GetUtcNow().UtcDateTime);
-            await connection.ExecuteAsync(InsertSql, row, tx);
-            await connection.Enqueue(tx, new CapacityOfferPosted
+            await tx.Connection.ExecuteAsync(InsertPostedSql, tx.Event(new CapacityOfferPosted
             {
                 CapacityOfferId = row.Id, CarrierOrg = row.CarrierOrg, From = row.FromNode, To = row.ToNode, Mode = row.Mode,
                 DepartureFrom = row.DepartureFrom, DepartureTo = row.DepartureTo, ContainerCount = row.ContainerCount,
                 ContainerType = row.ContainerType, PricePerContainerAmount = row.PricePerContainerAmount,
                 PriceCurrency = row.PriceCurrency, TransitDays = row.TransitDays, PostedAt = row.CreatedAt,
-            });
+            }, row), tx.Transaction);
             return CreateOutcome.Created($"/api/capacity-offers/{row.Id}", row.View());
         });
     }
@@ -126,9 +128,9 @@ public static class CapacityOffersApi
         return row is null ? Creation.NotFound("capacity offer") : TypedResults.Ok(row.View());
     }
 
-    private static Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock) =>
-        Withdrawal.Run<CapacityOfferRow>(db, http, id, "capacity offer", ByIdSql + " FOR UPDATE",
+    private static Task<IResult> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
+        Withdrawal.Run<CapacityOfferRow>(outbox, http, id, "capacity offer", ByIdSql + " FOR UPDATE",
             "UPDATE capacity_offers SET status = 'withdrawn' WHERE id = @Id",
-            r => r.CarrierOrg, r => r.Status, (connection, tx, row) =>
-                connection.Enqueue(tx, new CapacityOfferWithdrawn { CapacityOfferId = id, CarrierOrg = row.CarrierOrg, At = clock.GetUtcNow() }));
+            r => r.CarrierOrg, r => r.Status, (tx, row) =>
+                tx.Enqueue(new CapacityOfferWithdrawn { CapacityOfferId = id, CarrierOrg = row.CarrierOrg, At = clock.GetUtcNow() }));
 }

@@ -20,8 +20,8 @@ internal static class CargoOfferSql
             @ContainerType, @WeightKg, @HsCode, @Description, @Hazardous, @TargetPriceAmount, @TargetPriceCurrency, @CreatedAt)
         """;
 
-    /// <summary>The offer and its CargoOfferPosted in one round trip (parameters of the row and of <see cref="Outbox.RowOf"/>).</summary>
-    public const string InsertPosted = $"WITH created AS ({Insert} RETURNING 1) {Outbox.InsertWhenSql} FROM created";
+    /// <summary>The offer and its CargoOfferPosted in one round trip.</summary>
+    public static readonly string InsertPosted = Outbox.WithEvent(Insert);
 
     public const string ById = $"SELECT {Columns} FROM cargo_offers WHERE id = @Id";
 

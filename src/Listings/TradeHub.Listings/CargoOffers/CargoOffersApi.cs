@@ -41,27 +41,25 @@ public static class CargoOffersApi
         return app;
     }
 
-    private static async Task<IResult> Post(PostCargoOffer request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Post(PostCargoOffer request, HttpContext http, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         if (!caller.Is(Roles.Sme)) return Creation.Forbidden("Only an SME (role sme) posts cargo offers.");
 
-        return await Creation.Run(db, http, caller, request, async (connection, tx) =>
+        return await Creation.Run(outbox, http, caller, request, async tx =>
         {
             var row = new CargoOfferRow(
                 Guid.CreateVersion7(), caller.Org, request.Origin!, request.Destination!, request.ReadyDate!.Value,
                 request.DeliverBy!.Value, request.Containers!.Count!.Value, request.Containers.Type!, request.WeightKg!.Value,
                 request.HsCode, request.Description, request.Hazardous ?? false,
                 request.TargetPrice?.Amount, request.TargetPrice?.Currency, OfferStatus.Open, clock.GetUtcNow().UtcDateTime);
-            var args = new DynamicParameters(row);
-            args.AddDynamicParams(Outbox.RowOf(new CargoOfferPosted
+            await tx.Connection.ExecuteAsync(CargoOfferSql.InsertPosted, tx.Event(new CargoOfferPosted
             {
                 CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Origin = row.Origin, Destination = row.Destination,
                 ReadyDate = row.ReadyDate, DeliverBy = row.DeliverBy, ContainerCount = row.ContainerCount,
                 ContainerType = row.ContainerType, WeightKg = row.WeightKg, HsCode = row.HsCode, Hazardous = row.Hazardous,
                 TargetPriceAmount = row.TargetPriceAmount, TargetPriceCurrency = row.TargetPriceCurrency, PostedAt = row.CreatedAt,
-            }));
-            await connection.ExecuteAsync(CargoOfferSql.InsertPosted, args, tx);
+            }, row), tx.Transaction);
             return CreateOutcome.Created($"/api/cargo-offers/{row.Id}", CargoOfferView.From(row, caller));
         });
     }
@@ -85,18 +83,19 @@ public static class CargoOffersApi
         return row is null ? Creation.NotFound("cargo offer") : TypedResults.Ok(CargoOfferView.From(row, Caller.From(http.User)));
     }
 
-    private static Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock) =>
-        Withdrawal.Run<CargoOfferRow>(db, http, id, "cargo offer", CargoOfferSql.ByIdForUpdate,
+    private static Task<IResult> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
+        Withdrawal.Run<CargoOfferRow>(outbox, http, id, "cargo offer", CargoOfferSql.ByIdForUpdate,
             "UPDATE cargo_offers SET status = 'withdrawn', updated_at = now() WHERE id = @Id",
-            r => r.OwnerOrg, r => r.Status, async (connection, tx, row) =>
+            r => r.OwnerOrg, r => r.Status, async (tx, row) =>
             {
-                await connection.ExecuteAsync(BidSqlForOffers.LoseOpenBids, new { CargoOfferId = id }, tx);
-                await connection.Enqueue(tx, new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
+                await tx.Connection.ExecuteAsync(BidSqlForOffers.LoseOpenBids, new { CargoOfferId = id }, tx.Transaction);
+                await tx.Enqueue(new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
             });
 }
 
 /// <summary>What withdrawing an offer does to its bids.</summary>
 internal static class BidSqlForOffers
 {
-    public const string LoseOpenBids = "UPDATE bids SET status = 'lost' WHERE cargo_offer_id = @CargoOfferId AND status = 'open'";
+    public const string LoseOpenBids =
+        $"UPDATE bids SET status = '{BidStatus.Lost}' WHERE cargo_offer_id = @CargoOfferId AND status = '{BidStatus.Open}'";
 }

@@ -1,7 +1,5 @@
 using System.Text;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
-using Npgsql;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Messaging;
 
@@ -21,16 +19,16 @@ public static class Creation
     /// the stored answer and the events commit together or not at all.
     /// </summary>
     public static async Task<IResult> Run<TRequest>(
-        NpgsqlDataSource db, HttpContext http, Caller caller, TRequest request,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task<CreateOutcome>> create)
+        Outbox outbox, HttpContext http, Caller caller, TRequest request,
+        Func<OutboxTransaction, Task<CreateOutcome>> create)
     {
         var key = http.Request.Headers[Idempotency.Header].ToString();
         if (key.Length > 200)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 { [Idempotency.Header] = ["The Idempotency-Key must be at most 200 characters."] });
 
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
+        await using var work = await outbox.Begin(http.RequestAborted);
+        var (connection, tx) = work;
         if (key.Length > 0)
         {
             switch (await Idempotency.Claim(connection, tx, caller.Org, key, Idempotency.Hash(http.Request, request)))
@@ -44,10 +42,10 @@ public static class Creation
             }
         }
 
-        var outcome = await create(connection, tx);
+        var outcome = await create(work);
         if (outcome.Refusal is not null) return outcome.Refusal;
         if (key.Length > 0) await Idempotency.Save(connection, tx, caller.Org, key, outcome.Location!, outcome.Body);
-        await tx.CommitAndRelay(http.RequestAborted);
+        await work.Commit(http.RequestAborted);
         return TypedResults.Created(outcome.Location, outcome.Body);
     }
 
@@ -59,6 +57,4 @@ public static class Creation
 
     public static ProblemHttpResult Conflict(string detail) =>
         TypedResults.Problem(statusCode: 409, title: "The request conflicts with the current state.", detail: detail);
-
-    public static readonly JsonSerializerOptions Json = JsonSerializerOptions.Web;
 }

@@ -1,6 +1,5 @@
 using Dapper;
 using MassTransit;
-using Npgsql;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.Contracts;
 
@@ -10,7 +9,7 @@ namespace TradeHub.Listings.Consumers;
 /// A confirmed match takes its open cargo and trade offers off the market: only offers of the match's kind whose owners
 /// are parties to it, so a message naming someone else's offer changes nothing.
 /// </summary>
-public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<MatchConfirmed>
+public sealed class MatchConfirmedConsumer(Outbox outbox) : IConsumer<MatchConfirmed>
 {
     private const string MarkCargoSql = """
         UPDATE cargo_offers SET status = 'matched', updated_at = now()
@@ -23,7 +22,7 @@ public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<Matc
         """;
 
     public Task Consume(ConsumeContext<MatchConfirmed> context) =>
-        db.HandleOnce(context, "listings.match-confirmed", (connection, tx) =>
+        outbox.HandleOnce(context, "listings.match-confirmed", tx =>
         {
             var match = context.Message;
             var sql = match.Kind switch
@@ -34,7 +33,7 @@ public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<Matc
             };
             return sql is null
                 ? Task.CompletedTask
-                : connection.ExecuteAsync(sql, new { Ids = match.OfferIds.ToArray(), Parties = match.PartyOrgs.ToArray() }, tx);
+                : tx.Connection.ExecuteAsync(sql, new { Ids = match.OfferIds.ToArray(), Parties = match.PartyOrgs.ToArray() }, tx.Transaction);
         });
 }
 
@@ -42,7 +41,7 @@ public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<Matc
 /// A confirmed match took space from a capacity offer; the last box taken marks it matched. A reservation of no or
 /// negative boxes, or of more than the offer ever had, is not a reservation: it is ignored.
 /// </summary>
-public sealed class CapacityReservedConsumer(NpgsqlDataSource db) : IConsumer<CapacityReserved>
+public sealed class CapacityReservedConsumer(Outbox outbox) : IConsumer<CapacityReserved>
 {
     private const string ReserveSql = """
         UPDATE capacity_offers
@@ -52,6 +51,6 @@ public sealed class CapacityReservedConsumer(NpgsqlDataSource db) : IConsumer<Ca
         """;
 
     public Task Consume(ConsumeContext<CapacityReserved> context) =>
-        db.HandleOnce(context, "listings.capacity-reserved", (connection, tx) =>
-            connection.ExecuteAsync(ReserveSql, new { context.Message.CapacityOfferId, context.Message.Containers }, tx));
+        outbox.HandleOnce(context, "listings.capacity-reserved", tx =>
+            tx.Connection.ExecuteAsync(ReserveSql, new { context.Message.CapacityOfferId, context.Message.Containers }, tx.Transaction));
 }

@@ -1,6 +1,7 @@
 using Dapper;
 using Npgsql;
 using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Common;
 using TradeHub.Listings.Contracts;
 
 namespace TradeHub.Listings.Expiry;
@@ -10,32 +11,33 @@ namespace TradeHub.Listings.Expiry;
 /// its departure window, bids past validUntil. Each expiry publishes its event in the same transaction;
 /// SKIP LOCKED lets several instances run it side by side.
 /// </summary>
-public sealed class ExpiryJob(NpgsqlDataSource db, TimeProvider clock, ILogger<ExpiryJob> log) : BackgroundService
+public sealed class ExpiryJob(Outbox outbox, TimeProvider clock, ILogger<ExpiryJob> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
 
-    private const string ExpireCargoSql = """
-        UPDATE cargo_offers SET status = 'expired', updated_at = now()
-        WHERE id IN (SELECT id FROM cargo_offers WHERE status = 'open' AND deliver_by < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
+    private const string ExpireCargoSql = $"""
+        UPDATE cargo_offers SET status = '{OfferStatus.Expired}', updated_at = now()
+        WHERE id IN (SELECT id FROM cargo_offers WHERE status = '{OfferStatus.Open}' AND deliver_by < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
         RETURNING id AS Id, owner_org AS OwnerOrg
         """;
 
-    private const string ExpireTradeSql = """
-        UPDATE trade_offers SET status = 'expired'
-        WHERE id IN (SELECT id FROM trade_offers WHERE status = 'open' AND valid_until < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
+    private const string ExpireTradeSql = $"""
+        UPDATE trade_offers SET status = '{OfferStatus.Expired}'
+        WHERE id IN (SELECT id FROM trade_offers WHERE status = '{OfferStatus.Open}' AND valid_until < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
         RETURNING id AS Id, owner_org AS OwnerOrg
         """;
 
-    private const string ExpireCapacitySql = """
-        UPDATE capacity_offers SET status = 'expired'
-        WHERE id IN (SELECT id FROM capacity_offers WHERE status = 'open' AND departure_to < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
+    private const string ExpireCapacitySql = $"""
+        UPDATE capacity_offers SET status = '{OfferStatus.Expired}'
+        WHERE id IN (SELECT id FROM capacity_offers WHERE status = '{OfferStatus.Open}' AND departure_to < @Today LIMIT 500 FOR UPDATE SKIP LOCKED)
         RETURNING id AS Id, carrier_org AS OwnerOrg
         """;
 
-    private const string ExpireBidsSql = """
-        UPDATE bids SET status = 'expired' WHERE status = 'open' AND valid_until < @Today;
-        UPDATE bids SET status = 'lost' WHERE status = 'open'
-          AND cargo_offer_id IN (SELECT id FROM cargo_offers WHERE status IN ('expired', 'withdrawn', 'matched'));
+    private const string ExpireBidsSql = $"""
+        UPDATE bids SET status = '{BidStatus.Expired}' WHERE status = '{BidStatus.Open}' AND valid_until < @Today;
+        UPDATE bids SET status = '{BidStatus.Lost}' WHERE status = '{BidStatus.Open}'
+          AND cargo_offer_id IN (SELECT id FROM cargo_offers
+                                 WHERE status IN ('{OfferStatus.Expired}', '{OfferStatus.Withdrawn}', '{OfferStatus.Matched}'));
         """;
 
     private sealed record Expired(Guid Id, string OwnerOrg);
@@ -58,27 +60,27 @@ public sealed class ExpiryJob(NpgsqlDataSource db, TimeProvider clock, ILogger<E
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var now = clock.GetUtcNow();
-        await using var connection = await db.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var work = await outbox.Begin(ct);
+        var (connection, tx) = work;
         var args = new { Today = today };
         var count = 0;
         foreach (var o in await connection.QueryAsync<Expired>(ExpireCargoSql, args, tx))
         {
-            await connection.Enqueue(tx, new CargoOfferExpired { CargoOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
+            await work.Enqueue(new CargoOfferExpired { CargoOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
             count++;
         }
         foreach (var o in await connection.QueryAsync<Expired>(ExpireTradeSql, args, tx))
         {
-            await connection.Enqueue(tx, new TradeOfferWithdrawn { TradeOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
+            await work.Enqueue(new TradeOfferExpired { TradeOfferId = o.Id, OwnerOrg = o.OwnerOrg, At = now });
             count++;
         }
         foreach (var o in await connection.QueryAsync<Expired>(ExpireCapacitySql, args, tx))
         {
-            await connection.Enqueue(tx, new CapacityOfferWithdrawn { CapacityOfferId = o.Id, CarrierOrg = o.OwnerOrg, At = now });
+            await work.Enqueue(new CapacityOfferExpired { CapacityOfferId = o.Id, CarrierOrg = o.OwnerOrg, At = now });
             count++;
         }
         await connection.ExecuteAsync(ExpireBidsSql, args, tx);
-        await tx.CommitAndRelay(ct);
+        await work.Commit(ct);
         return count;
     }
 }

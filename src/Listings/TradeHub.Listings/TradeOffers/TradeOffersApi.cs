@@ -65,6 +65,9 @@ public static class TradeOffersApi
             @UnitPriceCurrency, @Incoterm, @City, @ValidUntil, @CreatedAt)
         """;
 
+    // The offer and its posted event in one statement.
+    private static readonly string InsertPostedSql = Outbox.WithEvent(InsertSql);
+
     private const string ListSql = $"""
         SELECT {Columns} FROM trade_offers
         WHERE (@Side::text IS NULL OR side = @Side) AND (@HsCode::text IS NULL OR hs_code LIKE @HsCode || '%')
@@ -93,23 +96,22 @@ public static class TradeOffersApi
         return app;
     }
 
-    private static async Task<IResult> Post(PostTradeOffer request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Post(PostTradeOffer request, HttpContext http, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
         if (!caller.Is(Roles.Sme)) return Creation.Forbidden("Only an SME (role sme) posts trade offers.");
-        return await Creation.Run(db, http, caller, request, async (connection, tx) =>
+        return await Creation.Run(outbox, http, caller, request, async tx =>
         {
             var row = new TradeOfferRow(Guid.CreateVersion7(), caller.Org, request.Side!, request.HsCode!, request.Product!,
                 request.Quantity!.Value, request.Unit!, request.UnitPrice!.Amount!.Value, request.UnitPrice.Currency!,
                 request.Incoterm!, request.City!, request.ValidUntil!.Value, OfferStatus.Open, clock.GetUtcNow().UtcDateTime);
-            await connection.ExecuteAsync(InsertSql, row, tx);
-            await connection.Enqueue(tx, new TradeOfferPosted
+            await tx.Connection.ExecuteAsync(InsertPostedSql, tx.Event(new TradeOfferPosted
             {
                 TradeOfferId = row.Id, OwnerOrg = row.OwnerOrg, Side = row.Side, HsCode = row.HsCode, Product = row.Product,
                 Quantity = row.Quantity, Unit = row.Unit, UnitPriceAmount = row.UnitPriceAmount,
                 UnitPriceCurrency = row.UnitPriceCurrency, Incoterm = row.Incoterm, City = row.City,
                 ValidUntil = row.ValidUntil, PostedAt = row.CreatedAt,
-            });
+            }, row), tx.Transaction);
             return CreateOutcome.Created($"/api/trade-offers/{row.Id}", row.View());
         });
     }
@@ -132,9 +134,9 @@ public static class TradeOffersApi
         return row is null ? Creation.NotFound("trade offer") : TypedResults.Ok(row.View());
     }
 
-    private static Task<IResult> Withdraw(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock) =>
-        Withdrawal.Run<TradeOfferRow>(db, http, id, "trade offer", ByIdSql + " FOR UPDATE",
+    private static Task<IResult> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
+        Withdrawal.Run<TradeOfferRow>(outbox, http, id, "trade offer", ByIdSql + " FOR UPDATE",
             "UPDATE trade_offers SET status = 'withdrawn' WHERE id = @Id",
-            r => r.OwnerOrg, r => r.Status, (connection, tx, row) =>
-                connection.Enqueue(tx, new TradeOfferWithdrawn { TradeOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() }));
+            r => r.OwnerOrg, r => r.Status, (tx, row) =>
+                tx.Enqueue(new TradeOfferWithdrawn { TradeOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() }));
 }

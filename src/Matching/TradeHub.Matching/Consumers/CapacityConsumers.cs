@@ -15,17 +15,17 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
     public async Task Consume(ConsumeContext<CapacityOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async tx =>
         {
-            if (!await connection.InsertCapacity(tx, offer)) return null;
+            if (!await tx.Connection.InsertCapacity(tx.Transaction, offer)) return null;
             return async () =>
             {
                 var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
                 // Capacity offers that arrive together take the turn together: the next one may chain with this one.
                 offers.Stage(offer);
                 // The places the offers before it in this turn took count too.
-                await turn.ProposeNow(connection, tx);
-                await turn.Propose(tx, await connection.WithRoom(tx,
+                await turn.ProposeNow(tx);
+                await turn.Propose(tx, await tx.WithRoom(
                     found.OrderByDescending(m => m.Score).Select(Proposal.From).ToList(), rules, rules.MaxProposalsPerNewCapacity));
             };
         }, together: true);
@@ -33,21 +33,26 @@ public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers of
 }
 
 /// <summary>
-/// Capacity withdrawn (even before its post arrives): closed, its open proposals declined, and their cargo offers
-/// proposed their next best chains.
+/// Capacity withdrawn or expired (even before its post arrives): closed, its open proposals declined, and their cargo
+/// offers proposed their next best chains.
 /// </summary>
-public sealed class CapacityOfferWithdrawnConsumer(NpgsqlDataSource dataSource, OpenOffers offers, MatchingTurn turn)
-    : IConsumer<CapacityOfferWithdrawn>
+public sealed class CapacityOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers, MatchingTurn turn)
+    : IConsumer<CapacityOfferWithdrawn>, IConsumer<CapacityOfferExpired>
 {
-    public async Task Consume(ConsumeContext<CapacityOfferWithdrawn> context)
+    public Task Consume(ConsumeContext<CapacityOfferWithdrawn> context) =>
+        Close(context, context.Message.CapacityOfferId, "withdrawn", "matching.capacity-offer-withdrawn");
+
+    public Task Consume(ConsumeContext<CapacityOfferExpired> context) =>
+        Close(context, context.Message.CapacityOfferId, "expired", "matching.capacity-offer-expired");
+
+    private async Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class
     {
-        var id = context.Message.CapacityOfferId;
         List<Proposals.Declined> declined = [];
-        await dataSource.HandleOnce(context, "matching.capacity-offer-withdrawn", async (connection, tx) =>
+        await outbox.HandleOnce(context, consumer, async tx =>
         {
-            await connection.LockOffer(tx, id);
-            await connection.CloseOffer(tx, id, "withdrawn");
-            declined = await connection.DeclineOpenFreeing(tx, id, "the capacity offer was withdrawn");
+            await tx.Connection.LockOffer(tx.Transaction, id);
+            await tx.Connection.CloseOffer(tx.Transaction, id, status);
+            declined = await tx.DeclineOpenFreeing(id, $"the capacity offer was {status}");
         });
         await offers.CatchUp(context.CancellationToken);
         await turn.Refill(Proposals.FreedBy(declined), ct: context.CancellationToken);

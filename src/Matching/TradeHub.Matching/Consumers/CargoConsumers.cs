@@ -17,9 +17,9 @@ public sealed class CargoOfferPostedConsumer(MatchingTurn turn, OpenOffers offer
     public async Task Consume(ConsumeContext<CargoOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-offer-posted", offer.Id, shared: true, async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-offer-posted", offer.Id, shared: true, async tx =>
         {
-            if (await connection.InsertCargoWithRoutes(tx, offer) is not { Count: > 0 } routes) return null;
+            if (await tx.Connection.InsertCargoWithRoutes(tx.Transaction, offer) is not { Count: > 0 } routes) return null;
             return () => turn.Propose(tx, offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer))
                 .Select(Proposal.From));
         });
@@ -34,9 +34,9 @@ public sealed class CargoRoutesComputedConsumer(MatchingTurn turn, OpenOffers of
     {
         var message = context.Message;
         var routes = message.ToRoutes();
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-routes-computed", message.CargoOfferId, shared: true, async (connection, tx) =>
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-routes-computed", message.CargoOfferId, shared: true, async tx =>
         {
-            if (await connection.UpsertRoutesOfOpenCargo(tx, message.CargoOfferId, message.Version, routes) is not { } offer) return null;
+            if (await tx.Connection.UpsertRoutesOfOpenCargo(tx.Transaction, message.CargoOfferId, message.Version, routes) is not { } offer) return null;
             return async () =>
             {
                 // Proposals come only from routes, so the first routes of an offer have none to decline. (Its earlier
@@ -44,8 +44,8 @@ public sealed class CargoRoutesComputedConsumer(MatchingTurn turn, OpenOffers of
                 // in the turn, so it also sees what a capacity offer proposed on them just before.)
                 if (message.Version > 1)
                 {
-                    await turn.ProposeNow(connection, tx);
-                    await connection.DeclineOffRoute(tx, offer.Id, routes);
+                    await turn.ProposeNow(tx);
+                    await tx.DeclineOffRoute(offer.Id, routes);
                 }
                 await turn.Propose(tx, offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer))
                     .Select(Proposal.From));
@@ -55,7 +55,7 @@ public sealed class CargoRoutesComputedConsumer(MatchingTurn turn, OpenOffers of
 }
 
 /// <summary>A cargo offer went away: it closes (even before its post arrives) and its open proposals are declined.</summary>
-public sealed class CargoOfferWithdrawnConsumer(NpgsqlDataSource dataSource, OpenOffers offers)
+public sealed class CargoOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers)
     : IConsumer<CargoOfferWithdrawn>, IConsumer<CargoOfferExpired>
 {
     public Task Consume(ConsumeContext<CargoOfferWithdrawn> context) =>
@@ -66,11 +66,11 @@ public sealed class CargoOfferWithdrawnConsumer(NpgsqlDataSource dataSource, Ope
 
     private async Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class
     {
-        await dataSource.HandleOnce(context, consumer, async (connection, tx) =>
+        await outbox.HandleOnce(context, consumer, async tx =>
         {
-            await connection.LockOffer(tx, id);
-            await connection.CloseOffer(tx, id, status);
-            await connection.DeclineOpen(tx, id, $"the cargo offer was {status}");
+            await tx.Connection.LockOffer(tx.Transaction, id);
+            await tx.Connection.CloseOffer(tx.Transaction, id, status);
+            await tx.DeclineOpen(id, $"the cargo offer was {status}");
         });
         await offers.CatchUp(context.CancellationToken);
     }
@@ -80,20 +80,20 @@ public sealed class CargoOfferWithdrawnConsumer(NpgsqlDataSource dataSource, Ope
 /// An awarded bid counts as a flow (corridor and mode from the awarded route when Matching knows it), and the cargo
 /// offer is no longer open for matching.
 /// </summary>
-public sealed class BidAwardedConsumer(NpgsqlDataSource dataSource, OpenOffers offers) : IConsumer<BidAwarded>
+public sealed class BidAwardedConsumer(Outbox outbox, OpenOffers offers) : IConsumer<BidAwarded>
 {
     public async Task Consume(ConsumeContext<BidAwarded> context)
     {
         var m = context.Message;
-        await dataSource.HandleOnce(context, "matching.bid-awarded", async (connection, tx) =>
+        await outbox.HandleOnce(context, "matching.bid-awarded", async tx =>
         {
-            await connection.LockOffer(tx, m.CargoOfferId);
-            var routes = await connection.RoutesOf(tx, m.CargoOfferId);
+            await tx.Connection.LockOffer(tx.Transaction, m.CargoOfferId);
+            var routes = await tx.Connection.RoutesOf(tx.Transaction, m.CargoOfferId);
             var route = routes.FirstOrDefault(r => r.RouteId == m.RouteId) ?? routes.FirstOrDefault();
-            await connection.RecordFlow(tx, new Flow(m.BidId, "bid", m.Origin, m.Destination, route?.Corridor ?? "",
+            await tx.Connection.RecordFlow(tx.Transaction, new Flow(m.BidId, "bid", m.Origin, m.Destination, route?.Corridor ?? "",
                 route?.MainMode ?? "", m.HsCode, m.ContainerCount, m.WeightKg, m.AwardedAt));
-            await connection.CloseOffer(tx, m.CargoOfferId, "awarded");
-            await connection.DeclineOpen(tx, m.CargoOfferId, "the cargo offer was awarded to a bid");
+            await tx.Connection.CloseOffer(tx.Transaction, m.CargoOfferId, "awarded");
+            await tx.DeclineOpen(m.CargoOfferId, "the cargo offer was awarded to a bid");
         });
         await offers.CatchUp(context.CancellationToken);
     }

@@ -44,10 +44,10 @@ public static class MatchLifecycle
         """;
 
 
-    public static async Task<Decision> Accept(NpgsqlDataSource dataSource, Guid id, string org, CancellationToken ct)
+    public static async Task<Decision> Accept(Outbox outbox, Guid id, string org, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var work = await outbox.Begin(ct);
+        var (connection, tx) = work;
         var match = await connection.QuerySingleOrDefaultAsync<MatchRow>(LockSql, new { Id = id }, tx);
         if (match is null || !match.PartyOrgs.Contains(org)) return NotFound();
         if (match.Status is MatchStatuses.Declined or MatchStatuses.Confirmed or MatchStatuses.Expired)
@@ -59,12 +59,12 @@ public static class MatchLifecycle
         List<Proposals.Declined> declined = [];
         if (confirmed)
         {
-            var (problem, others) = await Confirm(connection, tx, match);
+            var (problem, others) = await Confirm(work, match);
             if (problem is not null)
             {
                 // The match can never be confirmed now: it is declined at once, so its parties hear it and its
                 // cargo offer's place goes to the next best chain.
-                var dead = await DeclineDead(dataSource, id, problem, ct);
+                var dead = await DeclineDead(outbox, id, problem, ct);
                 return new Decision(dead?.Match ?? match, 409, problem) { Freed = dead?.Freed ?? [] };
             }
             declined = others;
@@ -72,7 +72,7 @@ public static class MatchLifecycle
         await connection.ExecuteAsync(AcceptSql,
             new { Id = id, Org = org, Status = confirmed ? MatchStatuses.Confirmed : MatchStatuses.Accepted }, tx);
         var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
-        await tx.CommitAndRelay(ct);
+        await work.Commit(ct);
         var closed = after.OfferIds.ToHashSet();
         return new Decision(after, 200, null)
         {
@@ -83,43 +83,43 @@ public static class MatchLifecycle
     }
 
     /// <summary>Declines a match whose capacity is gone, with the reason; null when it was decided meanwhile.</summary>
-    private static async Task<Decision?> DeclineDead(NpgsqlDataSource dataSource, Guid id, string reason, CancellationToken ct)
+    private static async Task<Decision?> DeclineDead(Outbox outbox, Guid id, string reason, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var work = await outbox.Begin(ct);
+        var (connection, tx) = work;
         var match = await connection.QuerySingleOrDefaultAsync<MatchRow>(LockSql, new { Id = id }, tx);
         if (match is null || match.Status is MatchStatuses.Declined or MatchStatuses.Confirmed or MatchStatuses.Expired) return null;
         await connection.ExecuteAsync(DeclineSql, new { Id = id, Reason = reason }, tx);
-        await connection.Enqueue(tx, new MatchDeclined
+        await work.Enqueue(new MatchDeclined
         {
             MatchId = id, Kind = match.Kind, OfferIds = match.OfferIds, PartyOrgs = match.PartyOrgs, Reason = reason,
             DeclinedAt = DateTimeOffset.UtcNow,
         });
         var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
-        await tx.CommitAndRelay(ct);
+        await work.Commit(ct);
         return new Decision(after, 409, reason)
         {
             Freed = Proposals.FreedBy([new Proposals.Declined { Id = id, Kind = match.Kind, OfferIds = match.OfferIds }]),
         };
     }
 
-    public static async Task<Decision> Decline(NpgsqlDataSource dataSource, Guid id, string org, CancellationToken ct)
+    public static async Task<Decision> Decline(Outbox outbox, Guid id, string org, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var work = await outbox.Begin(ct);
+        var (connection, tx) = work;
         var match = await connection.QuerySingleOrDefaultAsync<MatchRow>(LockSql, new { Id = id }, tx);
         if (match is null || !match.PartyOrgs.Contains(org)) return NotFound();
         if (match.Status is MatchStatuses.Declined or MatchStatuses.Confirmed or MatchStatuses.Expired)
             return new Decision(match, 409, $"The match is already {match.Status}.");
         var reason = $"declined by {org}";
         await connection.ExecuteAsync(DeclineSql, new { Id = id, Reason = reason }, tx);
-        await connection.Enqueue(tx, new MatchDeclined
+        await work.Enqueue(new MatchDeclined
         {
             MatchId = id, Kind = match.Kind, OfferIds = match.OfferIds, PartyOrgs = match.PartyOrgs, Reason = reason,
             DeclinedAt = DateTimeOffset.UtcNow,
         });
         var after = await connection.QuerySingleAsync<MatchRow>(LockSql, new { Id = id }, tx);
-        await tx.CommitAndRelay(ct);
+        await work.Commit(ct);
         return new Decision(after, 200, null);
     }
 
@@ -127,9 +127,10 @@ public static class MatchLifecycle
     /// Reserves, closes and announces; returns the conflict when a capacity offer lacks room, else the other proposals
     /// it declined (those of the closed offers, and those that no longer fit the room left).
     /// </summary>
-    private static async Task<(string? Problem, List<Proposals.Declined> Declined)> Confirm(NpgsqlConnection connection,
-        NpgsqlTransaction tx, MatchRow match)
+    private static async Task<(string? Problem, List<Proposals.Declined> Declined)> Confirm(OutboxTransaction work,
+        MatchRow match)
     {
+        var (connection, tx) = work;
         var now = DateTimeOffset.UtcNow;
         var legs = match.MatchedLegs;
         foreach (var leg in legs)
@@ -140,7 +141,7 @@ public static class MatchLifecycle
                 await tx.RollbackAsync();
                 return ($"Capacity offer {leg.CapacityOfferId} no longer has room for {leg.Containers} containers.", []);
             }
-            await connection.Enqueue(tx, new CapacityReserved
+            await work.Enqueue(new CapacityReserved
             {
                 CapacityOfferId = leg.CapacityOfferId, MatchId = match.Id, Containers = leg.Containers, At = now,
             });
@@ -152,11 +153,11 @@ public static class MatchLifecycle
         await connection.ExecuteAsync(CloseCargoSql, new { Ids = closed }, tx);
         var declined = new List<Proposals.Declined>();
         foreach (var offerId in closed)
-            declined.AddRange(await connection.DeclineOpenFreeing(tx, offerId, "an offer of this match was matched in another match", match.Id));
+            declined.AddRange(await work.DeclineOpenFreeing(offerId, "an offer of this match was matched in another match", match.Id));
         if (capacityIds.Count > 0)
-            declined.AddRange(await connection.DeclineWithoutRoom(tx, capacityIds, match.Id));
+            declined.AddRange(await work.DeclineWithoutRoom(capacityIds, match.Id));
 
-        await connection.Enqueue(tx, new MatchConfirmed
+        await work.Enqueue(new MatchConfirmed
         {
             MatchId = match.Id, Kind = match.Kind, OfferIds = match.OfferIds, PartyOrgs = match.PartyOrgs, Legs = legs,
             Origin = match.Origin, Destination = match.Destination, Corridor = match.Corridor, Mode = match.Mode,

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Http;
+using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.Offers;
 
 namespace TradeHub.Matching.Matches;
@@ -61,25 +62,25 @@ public static class MatchesApi
                 : TypedResults.Ok(row.View(Caller.From(http.User).Org));
         }).WithName("getMatch").WithSummary("One match the caller's organisation is party to.");
 
-        matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
+        matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
                 MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
-            Decide(MatchLifecycle.Accept, id, http, dataSource, offers, turn, log, ct))
+            Decide(MatchLifecycle.Accept, id, http, outbox, offers, turn, log, ct))
             .WithName("acceptMatch").WithSummary("Accepts a proposed match for the caller's side; confirmed once both sides accept.");
-        matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers,
+        matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
                 MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
-            Decide(MatchLifecycle.Decline, id, http, dataSource, offers, turn, log, ct))
+            Decide(MatchLifecycle.Decline, id, http, outbox, offers, turn, log, ct))
             .WithName("declineMatch").WithSummary("Declines a match; its offers become matchable again.");
         return app;
     }
 
     private static async Task<Results<Ok<MatchView>, ProblemHttpResult>> Decide(
-        Func<NpgsqlDataSource, Guid, string, CancellationToken, Task<Decision>> decide,
-        Guid id, HttpContext http, NpgsqlDataSource dataSource, OpenOffers offers, MatchingTurn turn, ILogger log,
+        Func<Outbox, Guid, string, CancellationToken, Task<Decision>> decide,
+        Guid id, HttpContext http, Outbox outbox, OpenOffers offers, MatchingTurn turn, ILogger log,
         CancellationToken ct)
     {
         var caller = Caller.From(http.User);
         if (string.IsNullOrEmpty(caller.Org)) return TypedResults.Problem(statusCode: 404, title: "No such match among yours.");
-        var decision = await decide(dataSource, id, caller.Org, ct);
+        var decision = await decide(outbox, id, caller.Org, ct);
         if (decision.Freed.Count > 0)
         {
             // The decision stands whatever happens here; an offer left short is refilled when a later proposal of

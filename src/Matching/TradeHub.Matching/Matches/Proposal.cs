@@ -81,8 +81,7 @@ public sealed record Freed(string Kind, IReadOnlyList<Guid> OfferIds);
 public static class Proposals
 {
     // The match and its MatchProposed go in one statement: the event row is written only when the match was.
-    private const string InsertSql = $"""
-        WITH proposed AS (
+    private static readonly string InsertSql = Outbox.WithEvent("""
             INSERT INTO matches (id, kind, status, score, explanation, offer_ids, offer_key, party_orgs, legs, route_id,
                                  route_summary, route_signature, price_amount, price_currency, origin, destination, corridor,
                                  mode, hs_code, containers, weight_kg, owner_score, owner_notes)
@@ -95,9 +94,7 @@ public static class Proposals
                   WHERE (SELECT count(*) FROM matches m
                          WHERE m.offer_ids @> ARRAY[a.offer_id] AND m.status IN ('proposed', 'accepted')) >= @MaxOpen)
             ON CONFLICT (offer_key) DO NOTHING
-            RETURNING 1)
-        {Outbox.InsertWhenSql} FROM proposed
-        """;
+            """);
 
     // Without sequential scans the generic plan keeps to the indexes (offer_closures' key, the GIN of offer_ids);
     // with them, it scanned all of offer_closures while that table is small, for every proposal of an open offer.
@@ -110,15 +107,15 @@ public static class Proposals
     /// Proposes the given matches, best first; returns how many were new. All of them go in one round trip (a batch of
     /// statements run in order, so each sees the ones before it when counting an offer's open proposals).
     /// </summary>
-    public static async Task<int> Propose(this NpgsqlConnection connection, NpgsqlTransaction tx,
+    public static async Task<int> Propose(this OutboxTransaction tx,
         IEnumerable<Proposal> proposals, MatchingRules rules, bool ordered = false)
     {
-        await using var batch = new NpgsqlBatch(connection, tx);
+        await using var batch = new NpgsqlBatch(tx.Connection, tx.Transaction);
         var inserts = new List<NpgsqlBatchCommand>();
         foreach (var p in ordered ? proposals : proposals.OrderByDescending(p => p.OwnerScore ?? p.Score))
         {
             var id = Guid.CreateVersion7();
-            var proposed = Outbox.RowOf(new MatchProposed
+            var proposed = tx.Event(new MatchProposed
             {
                 MatchId = id,
                 Kind = p.Kind,
@@ -155,10 +152,7 @@ public static class Proposals
             args.Add(new NpgsqlParameter<string[]>("OwnerNotes", p.OwnerNotes.ToArray()));
             args.Add(new NpgsqlParameter<Guid[]>("Anchors", p.Anchors.ToArray()));
             args.Add(new NpgsqlParameter<int>("MaxOpen", rules.MaxOpenProposalsPerOffer));
-            args.Add(new NpgsqlParameter<Guid>("OutboxId", proposed.OutboxId));
-            args.Add(new NpgsqlParameter<string>("OutboxType", proposed.OutboxType));
-            args.Add(new NpgsqlParameter<string>("OutboxBody", proposed.OutboxBody));
-            args.Add(Text("OutboxTrace", proposed.OutboxTrace));
+            proposed.AddTo(args);
             inserts.Add(insert);
         }
         if (inserts.Count == 0) return 0;
@@ -215,12 +209,12 @@ public static class Proposals
     /// After room was taken from capacity offers: their open proposals that no longer fit are declined with the reason,
     /// and the parties told. Returns them, so their cargo offers can be proposed their next best chains.
     /// </summary>
-    public static async Task<List<Declined>> DeclineWithoutRoom(this NpgsqlConnection connection, NpgsqlTransaction tx,
+    public static async Task<List<Declined>> DeclineWithoutRoom(this OutboxTransaction tx,
         IReadOnlyCollection<Guid> capacityIds, Guid except)
     {
-        var declined = (await connection.QueryAsync<Declined>(DeclineWithoutRoomSql,
-            new { CapacityIds = capacityIds.ToArray(), Except = except }, tx)).AsList();
-        await Announce(connection, tx, declined, "");
+        var declined = (await tx.Connection.QueryAsync<Declined>(DeclineWithoutRoomSql,
+            new { CapacityIds = capacityIds.ToArray(), Except = except }, tx.Transaction)).AsList();
+        await Announce(tx, declined, "");
         return declined;
     }
 
@@ -250,9 +244,9 @@ public static class Proposals
         """;
 
     /// <summary>After a re-routing (a disruption): proposals along a route the cargo no longer has are declined.</summary>
-    public static Task<int> DeclineOffRoute(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId,
+    public static Task<int> DeclineOffRoute(this OutboxTransaction tx, Guid cargoId,
         IReadOnlyList<CargoRoute> routes, int chunk = DeclineChunk) =>
-        Decline(connection, tx, DeclineOffRouteSql, OffRoute, chunk, new
+        Decline(tx, DeclineOffRouteSql, OffRoute, chunk, new
         {
             OfferId = cargoId, Reason = OffRoute, Signatures = routes.Select(Proposal.Signature).ToArray(), Chunk = chunk,
         });
@@ -260,37 +254,37 @@ public static class Proposals
     private const string OffRoute = "the route of this match is no longer among the cargo offer's routes";
 
     /// <summary>Declines the open proposals that include an offer which went away; tells the parties why.</summary>
-    public static async Task<int> DeclineOpen(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid offerId,
+    public static async Task<int> DeclineOpen(this OutboxTransaction tx, Guid offerId,
         string reason, Guid? except = null, int chunk = DeclineChunk) =>
-        (await connection.DeclineOpenFreeing(tx, offerId, reason, except, chunk)).Count;
+        (await tx.DeclineOpenFreeing(offerId, reason, except, chunk)).Count;
 
     /// <summary>As <see cref="DeclineOpen"/>; returns what was declined, whose other offers have a place free again.</summary>
-    public static Task<List<Declined>> DeclineOpenFreeing(this NpgsqlConnection connection, NpgsqlTransaction tx,
+    public static Task<List<Declined>> DeclineOpenFreeing(this OutboxTransaction tx,
         Guid offerId, string reason, Guid? except = null, int chunk = DeclineChunk) =>
-        DeclineAll(connection, tx, DeclineOpenSql, reason, chunk,
+        DeclineAll(tx, DeclineOpenSql, reason, chunk,
             new { OfferId = offerId, Reason = reason, Except = except ?? Guid.Empty, Chunk = chunk });
 
-    private static async Task<int> Decline(NpgsqlConnection connection, NpgsqlTransaction tx, string sql, string reason,
-        int chunk, object parameters) => (await DeclineAll(connection, tx, sql, reason, chunk, parameters)).Count;
+    private static async Task<int> Decline(OutboxTransaction tx, string sql, string reason,
+        int chunk, object parameters) => (await DeclineAll(tx, sql, reason, chunk, parameters)).Count;
 
-    private static async Task<List<Declined>> DeclineAll(NpgsqlConnection connection, NpgsqlTransaction tx, string sql,
+    private static async Task<List<Declined>> DeclineAll(OutboxTransaction tx, string sql,
         string reason, int chunk, object parameters)
     {
         var all = new List<Declined>();
         while (true)
         {
-            var declined = (await connection.QueryAsync<Declined>(sql, parameters, tx)).AsList();
-            await Announce(connection, tx, declined, reason);
+            var declined = (await tx.Connection.QueryAsync<Declined>(sql, parameters, tx.Transaction)).AsList();
+            await Announce(tx, declined, reason);
             all.AddRange(declined);
             if (declined.Count < chunk) return all;
         }
     }
 
     /// <summary>One MatchDeclined per declined proposal, all in one statement (an offer may have thousands).</summary>
-    private static Task Announce(NpgsqlConnection connection, NpgsqlTransaction tx, List<Declined> declined, string reason)
+    private static Task Announce(OutboxTransaction tx, List<Declined> declined, string reason)
     {
         var at = DateTimeOffset.UtcNow;
-        return connection.EnqueueAll(tx, declined.Select(d => new MatchDeclined
+        return tx.EnqueueAll(declined.Select(d => new MatchDeclined
         {
             MatchId = d.Id,
             Kind = d.Kind,

@@ -17,7 +17,7 @@ namespace TradeHub.Matching.Matches;
 /// Undecided proposals would otherwise hold their offers' few places for good. Rows are taken with SKIP LOCKED, so
 /// several instances sweep side by side without expiring a proposal twice.
 /// </summary>
-public sealed class ProposalExpiry(NpgsqlDataSource dataSource, MatchingTurn turn, MatchingRules rules, TimeProvider clock,
+public sealed class ProposalExpiry(Outbox outbox, MatchingTurn turn, MatchingRules rules, TimeProvider clock,
     ILogger<ProposalExpiry> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
@@ -101,11 +101,11 @@ public sealed class ProposalExpiry(NpgsqlDataSource dataSource, MatchingTurn tur
         });
     }
 
-    private static async Task<List<Proposals.Declined>> ExpireChunkOn(NpgsqlConnection connection, NpgsqlTransaction tx,
+    private static async Task<List<Proposals.Declined>> ExpireChunkOn(OutboxTransaction tx,
         string sql, object args, DateTimeOffset at)
     {
-        var expired = (await connection.QueryAsync<Proposals.Declined>(sql, args, tx)).AsList();
-        await connection.EnqueueAll(tx, expired.Select(e => new MatchExpired
+        var expired = (await tx.Connection.QueryAsync<Proposals.Declined>(sql, args, tx.Transaction)).AsList();
+        await tx.EnqueueAll(expired.Select(e => new MatchExpired
         {
             MatchId = e.Id, Kind = e.Kind, OfferIds = e.OfferIds, PartyOrgs = e.PartyOrgs, Reason = e.Reason ?? "",
             ExpiredAt = at,
@@ -115,11 +115,10 @@ public sealed class ProposalExpiry(NpgsqlDataSource dataSource, MatchingTurn tur
 
     private async Task<List<Proposals.Declined>> ExpireChunk(string sql, object args, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var expired = await ExpireChunkOn(connection, tx, sql, args, clock.GetUtcNow());
+        await using var tx = await outbox.Begin(ct);
+        var expired = await ExpireChunkOn(tx, sql, args, clock.GetUtcNow());
         if (expired.Count == 0) return expired;
-        await tx.CommitAndRelay(ct);
+        await tx.Commit(ct);
         return expired;
     }
 }

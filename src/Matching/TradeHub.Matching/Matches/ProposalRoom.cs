@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.CargoMatching;
 
 namespace TradeHub.Matching.Matches;
@@ -46,13 +47,13 @@ public static class ProposalRoom
     }
 
     /// <summary>Reads the open proposals of the candidates' offers (one round trip) and chooses.</summary>
-    public static async Task<List<Proposal>> WithRoom(this NpgsqlConnection connection, NpgsqlTransaction tx,
+    public static async Task<List<Proposal>> WithRoom(this OutboxTransaction tx,
         IReadOnlyList<Proposal> best, MatchingRules rules, int take)
     {
         if (best.Count == 0 || take <= 0) return [];
         var ids = best.SelectMany(p => p.Anchors).Distinct().ToArray();
         var keys = best.Select(p => p.OfferKey).Distinct().ToArray();
-        await using var reads = await connection.QueryMultipleAsync(RoomSql, new { Ids = ids, Keys = keys }, tx);
+        await using var reads = await tx.Connection.QueryMultipleAsync(RoomSql, new { Ids = ids, Keys = keys }, tx.Transaction);
         var open = (await reads.ReadAsync<OpenCount>()).ToDictionary(c => c.OfferId, c => c.Open);
         var before = (await reads.ReadAsync<string>()).ToHashSet();
         return Choose(best, open, before, rules.MaxOpenProposalsPerOffer, take);

@@ -13,7 +13,7 @@ namespace TradeHub.Matching.Offers;
 /// and trade offers would then wait for the next network change to be matched. Asked again every
 /// <see cref="Interval"/> until a table is stored, so a request sent before Routing's queue existed is not the last.
 /// </summary>
-public sealed class LogisticsTableRequest(NpgsqlDataSource dataSource, ILogger<LogisticsTableRequest> log) : BackgroundService
+public sealed class LogisticsTableRequest(Outbox outbox, ILogger<LogisticsTableRequest> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(15);
 
@@ -23,7 +23,7 @@ public sealed class LogisticsTableRequest(NpgsqlDataSource dataSource, ILogger<L
         {
             try
             {
-                if (await RequestIfMissing(dataSource, stoppingToken)) log.LogInformation("Asked Routing for the logistics cost table");
+                if (await RequestIfMissing(outbox, stoppingToken)) log.LogInformation("Asked Routing for the logistics cost table");
                 else return;
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
@@ -39,14 +39,13 @@ public sealed class LogisticsTableRequest(NpgsqlDataSource dataSource, ILogger<L
     }
 
     /// <summary>Enqueues a LogisticsCostTableRequested when no table is stored; true when it did.</summary>
-    internal static async Task<bool> RequestIfMissing(NpgsqlDataSource dataSource, CancellationToken ct)
+    internal static async Task<bool> RequestIfMissing(Outbox outbox, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        if (await connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM logistics_table)", transaction: tx))
+        await using var tx = await outbox.Begin(ct);
+        if (await tx.Connection.ExecuteScalarAsync<bool>("SELECT EXISTS (SELECT 1 FROM logistics_table)", transaction: tx.Transaction))
             return false;
-        await connection.Enqueue(tx, new LogisticsCostTableRequested { RequestedAt = DateTimeOffset.UtcNow });
-        await tx.CommitAndRelay(ct);
+        await tx.Enqueue(new LogisticsCostTableRequested { RequestedAt = DateTimeOffset.UtcNow });
+        await tx.Commit(ct);
         return true;
     }
 }

@@ -33,7 +33,7 @@ namespace TradeHub.Matching.Offers;
 /// (away, pool empty, deadlock), every message fails at once and is retried with back-off.
 /// </para>
 /// </summary>
-public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers, MatchingRules rules)
+public sealed class MatchingTurn(Outbox outbox, OpenOffers offers, MatchingRules rules)
 {
     public const string CargoCapacity = "matching:cargo-capacity";
     public const string Trade = "matching:trade";
@@ -59,7 +59,7 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
     /// <summary>What a stored message does in the turn: match against the caught-up index and propose.</summary>
     public delegate Task Match();
 
-    private sealed record Work(Guid MessageId, string Consumer, Guid? OfferId, Func<NpgsqlConnection, NpgsqlTransaction, Task<Match?>> Store)
+    private sealed record Work(Guid MessageId, string Consumer, Guid? OfferId, Func<OutboxTransaction, Task<Match?>> Store)
     {
         public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>Some batch has it (set once, by whoever took it off the queue).</summary>
@@ -67,7 +67,7 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
     }
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> slots = new();
-    private readonly ConcurrentDictionary<NpgsqlTransaction, List<Proposal>> proposing = new();
+    private readonly ConcurrentDictionary<OutboxTransaction, List<Proposal>> proposing = new();
 
     /// <summary>
     /// Proposes in the turn's transaction. The proposals of all messages of a batch are stored together, in one round
@@ -75,17 +75,17 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
     /// before it when its offers' open proposals are counted. Nothing is written yet: the task it returns is done, so
     /// a <see cref="Match"/> can end with it.
     /// </summary>
-    public Task Propose(NpgsqlTransaction tx, IEnumerable<Proposal> proposals)
+    public Task Propose(OutboxTransaction tx, IEnumerable<Proposal> proposals)
     {
         proposing.GetOrAdd(tx, _ => []).AddRange(proposals.OrderByDescending(p => p.Score));
         return Task.CompletedTask;
     }
 
     /// <summary>Stores what the transaction has proposed so far now, for a statement that must see it.</summary>
-    public async Task ProposeNow(NpgsqlConnection connection, NpgsqlTransaction tx)
+    public async Task ProposeNow(OutboxTransaction tx)
     {
         if (proposing.TryRemove(tx, out var pending) && pending.Count > 0)
-            await connection.Propose(tx, pending, rules, ordered: true);
+            await tx.Propose(pending, rules, ordered: true);
     }
     private readonly ConcurrentDictionary<string, ConcurrentQueue<Work>> waiting = new();
 
@@ -99,7 +99,7 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
     /// index (<see cref="OpenOffers.Stage"/>) so the next one sees it, as it would have in a turn of its own.
     /// </summary>
     public async Task Handle<T>(ConsumeContext<T> context, string kind, string consumer, Guid? offerId, bool shared,
-        Func<NpgsqlConnection, NpgsqlTransaction, Task<Match?>> store, bool together = false) where T : class
+        Func<OutboxTransaction, Task<Match?>> store, bool together = false) where T : class
     {
         var work = new Work(context.MessageId ?? throw new InvalidOperationException("Message without MessageId"),
             consumer, offerId, store);
@@ -153,16 +153,16 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
         if (batch.Count == 0) return;
         try
         {
-            await using (var connection = await dataSource.OpenConnectionAsync(ct))
-            await using (var tx = await connection.BeginTransactionAsync(ct))
+            await using (var tx = await outbox.Begin(ct))
             {
+                var connection = tx.Connection;
                 var keys = batch.Where(w => w.OfferId is not null).Select(w => w.OfferId!.Value).Distinct().Order()
                     .Select(id => id.ToString()).ToArray();
                 HashSet<Guid> unhandled;
                 await using (var reads = await connection.QueryMultipleAsync(LockOffersAndRecordSql, new
                 {
                     Keys = keys, MessageIds = batch.Select(w => w.MessageId).ToArray(), batch[0].Consumer,
-                }, tx))
+                }, tx.Transaction))
                 {
                     await reads.ReadAsync(); // the locks
                     unhandled = (await reads.ReadAsync<Guid>()).ToHashSet();
@@ -171,25 +171,22 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
                 try
                 {
                     foreach (var w in batch)
-                        if (unhandled.Remove(w.MessageId) && await w.Store(connection, tx) is { } match) // a message twice in one batch has one effect
+                        if (unhandled.Remove(w.MessageId) && await w.Store(tx) is { } match) // a message twice in one batch has one effect
                             matches.Add(match);
                     // A batch with nothing to match (say, cargo offers whose routes are still to come) needs no turn.
                     if (matches.Count > 0)
                     {
-                        await connection.ExecuteAsync(shared ? SharedTurnSql : TurnSql, new { Kind = kind }, tx);
+                        await connection.ExecuteAsync(shared ? SharedTurnSql : TurnSql, new { Kind = kind }, tx.Transaction);
                         await offers.CatchUp(ct);
                         foreach (var match in matches) await match();
-                        await ProposeNow(connection, tx);
+                        await ProposeNow(tx);
                     }
                 }
                 finally
                 {
                     proposing.TryRemove(tx, out _);
                 }
-                // Only matching writes events (proposals, declines); the stores write none. A batch that matched
-                // nothing leaves the relay asleep rather than have it look into an empty outbox.
-                if (matches.Count > 0) await tx.CommitAndRelay(ct);
-                else await tx.CommitAsync(ct);
+                await tx.Commit(ct);
             }
             if (Stages(kind, shared)) offers.KeepStaged();
             foreach (var w in batch) w.Done.TrySetResult();
@@ -225,11 +222,10 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
         foreach (var f in freed.Where(f => f.OfferIds.Count > 0))
         {
             var cargo = f.Kind == MatchKinds.CargoCapacity;
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            await using var tx = await connection.BeginTransactionAsync(ct);
-            await connection.ExecuteAsync(LockOffersSql,
-                new { Keys = f.OfferIds.Distinct().Order().Select(id => id.ToString()).ToArray() }, tx);
-            await connection.ExecuteAsync(cargo ? SharedTurnSql : TurnSql, new { Kind = cargo ? CargoCapacity : Trade }, tx);
+            await using var tx = await outbox.Begin(ct);
+            await tx.Connection.ExecuteAsync(LockOffersSql,
+                new { Keys = f.OfferIds.Distinct().Order().Select(id => id.ToString()).ToArray() }, tx.Transaction);
+            await tx.Connection.ExecuteAsync(cargo ? SharedTurnSql : TurnSql, new { Kind = cargo ? CargoCapacity : Trade }, tx.Transaction);
             await offers.CatchUp(ct);
             // More than the places, best first: the best ones may have been proposed (and declined) before.
             var take = rules.MaxOpenProposalsPerOffer * 4;
@@ -243,10 +239,10 @@ public sealed class MatchingTurn(NpgsqlDataSource dataSource, OpenOffers offers,
                             .Where(m => m.Seller.ValidUntil >= day && m.Buyer.ValidUntil >= day).Select(Proposal.From)
                         : [])
                 .OrderByDescending(p => p.Score).ToList());
-            var chosen = await connection.WithRoom(tx, best, rules, int.MaxValue);
+            var chosen = await tx.WithRoom(best, rules, int.MaxValue);
             if (chosen.Count == 0) continue;
-            proposed += await connection.Propose(tx, chosen, rules, ordered: true);
-            await tx.CommitAndRelay(ct);
+            proposed += await tx.Propose(chosen, rules, ordered: true);
+            await tx.Commit(ct);
         }
         return proposed;
     }

@@ -20,7 +20,6 @@ public sealed class OfferIndex
     private Dictionary<(string From, string To), LogisticsQuote> logistics = [];
 
     public int CapacityCount => capacity.Count;
-    public IEnumerable<CapacityOffer> AllCapacity => capacity.Values;
 
     public CargoOffer? Cargo(Guid id) => cargo.GetValueOrDefault(id);
     public IReadOnlyList<CargoRoute> RoutesOf(Guid cargoId) => routes.GetValueOrDefault(cargoId) ?? [];

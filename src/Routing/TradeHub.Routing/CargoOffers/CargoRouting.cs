@@ -23,16 +23,13 @@ public static class CargoRouting
 
     // A posted offer goes in with its routes and its CargoRoutesComputed in one statement (no second row version,
     // no second round trip); nothing is written when the id is already known.
-    private const string InsertRoutedSql = $"""
-        WITH stored AS (
+    private static readonly string InsertRoutedSql = Outbox.WithEvent("""
             INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, containers, container_type, status,
                                       routes, route_nodes, route_legs, version, reason, computed_at)
             VALUES (@Id, @OwnerOrg, @Origin, @Destination, CAST(@ReadyDate AS date), CAST(@DeliverBy AS date), @Containers,
                     @ContainerType, 'open', CAST(@Routes AS jsonb), @Nodes, @Legs, @Version, @Reason, @At)
             ON CONFLICT (id) DO NOTHING
-            RETURNING 1)
-        {Outbox.InsertWhenSql} FROM stored
-        """;
+            """);
 
     // A withdrawal arrived first: keep it closed, only remember the params.
     private const string FillClosedSql = """
@@ -53,14 +50,11 @@ public static class CargoRouting
         """;
 
     // The routes and their CargoRoutesComputed in one round trip.
-    private const string StoreRoutesSql = $"""
-        WITH stored AS (
+    private static readonly string StoreRoutesSql = Outbox.WithEvent("""
             UPDATE cargo_offers SET routes = CAST(@Routes AS jsonb), route_nodes = @Nodes, route_legs = @Legs, version = @Version,
                 reason = @Reason, computed_at = @At, updated_at = now()
             WHERE id = @Id
-            RETURNING 1)
-        {Outbox.InsertWhenSql} FROM stored
-        """;
+            """);
 
     /// <summary>Open offers whose routes use the node or leg and whose ready date falls in the range.</summary>
     private const string AffectedSql = """
@@ -87,9 +81,10 @@ public static class CargoRouting
     /// Routes a posted offer once per message id (<paramref name="messageId"/> of <paramref name="consumer"/>, recorded
     /// in the inbox); false when the message was handled before, and nothing was written.
     /// </summary>
-    public static async Task<bool> OnPosted(NpgsqlConnection connection, NpgsqlTransaction tx, Guid messageId, string consumer,
+    public static async Task<bool> OnPosted(OutboxTransaction work, Guid messageId, string consumer,
         CargoOfferPosted m, NetworkSnapshot snapshot)
     {
+        var (connection, tx) = work;
         var args = new
         {
             Id = m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination,
@@ -111,9 +106,9 @@ public static class CargoRouting
         {
             m.OwnerOrg, m.Origin, m.Destination, args.ReadyDate, args.DeliverBy, args.Containers, m.ContainerType,
         });
-        routed.AddDynamicParams(RoutedArgs(snapshot, new OfferRow(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination, m.ReadyDate,
-            m.ContainerCount, m.ContainerType, "open", 0), "posted"));
-        if (await connection.ExecuteAsync(InsertRoutedSql, routed, tx) == 0)
+        var row = new OfferRow(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination, m.ReadyDate, m.ContainerCount,
+            m.ContainerType, "open", 0);
+        if (await connection.ExecuteAsync(InsertRoutedSql, RoutedArgs(work, snapshot, row, "posted", routed), tx) == 0)
         {
             // Already known: a redelivery under another id (nothing to do) or withdrawn before we saw the post.
             await connection.ExecuteAsync(FillClosedSql, args, tx);
@@ -131,34 +126,29 @@ public static class CargoRouting
         }, tx)).AsList();
 
     /// <summary>Recomputes and stores the routes of the given open offers and enqueues CargoRoutesComputed for each.</summary>
-    public static async Task<int> Recompute(NpgsqlConnection connection, NpgsqlTransaction tx, NetworkSnapshot snapshot,
-        IReadOnlyList<Guid> ids, string reason)
+    public static async Task<int> Recompute(OutboxTransaction work, NetworkSnapshot snapshot, IReadOnlyList<Guid> ids, string reason)
     {
         if (ids.Count == 0) return 0;
+        var (connection, tx) = work;
         var rows = (await connection.QueryAsync<OfferRow>(SelectForUpdateSql, new { Ids = ids.ToArray() }, tx)).AsList();
-        return await Recompute(connection, tx, snapshot, rows, reason);
-    }
-
-    private static async Task<int> Recompute(NpgsqlConnection connection, NpgsqlTransaction tx, NetworkSnapshot snapshot,
-        IReadOnlyList<OfferRow> rows, string reason)
-    {
         foreach (var row in rows)
-            await connection.ExecuteAsync(StoreRoutesSql, RoutedArgs(snapshot, row, reason), tx);
+            await connection.ExecuteAsync(StoreRoutesSql, RoutedArgs(work, snapshot, row, reason), tx);
         return rows.Count;
     }
 
     /// <summary>The offer's next route set and its CargoRoutesComputed, as parameters of the statements that store them.</summary>
-    private static object RoutedArgs(NetworkSnapshot snapshot, OfferRow row, string reason)
+    private static OutboxEvent RoutedArgs(OutboxTransaction work, NetworkSnapshot snapshot, OfferRow row, string reason,
+        DynamicParameters? more = null)
     {
         var plan = PlanFor(snapshot, row);
         var version = row.Version + 1;
         var at = DateTimeOffset.UtcNow;
         var routes = plan.Routes;
-        var computed = Outbox.RowOf(new CargoRoutesComputed
+        var computed = new CargoRoutesComputed
         {
             CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Version = version, Routes = routes, Reason = reason, ComputedAt = at,
-        });
-        return new
+        };
+        var args = new DynamicParameters(new
         {
             row.Id,
             Routes = JsonSerializer.Serialize(routes, Json),
@@ -167,8 +157,9 @@ public static class CargoRouting
             Version = version,
             Reason = plan.Found ? reason : plan.Reason,
             At = at,
-            computed.OutboxId, computed.OutboxType, computed.OutboxBody, computed.OutboxTrace,
-        };
+        });
+        if (more is not null) args.AddDynamicParams(more);
+        return work.Event(computed, args);
     }
 
     private static RoutePlan PlanFor(NetworkSnapshot snapshot, OfferRow row)

@@ -75,7 +75,7 @@ public static class DisruptionsApi
     }
 
     private static async Task<Results<Created<DisruptionView>, ValidationProblem>> Open(
-        OpenDisruption body, HttpContext http, NpgsqlDataSource dataSource, NetworkState state, CancellationToken ct)
+        OpenDisruption body, HttpContext http, Outbox outbox, NetworkState state, CancellationToken ct)
     {
         var snapshot = await state.Get(ct);
         var nodeId = body.NodeId?.Trim().ToUpperInvariant();
@@ -90,14 +90,14 @@ public static class DisruptionsApi
         }
         var disruption = new Disruption(Guid.CreateVersion7(), string.IsNullOrEmpty(nodeId) ? null : nodeId,
             string.IsNullOrEmpty(legId) ? null : legId, body.From!.Value, body.To!.Value, body.Reason!.Trim(), DateTimeOffset.UtcNow);
-        var rerouted = await Change(dataSource, state, disruption, lifted: false, Caller.From(http.User).Subject, ct);
+        var rerouted = await Change(outbox, state, disruption, lifted: false, Caller.From(http.User).Subject, ct);
         return TypedResults.Created($"/api/network/disruptions/{disruption.Id}", DisruptionView.Of(disruption, rerouted));
     }
 
     private static async Task<Results<NoContent, ProblemHttpResult>> Remove(
-        Guid id, NpgsqlDataSource dataSource, NetworkState state, CancellationToken ct)
+        Guid id, Outbox outbox, NetworkState state, CancellationToken ct)
     {
-        var rerouted = await Change(dataSource, state, new Disruption(id, null, null, default, default, "", default), lifted: true, "", ct);
+        var rerouted = await Change(outbox, state, new Disruption(id, null, null, default, default, "", default), lifted: true, "", ct);
         return rerouted is null
             ? TypedResults.Problem(statusCode: 404, title: "No such disruption", detail: $"Disruption {id} does not exist.")
             : TypedResults.NoContent();
@@ -119,11 +119,11 @@ public static class DisruptionsApi
     /// CargoRoutesComputed, RouteNetworkChanged and the new cost table; then the new snapshot goes live.
     /// Returns the number of re-routed offers, or null when a lifted disruption did not exist.
     /// </summary>
-    internal static async Task<int?> Change(NpgsqlDataSource dataSource, NetworkState state, Disruption disruption, bool lifted,
+    internal static async Task<int?> Change(Outbox outbox, NetworkState state, Disruption disruption, bool lifted,
         string by, CancellationToken ct)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
+        await using var work = await outbox.Begin(ct);
+        var (connection, tx) = work;
         await connection.ExecuteAsync(NetworkStore.ChangeLockSql, transaction: tx);
         await connection.ExecuteScalarAsync<long>(BumpVersionSql, transaction: tx);
         if (lifted)
@@ -143,15 +143,15 @@ public static class DisruptionsApi
         }
         var snapshot = await NetworkStore.Load(connection, tx);
         var affected = await CargoRouting.Affected(connection, tx, disruption, lifted);
-        var rerouted = await CargoRouting.Recompute(connection, tx, snapshot, affected, lifted ? "restored" : "disruption");
-        await connection.Enqueue(tx, new RouteNetworkChanged
+        var rerouted = await CargoRouting.Recompute(work, snapshot, affected, lifted ? "restored" : "disruption");
+        await work.Enqueue(new RouteNetworkChanged
         {
             NodeIds = NodesOf(snapshot, disruption),
             Reason = (lifted ? "disruption lifted: " : "disruption: ") + disruption.Reason,
             ChangedAt = DateTimeOffset.UtcNow,
         });
-        await LogisticsCostTable.PublishIfStale(connection, tx, snapshot);
-        await tx.CommitAndRelay(ct);
+        await LogisticsCostTable.PublishIfStale(work, snapshot);
+        await work.Commit(ct);
         state.Install(snapshot);
         return rerouted;
     }

@@ -55,10 +55,10 @@ public static class LogisticsCostTable
         """;
 
     /// <summary>Enqueues the table for the snapshot's version unless it was already published (start-up after a restart).</summary>
-    public static async Task<bool> PublishIfStale(NpgsqlConnection connection, NpgsqlTransaction tx, NetworkSnapshot snapshot)
+    public static async Task<bool> PublishIfStale(OutboxTransaction tx, NetworkSnapshot snapshot)
     {
-        if (await connection.ExecuteAsync(MarkPublishedSql, new { snapshot.Version }, tx) == 0) return false;
-        await connection.Enqueue(tx, Compute(snapshot, DateOnly.FromDateTime(DateTime.UtcNow)));
+        if (await tx.Connection.ExecuteAsync(MarkPublishedSql, new { snapshot.Version }, tx.Transaction) == 0) return false;
+        await tx.Enqueue(Compute(snapshot, DateOnly.FromDateTime(DateTime.UtcNow)));
         return true;
     }
 }

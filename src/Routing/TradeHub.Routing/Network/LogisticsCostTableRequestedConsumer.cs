@@ -9,13 +9,13 @@ namespace TradeHub.Routing.Network;
 /// Matching has no logistics cost table (it missed the one published before its queue existed): the table of the
 /// current network goes out again. Matching keeps only a table newer than the one it has, so a repeat is harmless.
 /// </summary>
-public sealed class LogisticsCostTableRequestedConsumer(NpgsqlDataSource dataSource, NetworkState network)
+public sealed class LogisticsCostTableRequestedConsumer(Outbox outbox, NetworkState network)
     : IConsumer<LogisticsCostTableRequested>
 {
     public async Task Consume(ConsumeContext<LogisticsCostTableRequested> context)
     {
         var snapshot = await network.Get(context.CancellationToken);
-        await dataSource.HandleOnce(context, "routing.logistics-cost-table-requested", (connection, tx) =>
-            connection.Enqueue(tx, LogisticsCostTable.Compute(snapshot, DateOnly.FromDateTime(DateTime.UtcNow))));
+        await outbox.HandleOnce(context, "routing.logistics-cost-table-requested", tx =>
+            tx.Enqueue(LogisticsCostTable.Compute(snapshot, DateOnly.FromDateTime(DateTime.UtcNow))));
     }
 }

@@ -14,7 +14,7 @@ public sealed class NetworkSyncOptions
 /// Loads the network at start-up, publishes the logistics cost table when the network version changed since the
 /// last one, and reloads whenever another instance bumped the version (its own changes install at once).
 /// </summary>
-public sealed class NetworkSync(NpgsqlDataSource dataSource, NetworkState state, IOptions<NetworkSyncOptions> options, ILogger<NetworkSync> log)
+public sealed class NetworkSync(NpgsqlDataSource dataSource, Outbox outbox, NetworkState state, IOptions<NetworkSyncOptions> options, ILogger<NetworkSync> log)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -27,11 +27,10 @@ public sealed class NetworkSync(NpgsqlDataSource dataSource, NetworkState state,
                 if (!started)
                 {
                     var snapshot = await state.Reload(stoppingToken);
-                    await using var connection = await dataSource.OpenConnectionAsync(stoppingToken);
-                    await using var tx = await connection.BeginTransactionAsync(stoppingToken);
-                    if (await LogisticsCostTable.PublishIfStale(connection, tx, snapshot))
+                    await using var tx = await outbox.Begin(stoppingToken);
+                    if (await LogisticsCostTable.PublishIfStale(tx, snapshot))
                         log.LogInformation("Published the logistics cost table of network version {Version}", snapshot.Version);
-                    await tx.CommitAndRelay(stoppingToken);
+                    await tx.Commit(stoppingToken);
                     started = true;
                 }
                 else

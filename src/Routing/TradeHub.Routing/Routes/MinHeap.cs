@@ -42,8 +42,6 @@ internal sealed class MinHeap
         else if (i >= 0 && key < keys[i]) SiftUp(i, key, node);
     }
 
-    public double PeekKey => keys[0];
-
     public int Pop(out double key)
     {
         key = keys[0];

@@ -21,7 +21,7 @@ namespace TradeHub.Webhooks.Delivery;
 /// when Retry-After says), or failure; 410 and failing for too long disable the subscription.
 /// </summary>
 public sealed class Sender(
-    NpgsqlDataSource db, IHttpClientFactory clients, SecretBox secrets, WebhooksOptions options, TimeProvider clock,
+    NpgsqlDataSource db, Outbox outbox, IHttpClientFactory clients, SecretBox secrets, WebhooksOptions options, TimeProvider clock,
     IMeterFactory meters, ILogger<Sender> log)
 {
     public const string Client = "webhooks";
@@ -231,10 +231,11 @@ public sealed class Sender(
             WebhookId = delivery.SubscriptionId, Org = delivery.Org, Url = url, Reason = reason, LastStatusCode = status,
             DisabledAt = clock.GetUtcNow(),
         };
-        await connection.Enqueue(tx, disabled);
+        await using var work = outbox.Enlist(connection, tx);
+        await work.Enqueue(disabled);
         var queued = await WebhookEvent.FanOut(connection, tx, Guid.CreateVersion7(), EventTypes.WebhookDisabled, [delivery.Org],
             disabled.DisabledAt, new { webhookId = disabled.WebhookId, disabled.Url, disabled.Reason, disabled.LastStatusCode, disabled.DisabledAt });
-        await tx.CommitAndRelay();
+        await work.Commit();
         if (queued > 0) WebhookEvent.Queued();
         log.LogWarning("Webhook {Webhook} of {Org} disabled ({Reason}, last status {Status})", delivery.SubscriptionId, delivery.Org, reason, status);
     }

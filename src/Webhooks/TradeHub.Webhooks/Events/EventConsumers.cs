@@ -31,12 +31,12 @@ public static class EventTypes
 /// /api/events (TradeHub.Gateway/Events/LiveEventConsumer.cs): a bid is told only to its carrier and the cargo's
 /// owner, never to a rival carrier.
 /// </summary>
-public sealed class MatchProposedConsumer(NpgsqlDataSource db) : IConsumer<MatchProposed>
+public sealed class MatchProposedConsumer(Outbox outbox) : IConsumer<MatchProposed>
 {
     public Task Consume(ConsumeContext<MatchProposed> context)
     {
         var m = context.Message;
-        return Fan.Out(db, context, "webhooks.match-proposed", EventTypes.MatchProposed, m.PartyOrgs, m.ProposedAt, new
+        return Fan.Out(outbox, context, "webhooks.match-proposed", EventTypes.MatchProposed, m.PartyOrgs, m.ProposedAt, new
         {
             id = m.MatchId, m.Kind, status = "proposed", m.Score, m.Explanation, offers = m.OfferIds,
             legs = Fan.Legs(m.Legs), m.ProposedAt,
@@ -44,12 +44,12 @@ public sealed class MatchProposedConsumer(NpgsqlDataSource db) : IConsumer<Match
     }
 }
 
-public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<MatchConfirmed>
+public sealed class MatchConfirmedConsumer(Outbox outbox) : IConsumer<MatchConfirmed>
 {
     public Task Consume(ConsumeContext<MatchConfirmed> context)
     {
         var m = context.Message;
-        return Fan.Out(db, context, "webhooks.match-confirmed", EventTypes.MatchConfirmed, m.PartyOrgs, m.ConfirmedAt, new
+        return Fan.Out(outbox, context, "webhooks.match-confirmed", EventTypes.MatchConfirmed, m.PartyOrgs, m.ConfirmedAt, new
         {
             id = m.MatchId, m.Kind, status = "confirmed", offers = m.OfferIds, legs = Fan.Legs(m.Legs),
             m.Origin, m.Destination, m.Corridor, m.Mode, m.HsCode, m.Containers, m.WeightKg, m.ConfirmedAt,
@@ -58,12 +58,12 @@ public sealed class MatchConfirmedConsumer(NpgsqlDataSource db) : IConsumer<Matc
 }
 
 /// <summary>Bids are sealed: only the bidding carrier and the cargo's owner hear of one.</summary>
-public sealed class BidPlacedConsumer(NpgsqlDataSource db) : IConsumer<BidPlaced>
+public sealed class BidPlacedConsumer(Outbox outbox) : IConsumer<BidPlaced>
 {
     public Task Consume(ConsumeContext<BidPlaced> context)
     {
         var b = context.Message;
-        return Fan.Out(db, context, "webhooks.bid-placed", EventTypes.BidPlaced, [b.CarrierOrg, b.CargoOwnerOrg], b.PlacedAt, new
+        return Fan.Out(outbox, context, "webhooks.bid-placed", EventTypes.BidPlaced, [b.CarrierOrg, b.CargoOwnerOrg], b.PlacedAt, new
         {
             id = b.BidId, b.CargoOfferId, carrier = b.CarrierOrg,
             price = new { amount = b.PriceAmount, currency = b.PriceCurrency },
@@ -72,12 +72,12 @@ public sealed class BidPlacedConsumer(NpgsqlDataSource db) : IConsumer<BidPlaced
     }
 }
 
-public sealed class BidAwardedConsumer(NpgsqlDataSource db) : IConsumer<BidAwarded>
+public sealed class BidAwardedConsumer(Outbox outbox) : IConsumer<BidAwarded>
 {
     public Task Consume(ConsumeContext<BidAwarded> context)
     {
         var b = context.Message;
-        return Fan.Out(db, context, "webhooks.bid-awarded", EventTypes.BidAwarded, [b.CarrierOrg, b.CargoOwnerOrg], b.AwardedAt, new
+        return Fan.Out(outbox, context, "webhooks.bid-awarded", EventTypes.BidAwarded, [b.CarrierOrg, b.CargoOwnerOrg], b.AwardedAt, new
         {
             id = b.BidId, b.CargoOfferId, carrier = b.CarrierOrg,
             price = new { amount = b.PriceAmount, currency = b.PriceCurrency },
@@ -87,12 +87,12 @@ public sealed class BidAwardedConsumer(NpgsqlDataSource db) : IConsumer<BidAward
     }
 }
 
-public sealed class CargoRoutesComputedConsumer(NpgsqlDataSource db) : IConsumer<CargoRoutesComputed>
+public sealed class CargoRoutesComputedConsumer(Outbox outbox) : IConsumer<CargoRoutesComputed>
 {
     public Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var r = context.Message;
-        return Fan.Out(db, context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt, new
+        return Fan.Out(outbox, context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt, new
         {
             r.CargoOfferId, status = "ready", r.Version, r.Reason, r.ComputedAt,
             routes = r.Routes.Select(o => new
@@ -111,12 +111,12 @@ public sealed class CargoRoutesComputedConsumer(NpgsqlDataSource db) : IConsumer
 internal static class Fan
 {
     /// <summary>The webhook-id is the bus message id, so a redelivered message is the same webhook.</summary>
-    public static async Task Out<T>(NpgsqlDataSource db, ConsumeContext<T> context, string consumer, string type,
+    public static async Task Out<T>(Outbox outbox, ConsumeContext<T> context, string consumer, string type,
         IEnumerable<string> orgs, DateTimeOffset occurredAt, object data) where T : class
     {
         var queued = 0;
-        await db.HandleOnce(context, consumer, async (connection, tx) =>
-            queued = await WebhookEvent.FanOut(connection, tx, context.MessageId!.Value, type, orgs, occurredAt, data));
+        await outbox.HandleOnce(context, consumer, async tx =>
+            queued = await WebhookEvent.FanOut(tx.Connection, tx.Transaction, context.MessageId!.Value, type, orgs, occurredAt, data));
         if (queued > 0) WebhookEvent.Queued();
     }
 
