@@ -34,16 +34,17 @@ public sealed class PostCapacityOfferValidator : AbstractValidator<PostCapacityO
 
 public sealed record CapacityOfferView(
     Guid Id, string Carrier, string From, string To, string Mode, DateOnly DepartureFrom, DateOnly DepartureTo,
-    Containers Containers, int ContainersLeft, Money PricePerContainer, int TransitDays, string Status, DateTime CreatedAt);
+    Containers Containers, int ContainersLeft, Money PricePerContainer, int TransitDays, string Status, DateTime CreatedAt,
+    string? ReservedFor = null);
 
 internal sealed record CapacityOfferRow(
     Guid Id, string CarrierOrg, string FromNode, string ToNode, string Mode, DateOnly DepartureFrom, DateOnly DepartureTo,
     int ContainerCount, string ContainerType, int ContainersLeft, decimal PricePerContainerAmount, string PriceCurrency,
-    int TransitDays, string Status, DateTime CreatedAt)
+    int TransitDays, string Status, DateTime CreatedAt, string? ReservedFor = null)
 {
     public CapacityOfferView View() => new(Id, CarrierOrg, FromNode, ToNode, Mode, DepartureFrom, DepartureTo,
         new Containers(ContainerCount, ContainerType), ContainersLeft, new Money(PricePerContainerAmount, PriceCurrency),
-        TransitDays, Status, CreatedAt);
+        TransitDays, Status, CreatedAt, ReservedFor);
 }
 
 public static class CapacityOffersApi
@@ -53,7 +54,7 @@ public static class CapacityOffersApi
         departure_from AS DepartureFrom, departure_to AS DepartureTo, container_count AS ContainerCount,
         container_type AS ContainerType, containers_left AS ContainersLeft,
         price_per_container_amount AS PricePerContainerAmount, price_currency AS PriceCurrency,
-        transit_days AS TransitDays, status AS Status, created_at AS CreatedAt
+        transit_days AS TransitDays, status AS Status, created_at AS CreatedAt, reserved_for AS ReservedFor
         """;
 
     private const string InsertSql = """
@@ -70,6 +71,7 @@ public static class CapacityOffersApi
         SELECT {Columns} FROM capacity_offers
         WHERE (@From::text IS NULL OR from_node = @From) AND (@To::text IS NULL OR to_node = @To)
           AND (@Mode::text IS NULL OR mode = @Mode) AND (@Status::text IS NULL OR status = @Status)
+          AND (reserved_for IS NULL OR reserved_for = @Org OR carrier_org = @Org)
           AND (@After::uuid IS NULL OR id < @After)
         ORDER BY id DESC LIMIT @Take
         """;
@@ -118,14 +120,18 @@ public static class CapacityOffersApi
     private static Task<IResult> List(
         HttpContext http, NpgsqlDataSource db, string? from, string? to, string? mode, string? status, int? limit, string? cursor) =>
         Listing.Page<CapacityOfferRow, CapacityOfferView>(db, http, limit, cursor, status, ListSql,
-            (after, take) => new { From = from, To = to, Mode = mode, Status = status, After = after, Take = take },
+            (after, take) => new { From = from, To = to, Mode = mode, Status = status, After = after, Take = take, Caller.From(http.User).Org },
             r => r.Id, r => r.View());
 
     private static async Task<IResult> Get(Guid id, HttpContext http, NpgsqlDataSource db)
     {
         await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
         var row = await connection.QuerySingleOrDefaultAsync<CapacityOfferRow>(ByIdSql, new { Id = id });
-        return row is null ? Creation.NotFound("capacity offer") : TypedResults.Ok(row.View());
+        var caller = Caller.From(http.User);
+        // Capacity a tender reserved for a shipper is that shipper's and the carrier's business only.
+        if (row is null || (row.ReservedFor is { } shipper && shipper != caller.Org && row.CarrierOrg != caller.Org))
+            return Creation.NotFound("capacity offer");
+        return TypedResults.Ok(row.View());
     }
 
     private static Task<IResult> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
