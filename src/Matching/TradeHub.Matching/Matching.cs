@@ -21,6 +21,7 @@ public static class MatchingSetup
         x.AddConsumer<TradeOfferPostedConsumer>();
         x.AddConsumer<TradeOfferWithdrawnConsumer>();
         x.AddConsumer<LogisticsCostTableComputedConsumer>();
+        x.AddConsumer<TrustScoreChangedConsumer>();
     }
 
     /// <summary>Matching rules (section Matching) and the in-memory index of open offers, loaded at start-up.</summary>
