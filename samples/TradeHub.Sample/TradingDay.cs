@@ -341,6 +341,8 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         var winner = await gateway.Get(tokens["china-rail-express"], $"/api/tenders/{id}/award");
         Say($"  {Org("china-rail-express")} sees only its own lanes: " +
             string.Join(", ", (winner?["assignments"]?.AsArray() ?? []).Select(a => a!["laneRef"]!.GetValue<string>())));
+    }
+
     // ------------------------------------------------------------------ webhooks
 
     private async Task<string?> RegisterWebhook(ErpEndpoint erp)

@@ -40,6 +40,7 @@ public static class Benchmarks
                     args.Length > 4 ? int.Parse(args[4], CultureInfo.InvariantCulture) : 10,
                     args.Length > 5 ? double.Parse(args[5], CultureInfo.InvariantCulture) : 60,
                     args.Length > 6 ? int.Parse(args[6], CultureInfo.InvariantCulture) : 2);
+                break;
             case ["webhooks-fanout", ..]:
                 FanOutRun.Run(
                     (args.Length > 1 ? args[1] : "1,10,50,100,500").Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray(),
