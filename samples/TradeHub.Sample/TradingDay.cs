@@ -88,6 +88,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         }
         await WithdrawUnusedCapacity();
 
+        Step("A Tianjin exporter tenders its season (5 lanes); 4 carriers bid on packages; CP-SAT picks the cheapest cover");
+        await SeasonTender();
+
         Step("What the Tianjin trade office sees: GET /api/flows?groupBy=corridor");
         await PrintFlows();
 
@@ -298,6 +301,58 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
             awarded.Add((sme, cargo));
         }
         return awarded;
+    }
+
+    // ------------------------------------------------------------------ tender
+
+    private static object TenderLane(string reference, string destination, int count, string from, string to) => new
+    {
+        @ref = reference, origin = "CNTSN", destination, mode = "rail", containers = new { count, type = "40HC" }, from, to,
+    };
+
+    private static object Package(string reference, params (string Lane, int Price)[] lanes) =>
+        new { @ref = reference, lanes = lanes.Select(l => new { @ref = l.Lane, pricePerContainer = l.Price }).ToArray() };
+
+    /// <summary>
+    /// Five lanes west from Tianjin; rail operators bid bundles that beat single lanes (a train full both ways, a
+    /// Central Asia pair), a trucker bids lane by lane. The award covers every lane once at the least total cost.
+    /// </summary>
+    private async Task SeasonTender()
+    {
+        var sme = "tianjin-machinery";
+        var (from, to) = (Date(20), Date(80));
+        var tender = await gateway.Create(tokens[sme], "/api/tenders", new
+        {
+            title = "Tianjin season: five lanes west", closesAt = DateTimeOffset.UtcNow.AddDays(2),
+            lanes = new[]
+            {
+                TenderLane("TAS", "UZTAS", 4, from, to), TenderLane("ALA", "KZALA", 3, from, to), TenderLane("MSQ", "BYMSQ", 2, from, to),
+                TenderLane("MOW", "RUMOW", 5, from, to), TenderLane("TBS", "GETBS", 1, from, to),
+            },
+        });
+        var id = tender?["id"]?.GetValue<string>();
+        if (id is null) { Shortfall("the tender was not created"); return; }
+        var bids = new (string Carrier, object Bid)[]
+        {
+            ("china-rail-express", new { packages = new[] {
+                Package("central-asia", ("TAS", 2100), ("ALA", 2000)), Package("westbound", ("MSQ", 2900), ("MOW", 2800)),
+                Package("tas", ("TAS", 2600)), Package("mow", ("MOW", 3000)) } }),
+            ("ktz-express", new { packages = new[] {
+                Package("kz-uz-ge", ("TAS", 2200), ("ALA", 2150), ("TBS", 2700)), Package("tas", ("TAS", 2500)), Package("ala", ("ALA", 2400)) },
+                exclusive = new[] { new[] { "kz-uz-ge", "tas" } } }),
+            ("belintertrans", new { packages = new[] { Package("msq", ("MSQ", 3100)), Package("mow", ("MOW", 3300)) } }),
+            ("silk-road-trucking", new { packages = new[] { Package("tbs", ("TBS", 2900)), Package("ala", ("ALA", 2450)), Package("tas", ("TAS", 2550)) } }),
+        };
+        foreach (var (carrier, bid) in bids) await gateway.Post(tokens[carrier], $"/api/tenders/{id}/bids", bid);
+        Say($"  tender {id}: {bids.Length} sealed bids; the owner sees their count, each carrier only its own");
+        await gateway.Post(tokens[sme], $"/api/tenders/{id}/close");
+        var award = await gateway.Poll(tokens[sme], $"/api/tenders/{id}/award",
+            a => a?["status"]?.GetValue<string>() is "awarded" or "unawarded", TimeSpan.FromSeconds(60));
+        if (award?["status"]?.GetValue<string>() != "awarded") { Shortfall($"tender {id} was not awarded"); return; }
+        foreach (var line in award["explanation"]?.AsArray() ?? []) Say($"  {line}");
+        var winner = await gateway.Get(tokens["china-rail-express"], $"/api/tenders/{id}/award");
+        Say($"  {Org("china-rail-express")} sees only its own lanes: " +
+            string.Join(", ", (winner?["assignments"]?.AsArray() ?? []).Select(a => a!["laneRef"]!.GetValue<string>())));
     }
 
     // ------------------------------------------------------------------ webhooks

@@ -9,8 +9,8 @@ namespace TradeHub.Deploy.Tests;
 /// </summary>
 public sealed partial class BrokerPermissionsTests
 {
-    private static readonly string[] Producers = ["listings", "routing", "matching", "shipments", "webhooks"];
-    private static readonly string[] Processes = ["listings", "routing", "matching", "shipments", "webhooks", "gateway"];
+    private static readonly string[] Producers = ["listings", "routing", "matching", "shipments", "webhooks", "tenders"];
+    private static readonly string[] Processes = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "gateway"];
 
     public sealed record Grant(string User, string Configure, string Write, string Read);
 
@@ -82,7 +82,8 @@ public sealed partial class BrokerPermissionsTests
         {
             var grant = GrantOf(process);
             var consumed = Consumed(process);
-            Assert.That(consumed, Is.Not.Empty, process);
+            // Tenders only publishes: its solver reads the tenders' status from its own database, not from the bus.
+            if (process != "tenders") Assert.That(consumed, Is.Not.Empty, process);
             foreach (var endpoint in Endpoints(process))
             {
                 Assert.That(Allows(grant.Configure, endpoint), Is.True, $"{process} declares {endpoint}");

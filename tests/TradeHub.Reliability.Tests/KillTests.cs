@@ -70,7 +70,7 @@ public class KillTests
         })).ToArray();
 
         // The fire: each instance killed in turn and brought back, the broker and the database restarted once.
-        string[] victims = ["listings", "routing", "matching", "shipments", "webhooks", "listings#2", "routing#2", "matching#2", "shipments#2", "webhooks#2"];
+        string[] victims = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "listings#2", "routing#2", "matching#2", "shipments#2", "webhooks#2", "tenders#2"];
         var step = TimeSpan.FromSeconds(Math.Max(2, LoadSeconds / 10.0));
         foreach (var (victim, i) in victims.Select((v, i) => (v, i)))
         {

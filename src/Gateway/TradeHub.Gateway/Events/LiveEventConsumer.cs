@@ -4,6 +4,7 @@ using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
 using TradeHub.Routing.Contracts;
 using TradeHub.Shipments.Contracts;
+using TradeHub.Tenders.Contracts;
 using TradeHub.Webhooks.Contracts;
 
 namespace TradeHub.Gateway.Events;
@@ -15,7 +16,8 @@ namespace TradeHub.Gateway.Events;
 public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
     IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>,
-    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>
+    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>,
+    IConsumer<TenderClosed>, IConsumer<TenderAwarded>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -176,6 +178,37 @@ public sealed class LiveEventConsumer(EventHub hub) :
 
     private static IEnumerable<object> Legs(IReadOnlyList<MatchedLeg> legs) =>
         legs.Select(l => new { l.CapacityOfferId, l.From, l.To, carrier = l.CarrierOrg, l.Mode, l.Containers });
+
+    /// <summary>The owner and every bidder hear that a tender closed; bids stay sealed, so nobody hears who else bid.</summary>
+    public Task Consume(ConsumeContext<TenderClosed> context)
+    {
+        var t = context.Message;
+        Publish(context, [t.OwnerOrg], "tender.closed", new { id = t.TenderId, status = "solving", bids = t.Bidders.Count, t.ClosedAt });
+        foreach (var bidder in t.Bidders)
+            Publish(context, [bidder], "tender.closed", new { id = t.TenderId, status = "solving", t.ClosedAt });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The owner hears the whole award; each bidder only the lanes it won (none, for a losing bid).</summary>
+    public Task Consume(ConsumeContext<TenderAwarded> context)
+    {
+        var t = context.Message;
+        Publish(context, [t.OwnerOrg], "tender.awarded", new
+        {
+            id = t.TenderId, t.Status, t.Optimal, t.TotalCost, t.Currency,
+            assignments = t.Lanes.Select(l => new { l.LaneRef, carrier = l.CarrierOrg, l.PackageRef, l.PricePerContainer }),
+            t.Uncovered, t.AwardedAt,
+        });
+        foreach (var bidder in t.Bidders.Where(b => b != t.OwnerOrg))
+            Publish(context, [bidder], "tender.awarded", new
+            {
+                id = t.TenderId, t.Status,
+                assignments = t.Lanes.Where(l => l.CarrierOrg == bidder)
+                    .Select(l => new { l.LaneRef, carrier = l.CarrierOrg, l.PackageRef, l.PricePerContainer }),
+                t.AwardedAt,
+            });
+        return Task.CompletedTask;
+    }
 
     private void Publish<T>(ConsumeContext context, IEnumerable<string> orgs, string type, T resource) =>
         hub.Publish(orgs, type, (context.MessageId ?? NewId.NextGuid()).ToString(),

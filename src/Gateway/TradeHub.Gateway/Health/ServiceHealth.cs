@@ -5,7 +5,7 @@ namespace TradeHub.Gateway.Health;
 /// <summary>Section Services: each service's own base address (for readiness and its OpenAPI document).</summary>
 public sealed class ServiceDirectory(IReadOnlyDictionary<string, Uri> services)
 {
-    public static readonly string[] Names = ["listings", "routing", "matching", "shipments", "webhooks"];
+    public static readonly string[] Names = ["listings", "routing", "matching", "shipments", "webhooks", "tenders"];
     public IReadOnlyDictionary<string, Uri> Services { get; } = services;
 
     public static ServiceDirectory From(IConfiguration configuration, int[] defaultPorts) =>

@@ -11,7 +11,7 @@ internal static class CapacityOfferSql
         departure_from AS DepartureFrom, departure_to AS DepartureTo, container_count AS ContainerCount,
         container_type AS ContainerType, containers_left AS ContainersLeft,
         price_per_container_amount AS PricePerContainerAmount, price_currency AS PriceCurrency,
-        transit_days AS TransitDays, status AS Status, created_at AS CreatedAt
+        transit_days AS TransitDays, status AS Status, created_at AS CreatedAt, reserved_for AS ReservedFor
         """;
 
     public const string Insert = """
@@ -30,6 +30,7 @@ internal static class CapacityOfferSql
         SELECT {Columns} FROM capacity_offers
         WHERE (@From::text IS NULL OR from_node = @From) AND (@To::text IS NULL OR to_node = @To)
           AND (@Mode::text IS NULL OR mode = @Mode) AND (@Status::text IS NULL OR status = @Status)
+          AND (reserved_for IS NULL OR reserved_for = @Org OR carrier_org = @Org)
           AND (@After::uuid IS NULL OR id < @After)
         ORDER BY id DESC LIMIT @Take
         """;
@@ -43,11 +44,14 @@ internal static class CapacityOfferSql
 internal sealed record CapacityOfferRow(
     Guid Id, string CarrierOrg, string FromNode, string ToNode, string Mode, DateOnly DepartureFrom, DateOnly DepartureTo,
     int ContainerCount, string ContainerType, int ContainersLeft, decimal PricePerContainerAmount, string PriceCurrency,
-    int TransitDays, string Status, DateTime CreatedAt) : IOfferRow
+    int TransitDays, string Status, DateTime CreatedAt, string? ReservedFor = null) : IOfferRow
 {
     string IOfferRow.Owner => CarrierOrg;
 
+    /// <summary>Capacity a tender reserved for a shipper is that shipper's and the carrier's business only.</summary>
+    public bool VisibleTo(string? org) => ReservedFor is null || ReservedFor == org || CarrierOrg == org;
+
     public CapacityOfferView View() => new(Id, CarrierOrg, FromNode, ToNode, Mode, DepartureFrom, DepartureTo,
         new Containers(ContainerCount, ContainerType), ContainersLeft, new Money(PricePerContainerAmount, PriceCurrency),
-        TransitDays, Status, CreatedAt);
+        TransitDays, Status, CreatedAt, ReservedFor);
 }

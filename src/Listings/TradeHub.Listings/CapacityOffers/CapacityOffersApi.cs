@@ -12,7 +12,8 @@ namespace TradeHub.Listings.CapacityOffers;
 /// <summary>A capacity offer as callers see it.</summary>
 public sealed record CapacityOfferView(
     Guid Id, string Carrier, string From, string To, string Mode, DateOnly DepartureFrom, DateOnly DepartureTo,
-    Containers Containers, int ContainersLeft, Money PricePerContainer, int TransitDays, string Status, DateTime CreatedAt);
+    Containers Containers, int ContainersLeft, Money PricePerContainer, int TransitDays, string Status, DateTime CreatedAt,
+    string? ReservedFor = null);
 
 public static class CapacityOffersApi
 {
@@ -53,11 +54,12 @@ public static class CapacityOffersApi
     {
         var query = new CapacityOfferQuery(from, to, mode, status, limit, cursor);
         return Listing.Page<CapacityOfferQuery, CapacityOfferRow, CapacityOfferView>(db, http, query, CapacityOfferSql.List,
-            new { query.From, query.To, query.Mode, query.Status }, r => r.View());
+            new { query.From, query.To, query.Mode, query.Status, Caller.From(http.User).Org }, r => r.View());
     }
 
     private static Task<Results<Ok<CapacityOfferView>, ProblemHttpResult>> Get(Guid id, HttpContext http, NpgsqlDataSource db) =>
-        Listing.One<CapacityOfferRow, CapacityOfferView>(db, http, id, CapacityOfferSql.Table, r => r.View());
+        Listing.One<CapacityOfferRow, CapacityOfferView>(db, http, id, CapacityOfferSql.Table, r => r.View(),
+            r => r.VisibleTo(Caller.From(http.User).Org));
 
     private static Task<Results<NoContent, ProblemHttpResult>> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
         Withdrawal.Run<CapacityOfferRow>(outbox, http, id, CapacityOfferSql.Table, (tx, row) =>

@@ -46,11 +46,12 @@ public sealed class OfferQueryRules<T> : AbstractValidator<T> where T : IOfferQu
 internal static class Listing
 {
     public static async Task<Results<Ok<TView>, ProblemHttpResult>> One<TRow, TView>(
-        NpgsqlDataSource db, HttpContext http, Guid id, OfferTable table, Func<TRow, TView> view)
+        NpgsqlDataSource db, HttpContext http, Guid id, OfferTable table, Func<TRow, TView> view,
+        Func<TRow, bool>? visible = null)
     {
         await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
         var row = await connection.QuerySingleOrDefaultAsync<TRow>(table.ById, new { Id = id });
-        return row is null ? Refusal.NotFound(table.What) : TypedResults.Ok(view(row));
+        return row is null || (visible is not null && !visible(row)) ? Refusal.NotFound(table.What) : TypedResults.Ok(view(row));
     }
 
     /// <summary>One page of a list: the query checked by its validator, then one keyset query for the page plus one row.</summary>

@@ -54,6 +54,8 @@ public static class CargoMatchScore
             $"covers {carriedLegs + chain.BridgedLegs.Count} of {legCount} legs" +
             (segments.Count == 1 ? " with one carrier" : $" with {segments.Count} capacity offers from {Plural(carriers, "carrier")}"),
         };
+        if (segments.Any(s => s.Capacity.ReservedFor == cargo.OwnerOrg))
+            explanation.Add("uses capacity a tender awarded to the shipper");
         foreach (var index in chain.BridgedLegs)
         {
             var leg = chain.Route.Legs[index];

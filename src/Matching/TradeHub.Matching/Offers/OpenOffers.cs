@@ -64,7 +64,7 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
 
     private sealed record CapacityRow(Guid Id, string CarrierOrg, string FromNode, string ToNode, string Mode,
         DateOnly DepartureFrom, DateOnly DepartureTo, int Containers, string ContainerType, decimal PricePerContainer,
-        string Currency, int TransitDays, string Status);
+        string Currency, int TransitDays, string? ReservedFor, string Status);
 
     private sealed record TradeRow(Guid Id, string OwnerOrg, string Side, string HsCode, string Product, decimal Quantity,
         string Unit, decimal UnitPrice, string Currency, string City, DateOnly ValidUntil, string Status);
@@ -92,7 +92,7 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
     private const string CapacitySql = $"""
         SELECT id, carrier_org AS CarrierOrg, from_node AS FromNode, to_node AS ToNode, mode, departure_from AS DepartureFrom,
                departure_to AS DepartureTo, containers, container_type AS ContainerType,
-               price_per_container AS PricePerContainer, currency, transit_days AS TransitDays, status
+               price_per_container AS PricePerContainer, currency, transit_days AS TransitDays, reserved_for AS ReservedFor, status
         FROM capacity_offers WHERE {Since}
         """;
 
@@ -161,7 +161,7 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
                     if (c.Status != "open") { index.RemoveCapacity(c.Id); continue; }
                     index.PutCapacity(new CapacityOffer(c.Id, c.CarrierOrg, c.FromNode, c.ToNode, c.Mode,
                         c.DepartureFrom, c.DepartureTo, c.Containers,
-                        c.ContainerType, c.PricePerContainer, c.Currency, c.TransitDays));
+                        c.ContainerType, c.PricePerContainer, c.Currency, c.TransitDays, c.ReservedFor));
                 }
                 foreach (var t in trade)
                 {
