@@ -698,6 +698,7 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         }
         if (bid is null) Shortfall($"{Org("caspian-forwarding")} with score {caspian} could not bid on an offer requiring {minimum}");
         else Say($"  {Org("caspian-forwarding")} bids; the shipper sees its trust score {bid["carrierTrustScore"]} beside the bid");
+    }
 
     private async Task PrintCorridorPerformance()
     {
