@@ -93,7 +93,9 @@ function dwellChart(rows, groupBy, label) {
   add("text", { x: W - pad.r - 34, y: 12, class: "tick" }, "p90");
   data.forEach((r, i) => {
     const y = pad.t + i * row;
-    add("text", { x: pad.l - 6, y: y + row / 2 + 3, class: "tick", "text-anchor": "end" }, label(r));
+    // Long crossing names are shortened to fit beside the bars; the full name is in the bars' titles and the table.
+    const name = label(r);
+    add("text", { x: pad.l - 6, y: y + row / 2 + 3, class: "tick", "text-anchor": "end" }, name.length > 26 ? `${name.slice(0, 25)}…` : name);
     const bars = [["p50", r.borderDwellHoursP50, y + 4], ["p90", r.borderDwellHoursP90, y + 15]];
     for (const [which, v, by] of bars) {
       if (v === null || v === undefined) continue;
