@@ -4,7 +4,7 @@
 import { api, query } from "../api.js";
 import { nodeName } from "../components.js";
 import { fmt, t } from "../i18n.js";
-import { field, h, section, table } from "../ui.js";
+import { field, h, scopeErrorIds, section, table } from "../ui.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 const GROUPS = ["crossing", "corridor", "month"];
@@ -15,6 +15,7 @@ export function mount(host, ctx) {
     field("since", { labelKey: "flows.since", type: "date", testid: "performance-since" }),
     field("until", { labelKey: "flows.until", type: "date", testid: "performance-until" }),
     h("div", { class: "filter-actions" }, h("button", { type: "submit", "data-testid": "performance-apply" }, t("flows.apply"))));
+  scopeErrorIds(filters, "performance");
   const chartHost = h("div", { class: "chart", "data-testid": "performance-chart" });
   const tableHost = h("div", { "data-testid": "performance-table-host" });
   const updated = h("p", { class: "muted", "data-testid": "performance-updated", "aria-live": "polite" });

@@ -5,7 +5,9 @@
 import { api, query } from "../api.js";
 import { lane, nodeName } from "../components.js";
 import { fmt, t } from "../i18n.js";
-import { clearErrors, CONTAINER_TYPES, field, h, MODES, nodeOptions, section, showError, showOk, table, today } from "../ui.js";
+import {
+  clearErrors, CONTAINER_TYPES, field, h, MODES, nodeOptions, scopeErrorIds, section, showError, showOk, table, today,
+} from "../ui.js";
 import { when } from "./shipments.js";
 
 const usd = (n) => (n === null || n === undefined ? "–" : fmt.usd(n));
@@ -78,6 +80,7 @@ function mountShipper(host, ctx) {
     field("containers.type", { options: CONTAINER_TYPES.map((c) => ({ value: c, label: c })), value: "40HC", testid: "tender-lane-type" }),
     field("from", { labelKey: "tender.from", type: "date", value: today(14), testid: "tender-lane-from" }),
     field("to", { labelKey: "tender.to", type: "date", value: today(104), testid: "tender-lane-to" }));
+  scopeErrorIds(laneFields, "tender-lane");
   const pickButton = h("button", { type: "button", class: "secondary", "data-testid": "tender-pick-map", "aria-pressed": "false" }, t("tender.pickOnMap"));
   const pickHint = h("p", { class: "muted", "data-testid": "tender-pick-hint", "aria-live": "polite" });
   const lanesHost = h("div", { "data-field": "lanes", tabindex: "-1" });
@@ -97,6 +100,7 @@ function mountShipper(host, ctx) {
     h("p", { class: "field-error", "data-error-for": "lanes", "data-testid": "error-lanes" }),
     h("div", { class: "form-actions" }, h("button", { type: "submit", "data-testid": "tender-submit" }, t("tender.open"))),
     h("p", { class: "form-status", role: "status", "data-testid": "tender-form-status" }));
+  for (const p of form.querySelectorAll(":scope > .form-grid [data-error-for]")) p.dataset.testid = `error-tender-${p.dataset.errorFor}`;
 
   const listHost = h("div", { "data-testid": "tenders-list" });
   const detail = h("section", { class: "card tender-detail", "data-testid": "tender-detail", hidden: true, "aria-live": "polite" });
