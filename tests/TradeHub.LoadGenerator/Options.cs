@@ -21,6 +21,8 @@ public sealed class Options
     public string Phases { get; private set; } = "ingest,match";
     /// <summary>Seconds of unmeasured paced load before the phases, so the services' JIT has done its tiering.</summary>
     public int WarmupSeconds { get; private set; } = 20;
+    /// <summary>Shipments in transit the shipments phase's closure reaches.</summary>
+    public int DisruptionShipments { get; private set; } = 10_000;
 
     public string PgConnection { get; } = Environment.GetEnvironmentVariable("TRADEHUB_PG") is { Length: > 0 } pg
         ? pg : "Host=127.0.0.1;Port=5433;Username=postgres;Password=tradehub";
@@ -39,11 +41,15 @@ public sealed class Options
     public const string Usage = """
         usage: TradeHub.LoadGenerator [--gateway URL] [--rate N] [--duration S] [--concurrency N] [--json FILE]
                                       [--baselines | --no-baselines] [--baseline-seconds S] [--orgs N] [--carriers N]
-                                      [--mix F] [--phases ingest,match] [--warmup S]
+                                      [--mix F] [--phases ingest,match,shipments] [--warmup S]
+                                      [--disruption-shipments N]
           --rate N        cargo offers/s in the match phase (other requests at F per cargo offer); 0 = flat out
           --duration S    seconds of load in all (split evenly between the phases)
           --concurrency N requests in flight (flat out) or at most in flight (paced)
           --warmup S      seconds of unmeasured load at 50 cargo/s + mix before the phases (default 20; 0 = none)
+          --phases        ingest and match (the default), shipments: tracking events in batches of 100 by 8 carriers
+                          flat out then at half that rate (--duration split), then one closure ahead of
+                          --disruption-shipments N shipments in transit (default 10000), seeded into the Shipments database
         env: TRADEHUB_PG, TRADEHUB_AMQP_PORT, TRADEHUB_AMQP_VHOST, TRADEHUB_SERVICE_DIR or TRADEHUB_DATA (pid files)
         """;
 
@@ -68,6 +74,7 @@ public sealed class Options
                 case "--mix": o.MixShare = double.Parse(Next(), CultureInfo.InvariantCulture); break;
                 case "--phases": o.Phases = Next(); break;
                 case "--warmup": o.WarmupSeconds = int.Parse(Next(), CultureInfo.InvariantCulture); break;
+                case "--disruption-shipments": o.DisruptionShipments = int.Parse(Next(), CultureInfo.InvariantCulture); break;
                 default: throw new ArgumentException($"unknown option {args[i]}");
             }
         }

@@ -21,6 +21,8 @@ public sealed class Report(Options options)
     public ProcessMemory? Memory { get; set; }
     public Dictionary<string, double> Drain { get; } = new();
     public long Events { get; set; }
+    /// <summary>The shipments phase's figures (ShipmentsBench), as they go into the JSON.</summary>
+    public object? Shipments { get; set; }
 
     public void Add(PhaseStats phase, MatchStats matches) => _phases.Add((phase, matches));
 
@@ -175,6 +177,7 @@ public sealed class Report(Options options)
             targets = Targets().Select(t => new { name = t.Name, measured = t.Measured, met = t.Met }),
             maxRssMb = Memory?.MaxKb.OrderBy(m => m.Key, StringComparer.Ordinal).ToDictionary(m => m.Key, m => Math.Round(m.Value / 1024.0, 1)),
             sseEvents = Events,
+            shipments = Shipments,
         };
         return JsonSerializer.Serialize(doc, JsonOptions);
     }

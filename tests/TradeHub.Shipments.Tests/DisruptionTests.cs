@@ -118,11 +118,81 @@ public sealed class DisruptionTests
     }
 
     [Test]
-    public async Task A_booked_shipment_not_yet_moving_is_left_to_its_carriers()
+    public async Task A_booked_shipment_not_yet_departed_is_re_estimated_and_routing_is_asked_for_a_way_around_from_its_origin()
     {
         var s = new Scenario();
         var id = await s.BookByMatch();
-        await ShipmentsApp.Deliver(Closure(s, Guid.NewGuid(), "KZAKX", 6, 8));
         Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(200)));
+
+        // As planned it passes Altynkol at hour 160 (day 6); closed days 6 to 9, it waits to hour 240.
+        await ShipmentsApp.Deliver(Closure(s, Guid.NewGuid(), "KZAKX", 6, 9));
+
+        Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(280)));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEtaChanged>(e => e.ShipmentId == id && e.EstimatedArrival == s.At(280)), Is.EqualTo(1));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentRerouteRequested>(r => r.ShipmentId == id), Is.EqualTo(1));
+        var request = ShipmentsApp.Harness.Published.Select<ShipmentRerouteRequested>(p => p.Context.Message.ShipmentId == id).Single().Context.Message;
+        using var shipper = ShipmentsApp.As(s.Shipper, "shipper");
+        var shipment = await Scenario.Get(shipper, $"/api/shipments/{id}");
+        Assert.Multiple(() =>
+        {
+            Assert.That(request.From, Is.EqualTo("CNTSN"), "from its origin: it has not left");
+            Assert.That(request.To, Is.EqualTo("UZTAS"));
+            Assert.That(request.Date, Is.EqualTo(s.Ready.AddDays(6)));
+            Assert.That(shipment.GetProperty("status").GetString(), Is.EqualTo("booked"), "a closure is no departure");
+        });
+    }
+
+    [Test]
+    public async Task A_booked_shipment_whose_route_is_blocked_gets_the_alternative_as_its_exception()
+    {
+        var s = new Scenario();
+        var id = await s.BookByMatch();
+        await ShipmentsApp.Deliver(Closure(s, Guid.NewGuid(), "KZAKX", 6, 9));
+        await ShipmentsApp.WaitPublished<ShipmentRerouteRequested>(r => r.ShipmentId == id);
+        var request = ShipmentsApp.Harness.Published.Select<ShipmentRerouteRequested>(p => p.Context.Message.ShipmentId == id).Single().Context.Message;
+
+        await ShipmentsApp.Deliver(new AlternativeRoutesComputed
+        {
+            RequestId = request.RequestId, ShipmentId = id, From = request.From, To = request.To, Routes = [s.Routes().Routes[1]],
+            ComputedAt = DateTimeOffset.UtcNow,
+        });
+
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentException>(e => e.ShipmentId == id), Is.EqualTo(1));
+        var exception = ShipmentsApp.Harness.Published.Select<ShipmentException>(p => p.Context.Message.ShipmentId == id).Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(exception.NodeIds, Is.EqualTo(new[] { "KZAKX" }));
+            Assert.That(exception.EstimatedArrival, Is.EqualTo(s.At(280)));
+            Assert.That(exception.Alternative!.From, Is.EqualTo("CNTSN"));
+            Assert.That(exception.Alternative.Legs.Select(l => l.To), Is.EqualTo(new[] { "CNALK", "KZDOS", "UZTAS" }));
+        });
+    }
+
+    [Test]
+    public async Task A_closure_of_a_booked_shipments_origin_when_it_would_leave_holds_its_departure_and_lifting_it_gives_the_time_back()
+    {
+        var s = new Scenario();
+        var id = await s.BookByMatch();
+        var disruptionId = Guid.NewGuid();
+        // Planned to leave Tianjin at hour 24 (day 1); closed days 1 and 2, it leaves at hour 72 and arrives at Khorgos
+        // at hour 132, past the second leg's planned departure (hour 120): 12 h later at Tashkent.
+        var closure = Closure(s, disruptionId, "CNTSN", 1, 2);
+
+        await ShipmentsApp.Deliver(closure);
+        Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(212)));
+
+        await ShipmentsApp.Deliver(closure with { Lifted = true, Reason = "disruption lifted: Tianjin closed" });
+        Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(200)));
+    }
+
+    [Test]
+    public async Task A_closure_a_booked_shipment_passes_before_or_after_changes_nothing()
+    {
+        var s = new Scenario();
+        var id = await s.BookByMatch();
+        await ShipmentsApp.Deliver(Closure(s, Guid.NewGuid(), "KZAKX", 2, 5));
+        await ShipmentsApp.Deliver(Closure(s, Guid.NewGuid(), "KZAKX", 7, 9));
+        Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(200)));
+        Assert.That(await ShipmentsApp.Scalar<long>("SELECT count(*) FROM shipment_disruptions WHERE shipment_id = @id", new { id }), Is.Zero);
     }
 }

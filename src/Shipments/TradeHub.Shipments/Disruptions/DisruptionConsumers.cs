@@ -9,16 +9,17 @@ using TradeHub.Shipments.Tracking;
 namespace TradeHub.Shipments.Disruptions;
 
 /// <summary>
-/// A closure Routing opened reaches the shipments in transit whose route ahead it blocks when they would pass: the
-/// leg it blocks waits out the closure (its estimates and the shipment's move at once; eta_changed and delayed follow
-/// as for any re-estimate), and Routing is asked for the fastest way around from the shipment's position
-/// (ShipmentRerouteRequested). A lifted closure gives its wait back.
+/// A closure Routing opened reaches the shipments under way (booked and not yet departed, or in transit) whose route
+/// ahead it blocks when they would pass: the leg it blocks waits out the closure (its estimates and the shipment's move at once; eta_changed and delayed follow
+/// as for any re-estimate), and Routing is asked for the fastest way around from the shipment's position, or its
+/// origin when it has not departed (ShipmentRerouteRequested). A booked shipment is reached too: its carriers can
+/// still take the way around before it leaves. A lifted closure gives its wait back.
 /// </summary>
 public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<RouteNetworkChanged>
 {
     private const string AffectedSql = $"""
         SELECT {ShipmentRow.Columns} FROM shipments s
-        WHERE status = 'in_transit' AND EXISTS (
+        WHERE status IN ('booked', 'in_transit') AND EXISTS (
             SELECT 1 FROM jsonb_array_elements(s.legs) AS l, jsonb_array_elements_text(l -> 'nodes') AS n
             WHERE n = ANY(@NodeIds))
         ORDER BY id FOR UPDATE
