@@ -21,7 +21,7 @@ COPY deploy/docker/HealthProbe/TradeHub.HealthProbe.csproj deploy/docker/HealthP
 RUN dotnet restore src/Listings/TradeHub.Listings/TradeHub.Listings.csproj \
  && dotnet restore deploy/docker/HealthProbe/TradeHub.HealthProbe.csproj
 
-# Sources, and the corridor reference data that Listings embeds (samples/corridors/nodes.csv and edges.csv).
+# Sources, and the corridor reference data that Listings embeds (samples/corridors/nodes.csv).
 COPY src/ src/
 COPY samples/corridors/ samples/corridors/
 COPY deploy/docker/HealthProbe/ deploy/docker/HealthProbe/
