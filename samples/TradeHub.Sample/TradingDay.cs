@@ -350,6 +350,10 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
             a => a?["status"]?.GetValue<string>() is "awarded" or "unawarded", TimeSpan.FromSeconds(60));
         if (award?["status"]?.GetValue<string>() != "awarded") { Shortfall($"tender {id} was not awarded"); return; }
         foreach (var line in award["explanation"]?.AsArray() ?? []) Say($"  {line}");
+        // Beside each winning carrier its trust score (Tenders' copy of Shipments' scores; 60 without a record).
+        foreach (var won in (award["assignments"]?.AsArray() ?? []).GroupBy(a => a!["carrier"]!.GetValue<string>()))
+            Say($"  {won.Key}: trust score {won.First()!["carrierTrustScore"]}, lanes " +
+                string.Join(", ", won.Select(a => a!["laneRef"]!.GetValue<string>())));
         var winner = await gateway.Get(tokens["china-rail-express"], $"/api/tenders/{id}/award");
         Say($"  {Org("china-rail-express")} sees only its own lanes: " +
             string.Join(", ", (winner?["assignments"]?.AsArray() ?? []).Select(a => a!["laneRef"]!.GetValue<string>())));

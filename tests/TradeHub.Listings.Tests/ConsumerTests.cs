@@ -125,6 +125,10 @@ public class TenderAwardConsumerTests
         Assert.That(rows.Select(r => r.to_node), Is.EqualTo(new[] { "KZALA", "UZTAS" }));
         Assert.That(rows.All(r => r.carrier_org == carrier && r.reserved_for == shipper), Is.True);
         Assert.That(rows[1].price_per_container_amount, Is.EqualTo(2100m));
+        var transitDays = await connection.ExecuteScalarAsync<int>(
+            "SELECT transit_days FROM capacity_offers WHERE tender_id = @Id AND to_node = 'UZTAS'", new { Id = tenderId });
+        Assert.That(transitDays, Is.EqualTo(TradeHub.Listings.Common.CorridorTransit.FromEmbeddedCorridorData().Days("CNTSN", "UZTAS", "rail")));
+        Assert.That(transitDays, Is.GreaterThan(1), "the corridor network's time, not a placeholder day");
 
         using var asShipper = ListingsApp.As(shipper, "sme");
         using var asOther = ListingsApp.As("someone-else", "sme");

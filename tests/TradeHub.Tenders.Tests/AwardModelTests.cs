@@ -38,6 +38,16 @@ public sealed class AwardModelTests
     }
 
     [Test]
+    public void The_explanation_counts_one_lane_and_one_carrier_in_the_singular()
+    {
+        var problem = new AwardProblem(FiveLanes[..1], [Bid("rail-a", [Package("tas", ("TSN-TAS", 3000m))])], null);
+
+        var award = AwardModel.Solve(problem, Settings);
+
+        Assert.That(award.Explanation[0], Is.EqualTo("1 of 1 lane awarded to 1 carrier for 6,000.00."));
+    }
+
+    [Test]
     public void A_lane_no_bid_names_is_reported_uncovered_and_the_rest_is_still_awarded()
     {
         var problem = new AwardProblem(FiveLanes[..3],

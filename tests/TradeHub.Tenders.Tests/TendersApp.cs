@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Npgsql;
 using TradeHub.Hosting.Auth;
 using TradeHub.Testing;
 
@@ -14,6 +15,7 @@ public sealed class TendersApp
 {
     public const string Name = "tradehub_test_tenders";
     public static WebApplicationFactory<Program> Factory { get; private set; } = null!;
+    public static NpgsqlDataSource Db { get; private set; } = null!;
 
     [OneTimeSetUp]
     public async Task Start()
@@ -28,10 +30,15 @@ public sealed class TendersApp
             .UseSetting("Tenders:SweepInterval", "00:00:00.200")
             .UseSetting("Tenders:SolveTimeLimit", "00:00:10"));
         Factory.CreateClient().Dispose();
+        Db = NpgsqlDataSource.Create(connectionString);
     }
 
     [OneTimeTearDown]
-    public async Task Stop() => await Factory.DisposeAsync();
+    public async Task Stop()
+    {
+        await Factory.DisposeAsync();
+        await Db.DisposeAsync();
+    }
 
     /// <summary>A client signed in with a dev token of the given organisation and role.</summary>
     public static HttpClient As(string org, string role)
@@ -49,11 +56,12 @@ public sealed class TendersApp
 /// <summary>The Tianjin season: five lanes west, as the sample day tenders them.</summary>
 public static class Season
 {
-    public static object Tender(DateTimeOffset? closesAt = null, int? maxCarriers = null) => new
+    public static object Tender(DateTimeOffset? closesAt = null, int? maxCarriers = null, int? minTrustScore = null) => new
     {
         title = "Tianjin season",
         closesAt = closesAt ?? DateTimeOffset.UtcNow.AddDays(3),
         maxCarriers,
+        minTrustScore,
         lanes = new[]
         {
             Lane("TAS", "UZTAS", 4), Lane("ALA", "KZALA", 3), Lane("MSQ", "BYMSQ", 2), Lane("MOW", "RUMOW", 5), Lane("TBS", "GETBS", 1),

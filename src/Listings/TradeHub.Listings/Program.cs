@@ -23,6 +23,7 @@ builder.AddBus("listings", x =>
 builder.AddOutbox(typeof(CargoOfferPosted).Assembly);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(KnownNodes.FromEmbeddedCorridorData());
+builder.Services.AddSingleton(CorridorTransit.FromEmbeddedCorridorData());
 builder.Services.AddHostedService<ExpiryJob>();
 
 var app = builder.Build();

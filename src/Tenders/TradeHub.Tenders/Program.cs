@@ -3,12 +3,13 @@ using TradeHub.Hosting.Database;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Tenders;
 using TradeHub.Tenders.Award;
+using TradeHub.Tenders.Consumers;
 using TradeHub.Tenders.Tenders;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("tenders");
 builder.AddDatabase();
-builder.AddBus("tenders");
+builder.AddBus("tenders", x => x.AddConsumer<TrustScoreChangedConsumer>());
 builder.AddOutbox(typeof(TradeHub.Tenders.Contracts.TenderAwarded).Assembly);
 var options = builder.Configuration.GetSection("Tenders").Get<TendersOptions>() ?? new TendersOptions();
 builder.Services.AddSingleton(options);

@@ -50,7 +50,8 @@ public class ApiTests
     public async Task EmptyTables()
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync("TRUNCATE matches, flows, flow_shipments, capacity_offers, cargo_offers, offer_closures, outbox");
+        await connection.ExecuteAsync(
+            "TRUNCATE matches, flows, flow_shipments, capacity_offers, cargo_offers, offer_closures, outbox, trust_scores");
     }
 
     private HttpClient Client(string org, string role)
@@ -118,6 +119,29 @@ public class ApiTests
         Assert.That(list.GetProperty("items").GetArrayLength(), Is.EqualTo(1));
         Assert.That(theirs.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That(accept.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+    }
+
+    private static TradeHub.Shipments.Contracts.TrustScoreChanged Trust(string org, int score, DateTimeOffset changedAt) => new()
+    {
+        Org = org, Score = score, PreviousScore = TradeHub.Shipments.Contracts.TrustScoreChanged.WithoutRecord, Shipments = 4,
+        ChangedAt = changedAt,
+    };
+
+    [Test]
+    public async Task Each_carrier_of_a_match_shows_its_latest_trust_score_and_one_without_a_record_the_score_without_one()
+    {
+        var id = await Proposed();
+        await Deliver(Trust("china-rail", 77, DateTimeOffset.UtcNow));
+        await Deliver(Trust("china-rail", 30, DateTimeOffset.UtcNow.AddHours(-1)));
+
+        var one = await Client("tianjin-textiles", Roles.Sme).GetFromJsonAsync<JsonElement>($"/api/matches/{id}");
+        var list = await Client("tianjin-textiles", Roles.Sme).GetFromJsonAsync<JsonElement>($"/api/matches?offerId={Cargo}");
+
+        int[] Scores(JsonElement match) =>
+            match.GetProperty("legs").EnumerateArray().Select(l => l.GetProperty("carrierTrustScore").GetInt32()).ToArray();
+        var expected = new[] { 77, TradeHub.Shipments.Contracts.TrustScoreChanged.WithoutRecord };
+        Assert.That(Scores(one), Is.EqualTo(expected), "an older change arriving late changes nothing");
+        Assert.That(Scores(list.GetProperty("items")[0]), Is.EqualTo(expected));
     }
 
     [Test]

@@ -1,6 +1,7 @@
 using Dapper;
 using MassTransit;
 using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Common;
 using TradeHub.Listings.Contracts;
 using TradeHub.Tenders.Contracts;
 
@@ -11,10 +12,11 @@ namespace TradeHub.Listings.Consumers;
 /// price, reserved for the shipper that ran the tender, each posted with its event so Matching proposes it to that
 /// shipper's cargo on the lane.
 /// </summary>
-public sealed class TenderAwardedConsumer(Outbox outbox) : IConsumer<TenderAwarded>
+public sealed class TenderAwardedConsumer(Outbox outbox, CorridorTransit transit) : IConsumer<TenderAwarded>
 {
-    // The tender names no transit time (it prices lanes, not schedules); one day keeps Matching's deliver-by check
-    // from ruling the awarded capacity out on a time nobody stated.
+    // The tender names no transit time (it prices lanes, not schedules): the corridor network's fastest path stands in.
+    // A lane the network does not connect gets one day, so Matching's deliver-by check does not rule the awarded
+    // capacity out on a time nobody stated.
     internal const int UnstatedTransitDays = 1;
 
     private static readonly string InsertSql = Outbox.WithEvent("""
@@ -34,18 +36,19 @@ public sealed class TenderAwardedConsumer(Outbox outbox) : IConsumer<TenderAward
             {
                 var id = Guid.CreateVersion7();
                 var mode = lane.Mode ?? "rail";
+                var transitDays = transit.Days(lane.Origin, lane.Destination, lane.Mode) ?? UnstatedTransitDays;
                 await tx.Connection.ExecuteAsync(InsertSql, tx.Event(new CapacityOfferPosted
                 {
                     CapacityOfferId = id, CarrierOrg = lane.CarrierOrg, From = lane.Origin, To = lane.Destination, Mode = mode,
                     DepartureFrom = lane.From, DepartureTo = lane.To, ContainerCount = lane.ContainerCount,
                     ContainerType = lane.ContainerType, PricePerContainerAmount = lane.PricePerContainer,
-                    PriceCurrency = award.Currency, TransitDays = UnstatedTransitDays, PostedAt = now,
+                    PriceCurrency = award.Currency, TransitDays = transitDays, PostedAt = now,
                     ReservedFor = award.OwnerOrg, TenderId = award.TenderId,
                 }, new
                 {
                     Id = id, lane.CarrierOrg, FromNode = lane.Origin, ToNode = lane.Destination, Mode = mode,
                     DepartureFrom = lane.From, DepartureTo = lane.To, lane.ContainerCount, lane.ContainerType,
-                    Price = lane.PricePerContainer, award.Currency, TransitDays = UnstatedTransitDays, CreatedAt = now.UtcDateTime,
+                    Price = lane.PricePerContainer, award.Currency, TransitDays = transitDays, CreatedAt = now.UtcDateTime,
                     ReservedFor = award.OwnerOrg, award.TenderId,
                 }), tx.Transaction);
             }

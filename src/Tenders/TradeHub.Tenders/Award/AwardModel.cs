@@ -281,8 +281,9 @@ public static class AwardModel
         if (assignments.Count == 0)
             explanation.Add("No lane could be awarded: no combination of the bids covers any lane.");
         else
-            explanation.Add(string.Format(ci, "{0} of {1} lanes awarded to {2} carrier(s) for {3:N2}.",
-                lanes.Count - uncovered.Count, lanes.Count, winners.Count, total));
+            explanation.Add(string.Format(ci, "{0} of {1} {2} awarded to {3} {4} for {5:N2}.",
+                lanes.Count - uncovered.Count, lanes.Count, lanes.Count == 1 ? "lane" : "lanes",
+                winners.Count, winners.Count == 1 ? "carrier" : "carriers", total));
         if (savings is { } s && laneByLane is { } lbl && lbl > 0)
             explanation.Add(string.Format(ci,
                 "Awarding each lane to its cheapest single-lane bid would cost {0:N2}; the combined award saves {1:N2} ({2:P1}).",

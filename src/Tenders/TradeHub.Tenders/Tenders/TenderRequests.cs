@@ -5,8 +5,9 @@ namespace TradeHub.Tenders.Tenders;
 /// <summary>Containers as the API carries them: {"count": 2, "type": "40HC"}.</summary>
 public sealed record Containers(int? Count, string? Type);
 
-/// <summary>POST /api/tenders.</summary>
-public sealed record CreateTender(string? Title, DateTimeOffset? ClosesAt, IReadOnlyList<TenderLaneRequest>? Lanes, int? MaxCarriers);
+/// <summary>POST /api/tenders; minTrustScore (0-100) takes bids only from carriers whose trust score reaches it.</summary>
+public sealed record CreateTender(
+    string? Title, DateTimeOffset? ClosesAt, IReadOnlyList<TenderLaneRequest>? Lanes, int? MaxCarriers, int? MinTrustScore = null);
 
 public sealed record TenderLaneRequest(
     string? Ref, string? Origin, string? Destination, string? Mode, Containers? Containers, DateOnly? From, DateOnly? To);
@@ -39,6 +40,7 @@ public sealed class CreateTenderValidator : AbstractValidator<CreateTender>
         RuleFor(r => r.ClosesAt).NotNull()
             .Must(c => c is null || c > clock.GetUtcNow()).WithMessage("'closesAt' must be in the future.");
         RuleFor(r => r.MaxCarriers).InclusiveBetween(1, 1000);
+        RuleFor(r => r.MinTrustScore).InclusiveBetween(0, 100).WithMessage("'minTrustScore' must be from 0 to 100.");
         RuleFor(r => r.Lanes).NotEmpty()
             .Must(l => l is null || l.Count <= options.MaxLanes).WithMessage($"'lanes' must have at most {options.MaxLanes} lanes.")
             .Must(l => l is null || l.Select(x => x?.Ref).Distinct(StringComparer.Ordinal).Count() == l.Count)

@@ -5,6 +5,7 @@ using Npgsql;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Http;
 using TradeHub.Hosting.Messaging;
+using TradeHub.Shipments.Contracts;
 using TradeHub.Tenders.Award;
 using TradeHub.Tenders.Contracts;
 
@@ -18,10 +19,10 @@ public sealed record BidView(IReadOnlyList<BidPackage> Packages, IReadOnlyList<I
 
 /// <summary>
 /// A tender. Bids are sealed: the owner sees how many carriers bid, a carrier sees only its own bid, nobody sees
-/// another carrier's prices.
+/// another carrier's prices. MinTrustScore: the trust score a carrier needs to bid (null: anyone).
 /// </summary>
 public sealed record TenderView(
-    Guid Id, string OwnerOrg, string Title, DateTimeOffset ClosesAt, int? MaxCarriers, string Status,
+    Guid Id, string OwnerOrg, string Title, DateTimeOffset ClosesAt, int? MaxCarriers, int? MinTrustScore, string Status,
     IReadOnlyList<TenderLaneView> Lanes, int? BidCount, BidView? YourBid, DateTime CreatedAt, DateTime? ClosedAt, DateTime? AwardedAt);
 
 public sealed record TenderSummary(Guid Id, string OwnerOrg, string Title, DateTimeOffset ClosesAt, string Status, int LaneCount, DateTime CreatedAt);
@@ -30,7 +31,8 @@ public sealed record BidAccepted(Guid TenderId, string Carrier, int Packages, bo
 
 public sealed record CloseAccepted(Guid Id, string Status);
 
-public sealed record AssignmentView(string LaneRef, string Carrier, string PackageRef, decimal PricePerContainer);
+/// <summary>A lane and the carrier that won it, with that carrier's latest trust score (docs/trust.md).</summary>
+public sealed record AssignmentView(string LaneRef, string Carrier, string PackageRef, decimal PricePerContainer, int CarrierTrustScore);
 
 /// <summary>
 /// The award: the owner sees all of it; a carrier sees only its own lanes (no totals, no other carrier).
@@ -42,7 +44,7 @@ public sealed record AwardView(
 
 internal sealed record TenderRow(
     Guid Id, string OwnerOrg, string Title, DateTime ClosesAt, int? MaxCarriers, string Status, DateTime CreatedAt,
-    DateTime? ClosedAt, DateTime? AwardedAt, string? Award);
+    DateTime? ClosedAt, DateTime? AwardedAt, string? Award, int? MinTrustScore);
 
 internal sealed record LaneRow(
     string Ref, string Origin, string Destination, string? Mode, int ContainerCount, string ContainerType, DateOnly FromDate, DateOnly ToDate)
@@ -64,7 +66,8 @@ public static class TendersApi
 
     private const string Columns = """
         id AS Id, owner_org AS OwnerOrg, title AS Title, closes_at AS ClosesAt, max_carriers AS MaxCarriers, status AS Status,
-        created_at AS CreatedAt, closed_at AS ClosedAt, awarded_at AS AwardedAt, award::text AS Award
+        created_at AS CreatedAt, closed_at AS ClosedAt, awarded_at AS AwardedAt, award::text AS Award,
+        min_trust_score AS MinTrustScore
         """;
 
     private const string ByIdSql = $"SELECT {Columns} FROM tenders WHERE id = @Id";
@@ -76,8 +79,8 @@ public static class TendersApi
         """;
 
     private const string InsertTenderSql = """
-        INSERT INTO tenders (id, owner_org, title, closes_at, max_carriers, created_at)
-        VALUES (@Id, @Org, @Title, @ClosesAt, @MaxCarriers, @At)
+        INSERT INTO tenders (id, owner_org, title, closes_at, max_carriers, min_trust_score, created_at)
+        VALUES (@Id, @Org, @Title, @ClosesAt, @MaxCarriers, @MinTrustScore, @At)
         """;
 
     private const string InsertLanesSql = """
@@ -108,7 +111,12 @@ public static class TendersApi
         """;
 
     // The row lock orders a bid against a concurrent close: a bid either lands before the close commits or sees it closed.
-    private const string LockOpenSql = "SELECT status AS Status, closes_at AS ClosesAt FROM tenders WHERE id = @Id FOR SHARE";
+    private const string LockOpenSql = """
+        SELECT status AS Status, closes_at AS ClosesAt, min_trust_score AS MinTrustScore FROM tenders WHERE id = @Id FOR SHARE
+        """;
+
+    /// <summary>The latest trust score Tenders holds of each organisation (TrustScoreChanged).</summary>
+    private const string TrustScoresSql = "SELECT org AS Org, score AS Score FROM trust_scores WHERE org = ANY(@Orgs)";
 
     private const string UpsertBidSql = """
         INSERT INTO tender_bids (tender_id, carrier_org, id, packages, exclusive, max_containers, placed_at)
@@ -151,42 +159,47 @@ public static class TendersApi
     internal static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: 404, title: "No such tender.", detail: "The tender does not exist or is not yours to see.");
 
+    /// <summary>"1 lane", "2 lanes": a count with its noun in the right number.</summary>
+    internal static string Counted(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
+
     private static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(statusCode: 403, title: "Not allowed.", detail: detail);
 
-    private static async Task<IResult> Create(CreateTender request, HttpContext http, Outbox outbox, TimeProvider clock)
-    {
-        var caller = Caller.From(http.User);
-        if (!caller.Is(Roles.Sme) || string.IsNullOrEmpty(caller.Org)) return Forbidden("Only an SME opens a tender.");
-        var id = Guid.CreateVersion7();
-        var now = clock.GetUtcNow().UtcDateTime;
-        var lanes = request.Lanes!;
-        await using var tx = await outbox.Begin(http.RequestAborted);
-        await tx.Connection.ExecuteAsync(InsertTenderSql, new
+    // Under an Idempotency-Key a repeated request gets the first answer (Hosting's IdempotentCreate, as Listings does).
+    private static async Task<IResult> Create(CreateTender request, HttpContext http, Outbox outbox, TimeProvider clock) =>
+        await IdempotentCreate.Run(outbox, http, request, async (tx, caller) =>
         {
-            Id = id, caller.Org, request.Title, ClosesAt = request.ClosesAt!.Value.UtcDateTime, request.MaxCarriers, At = now,
-        }, tx.Transaction);
-        await tx.Connection.ExecuteAsync(InsertLanesSql, new
-        {
-            Id = id,
-            Refs = lanes.Select(l => l.Ref!).ToArray(),
-            Origins = lanes.Select(l => l.Origin!).ToArray(),
-            Destinations = lanes.Select(l => l.Destination!).ToArray(),
-            Modes = lanes.Select(l => l.Mode).ToArray(),
-            Counts = lanes.Select(l => l.Containers!.Count!.Value).ToArray(),
-            Types = lanes.Select(l => l.Containers!.Type!).ToArray(),
-            Froms = lanes.Select(l => l.From!.Value).ToArray(),
-            Tos = lanes.Select(l => l.To!.Value).ToArray(),
-        }, tx.Transaction);
-        await tx.Enqueue(new TenderOpened
-        {
-            TenderId = id, OwnerOrg = caller.Org, Title = request.Title!, LaneCount = lanes.Count, ClosesAt = request.ClosesAt!.Value,
+            if (!caller.Is(Roles.Sme) || string.IsNullOrEmpty(caller.Org))
+                return CreateOutcome<TenderView>.Refuse(Forbidden("Only an SME opens a tender."));
+            var id = Guid.CreateVersion7();
+            var now = clock.GetUtcNow().UtcDateTime;
+            var lanes = request.Lanes!;
+            await tx.Connection.ExecuteAsync(InsertTenderSql, new
+            {
+                Id = id, caller.Org, request.Title, ClosesAt = request.ClosesAt!.Value.UtcDateTime, request.MaxCarriers,
+                request.MinTrustScore, At = now,
+            }, tx.Transaction);
+            await tx.Connection.ExecuteAsync(InsertLanesSql, new
+            {
+                Id = id,
+                Refs = lanes.Select(l => l.Ref!).ToArray(),
+                Origins = lanes.Select(l => l.Origin!).ToArray(),
+                Destinations = lanes.Select(l => l.Destination!).ToArray(),
+                Modes = lanes.Select(l => l.Mode).ToArray(),
+                Counts = lanes.Select(l => l.Containers!.Count!.Value).ToArray(),
+                Types = lanes.Select(l => l.Containers!.Type!).ToArray(),
+                Froms = lanes.Select(l => l.From!.Value).ToArray(),
+                Tos = lanes.Select(l => l.To!.Value).ToArray(),
+            }, tx.Transaction);
+            await tx.Enqueue(new TenderOpened
+            {
+                TenderId = id, OwnerOrg = caller.Org, Title = request.Title!, LaneCount = lanes.Count, ClosesAt = request.ClosesAt!.Value,
+            });
+            var view = new TenderView(id, caller.Org, request.Title!, request.ClosesAt!.Value.ToUniversalTime(), request.MaxCarriers,
+                request.MinTrustScore, "open",
+                lanes.Select(l => new TenderLaneView(l.Ref!, l.Origin!, l.Destination!, l.Mode, l.Containers!, l.From!.Value, l.To!.Value)).ToList(),
+                0, null, now, null, null);
+            return CreateOutcome<TenderView>.Created($"/api/tenders/{id}", view);
         });
-        await tx.Commit(http.RequestAborted);
-        var view = new TenderView(id, caller.Org, request.Title!, request.ClosesAt!.Value.ToUniversalTime(), request.MaxCarriers, "open",
-            lanes.Select(l => new TenderLaneView(l.Ref!, l.Origin!, l.Destination!, l.Mode, l.Containers!, l.From!.Value, l.To!.Value)).ToList(),
-            0, null, now, null, null);
-        return TypedResults.Created($"/api/tenders/{id}", view);
-    }
 
     private static async Task<IResult> List(HttpContext http, NpgsqlDataSource db, string? status, int? limit, string? cursor)
     {
@@ -228,34 +241,54 @@ public static class TendersApi
         var lanes = (await connection.QueryAsync<LaneRow>(LanesSql, new { Id = id })).Select(l => l.View()).ToList();
         int? bidCount = owner ? await connection.ExecuteScalarAsync<int>(BidCountSql, new { Id = id }) : null;
         return TypedResults.Ok(new TenderView(tender.Id, tender.OwnerOrg, tender.Title, new DateTimeOffset(tender.ClosesAt, TimeSpan.Zero),
-            tender.MaxCarriers, tender.Status, lanes, bidCount, own, tender.CreatedAt, tender.ClosedAt, tender.AwardedAt));
+            tender.MaxCarriers, tender.MinTrustScore, tender.Status, lanes, bidCount, own, tender.CreatedAt, tender.ClosedAt, tender.AwardedAt));
     }
 
-    private sealed record OpenState(string Status, DateTime ClosesAt);
+    private sealed record OpenState(string Status, DateTime ClosesAt, int? MinTrustScore);
 
-    private static async Task<IResult> PlaceBid(Guid id, PlaceBid request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
-    {
-        var caller = Caller.From(http.User);
-        if (!caller.Is(Roles.Carrier) || string.IsNullOrEmpty(caller.Org)) return Forbidden("Only a carrier bids on a tender.");
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        await using var tx = await connection.BeginTransactionAsync(http.RequestAborted);
-        var state = await connection.QuerySingleOrDefaultAsync<OpenState>(LockOpenSql, new { Id = id }, tx);
-        if (state is null) return NotFound();
-        var now = clock.GetUtcNow().UtcDateTime;
-        if (state.Status != "open" || state.ClosesAt <= now)
-            return TypedResults.Problem(statusCode: 409, title: "The tender is closed.", detail: "Bids are taken only until the tender closes.");
-        var laneRefs = (await connection.QueryAsync<LaneRow>(LanesSql, new { Id = id }, tx)).Select(l => l.Ref).ToHashSet(StringComparer.Ordinal);
-        var errors = BidRules.Check(request, laneRefs);
-        if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The request has invalid fields.");
-        var replaced = await connection.ExecuteScalarAsync<bool>(UpsertBidSql, new
+    // The tender id is part of the hashed request: one key reused on another tender is a 409, not a replay.
+    private static async Task<IResult> PlaceBid(Guid id, PlaceBid request, HttpContext http, Outbox outbox, TimeProvider clock) =>
+        await IdempotentCreate.Run(outbox, http, (id, request), async (work, caller) =>
         {
-            Id = id, caller.Org, BidId = Guid.CreateVersion7(),
-            Packages = JsonSerializer.Serialize(request.Packages, Json),
-            Exclusive = JsonSerializer.Serialize(request.Exclusive ?? [], Json),
-            request.MaxContainers, At = now,
-        }, tx);
-        await tx.CommitAsync(http.RequestAborted);
-        return TypedResults.Created($"/api/tenders/{id}", new BidAccepted(id, caller.Org, request.Packages!.Count, replaced, now));
+            if (!caller.Is(Roles.Carrier) || string.IsNullOrEmpty(caller.Org))
+                return CreateOutcome<BidAccepted>.Refuse(Forbidden("Only a carrier bids on a tender."));
+            var (connection, tx) = work;
+            var state = await connection.QuerySingleOrDefaultAsync<OpenState>(LockOpenSql, new { Id = id }, tx);
+            if (state is null) return CreateOutcome<BidAccepted>.Refuse(NotFound());
+            var now = clock.GetUtcNow().UtcDateTime;
+            if (state.Status != "open" || state.ClosesAt <= now)
+                return CreateOutcome<BidAccepted>.Refuse(TypedResults.Problem(statusCode: 409, title: "The tender is closed.",
+                    detail: "Bids are taken only until the tender closes."));
+            // As Listings does for a cargo offer's minimum: a carrier without a record has the score without one.
+            var trustScore = (await connection.QueryAsync<TrustScoreRow>(TrustScoresSql, new { Orgs = new[] { caller.Org } }, tx))
+                .Select(r => (int?)r.Score).SingleOrDefault() ?? TrustScoreChanged.WithoutRecord;
+            if (state.MinTrustScore is { } minimum && trustScore < minimum)
+                return CreateOutcome<BidAccepted>.Refuse(Forbidden(
+                    $"This tender takes bids only from carriers with a trust score of at least {minimum}; " +
+                    $"{caller.Org} has {trustScore} (GET /api/organisations/{caller.Org}/trust explains it)."));
+            var laneRefs = (await connection.QueryAsync<LaneRow>(LanesSql, new { Id = id }, tx)).Select(l => l.Ref).ToHashSet(StringComparer.Ordinal);
+            var errors = BidRules.Check(request, laneRefs);
+            if (errors.Count > 0)
+                return CreateOutcome<BidAccepted>.Refuse(TypedResults.ValidationProblem(errors, title: "The request has invalid fields."));
+            var replaced = await connection.ExecuteScalarAsync<bool>(UpsertBidSql, new
+            {
+                Id = id, caller.Org, BidId = Guid.CreateVersion7(),
+                Packages = JsonSerializer.Serialize(request.Packages, Json),
+                Exclusive = JsonSerializer.Serialize(request.Exclusive ?? [], Json),
+                request.MaxContainers, At = now,
+            }, tx);
+            return CreateOutcome<BidAccepted>.Created($"/api/tenders/{id}",
+                new BidAccepted(id, caller.Org, request.Packages!.Count, replaced, now));
+        });
+
+    private sealed record TrustScoreRow(string Org, int Score);
+
+    /// <summary>The latest score of each organisation; one without a record has the score without one.</summary>
+    private static async Task<Func<string, int>> TrustScores(NpgsqlConnection connection, IEnumerable<string> orgs)
+    {
+        var known = (await connection.QueryAsync<TrustScoreRow>(TrustScoresSql, new { Orgs = orgs.Distinct().ToArray() }))
+            .ToDictionary(r => r.Org, r => r.Score, StringComparer.Ordinal);
+        return org => known.GetValueOrDefault(org, TrustScoreChanged.WithoutRecord);
     }
 
     private static async Task<IResult> Close(Guid id, HttpContext http, Outbox outbox, TimeProvider clock)
@@ -293,7 +326,10 @@ public static class TendersApi
         if (tender.Award is null)
             return TypedResults.Ok(new AwardView(tender.Status, null, null, null, null, null, Freight.Currency, [], [], [], null));
         var award = JsonSerializer.Deserialize<AwardResult>(tender.Award, Json)!;
-        var assignments = award.Assignments.Select(a => new AssignmentView(a.LaneRef, a.Carrier, a.PackageRef, a.PricePerContainer)).ToList();
+        // The score now, not at the award: the shipper decides on the carrier's record as it stands.
+        var trustScore = await TrustScores(connection, award.Assignments.Select(a => a.Carrier));
+        var assignments = award.Assignments
+            .Select(a => new AssignmentView(a.LaneRef, a.Carrier, a.PackageRef, a.PricePerContainer, trustScore(a.Carrier))).ToList();
         if (owner)
             return TypedResults.Ok(new AwardView(tender.Status, award.Optimal, award.Gap, award.TotalCost, award.LaneByLaneCost, award.Savings,
                 Freight.Currency, assignments, award.Uncovered, award.Explanation, tender.AwardedAt));
@@ -301,7 +337,7 @@ public static class TendersApi
         var mine = assignments.Where(a => a.Carrier == caller.Org).ToList();
         var explanation = mine.Count == 0
             ? new[] { "None of your packages is part of the award." }
-            : [$"You won {mine.Count} lane(s): {string.Join(", ", mine.Select(a => a.LaneRef))}."];
+            : [$"You won {Counted(mine.Count, "lane")}: {string.Join(", ", mine.Select(a => a.LaneRef))}."];
         return TypedResults.Ok(new AwardView(tender.Status, award.Optimal, null, null, null, null, Freight.Currency, mine, [], explanation,
             tender.AwardedAt));
     }

@@ -1,9 +1,10 @@
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Messaging;
 
-namespace TradeHub.Listings.Common;
+namespace TradeHub.Hosting.Http;
 
 /// <summary>What a create decided: a refusal (a problem or an invalid field) or the created resource.</summary>
 public sealed record CreateOutcome<TView>(ProblemHttpResult? Problem, ValidationProblem? Invalid, string? Location, TView? Body)
@@ -52,17 +53,4 @@ public static class IdempotentCreate
         await work.Commit(http.RequestAborted);
         return TypedResults.Created(outcome.Location, outcome.Body);
     }
-}
-
-/// <summary>The problems Listings answers when a request meets the data: not yours, not there, not now.</summary>
-public static class Refusal
-{
-    public static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(statusCode: 403, title: "Not allowed.", detail: detail);
-
-    public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: 404, title: $"No such {what}.", detail: $"The {what} does not exist or is not yours to see.");
-
-    public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(statusCode: 409, title: "The request conflicts with the current state.", detail: detail);
 }
