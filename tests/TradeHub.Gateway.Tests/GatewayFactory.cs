@@ -44,7 +44,9 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
     {
         builder.UseEnvironment(environment);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness());
+        // The harness's default inactivity (1.2 s) ends a wait for a consumed message early on a busy machine.
+        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x =>
+            x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(60), testInactivityTimeout: TimeSpan.FromSeconds(15))));
     }
 
     public HttpClient ClientAs(string organisation, string role)

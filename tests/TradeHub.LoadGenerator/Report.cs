@@ -8,6 +8,12 @@ namespace TradeHub.LoadGenerator;
 /// <summary>The figures of a run as a table and as JSON, each system figure also as a ratio to its baseline.</summary>
 public sealed class Report(Options options)
 {
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     private readonly List<(PhaseStats Phase, MatchStats Matches)> _phases = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     public BaselineResult? Pg { get; set; }
@@ -170,8 +176,7 @@ public sealed class Report(Options options)
             maxRssMb = Memory?.MaxKb.OrderBy(m => m.Key, StringComparer.Ordinal).ToDictionary(m => m.Key, m => Math.Round(m.Value / 1024.0, 1)),
             sseEvents = Events,
         };
-        return JsonSerializer.Serialize(doc, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        return JsonSerializer.Serialize(doc, JsonOptions);
     }
 
     private static double Round(double v) => double.IsNaN(v) || double.IsInfinity(v) ? v : Math.Round(v, 2);

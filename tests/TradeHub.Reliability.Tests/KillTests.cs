@@ -159,6 +159,8 @@ public class KillTests
             .Where(q => q.Key.EndsWith("_error", StringComparison.Ordinal) && q.Value > 0)
             .ToDictionary(q => q.Key, q => q.Value);
 
+        foreach (var queue in errorQueues.Keys)
+            TestContext.Progress.WriteLine($"{queue}: {await TestBroker.FirstFault(system.VirtualHost, queue)}");
         TestContext.Progress.WriteLine(
             $"posted {ids.Length} (abandoned {abandoned}), found {found}, lost {lost}, duplicated {duplicated}; " +
             $"outbox backlog {backlog}, unrouted {unrouted}, not in matching {unprojected}; proposals twice {sameOffersTwice}; " +

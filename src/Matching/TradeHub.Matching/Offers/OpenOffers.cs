@@ -13,13 +13,15 @@ namespace TradeHub.Matching.Offers;
 /// oldest one that was still running at the last read, so rows committed by other instances (or out of order) are
 /// never missed. Re-reading a row twice is harmless: applying a row replaces the offer.
 /// </summary>
-public sealed class OpenOffers(NpgsqlDataSource dataSource)
+public sealed class OpenOffers(NpgsqlDataSource dataSource) : IDisposable
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly OfferIndex index = new();
     private readonly Lock gate = new();
     private readonly SemaphoreSlim reading = new(1, 1);
+
+    public void Dispose() => reading.Dispose();
     private long watermark;
 
     private readonly List<Guid> staged = [];

@@ -116,7 +116,7 @@ public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvide
             if (request is null) return;
             var row = await connection.QuerySingleOrDefaultAsync<ShipmentRow>(ShipmentsApi.ByIdSql, new { Id = m.ShipmentId }, tx);
             if (row is null || row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) return;
-            var best = m.Routes.FirstOrDefault();
+            var best = m.Routes.Count > 0 ? m.Routes[0] : null;
             await work.Enqueue(new ShipmentException
             {
                 ShipmentId = row.Id, PartyOrgs = row.Parties, Reason = request.Reason, NodeIds = request.NodeIds, At = now,
