@@ -152,7 +152,7 @@ public sealed class WebhookBench(Options options, Api api)
     /// </summary>
     private async Task<PhaseResult> Phase(string name, WebhookReceivers receivers, ProcessMemory memory, double rate, int seconds)
     {
-        var cpu = memory.CpuSeconds();
+        var cpu = memory.CpuSeconds().Concat(ProcessMemory.ServerCpuSeconds()).ToDictionary();
         var start = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var slots = new SemaphoreSlim(options.Concurrency);
@@ -195,7 +195,7 @@ public sealed class WebhookBench(Options options, Api api)
             var mine = Of(receivers, start);
             if (mine.Count >= (long)posted * answering && still.Elapsed > TimeSpan.FromSeconds(2)) break;
         }
-        var used = memory.CpuSeconds().ToDictionary(c => c.Key, c => Math.Round(c.Value - cpu.GetValueOrDefault(c.Key), 2));
+        var used = memory.CpuSeconds().Concat(ProcessMemory.ServerCpuSeconds()).ToDictionary(c => c.Key, c => Math.Round(c.Value - cpu.GetValueOrDefault(c.Key), 2));
 
         var arrivals = Of(receivers, start);
         var first = new Dictionary<(int, string), Arrival>();

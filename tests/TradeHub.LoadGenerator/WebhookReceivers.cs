@@ -49,8 +49,7 @@ public sealed class WebhookReceivers : IAsyncDisposable
 
     private WebhookReceivers(int receivers)
     {
-        var ports = Enumerable.Range(0, receivers).Select(_ => FreePort()).Distinct().ToArray();
-        if (ports.Length != receivers) throw new InvalidOperationException("could not find distinct free ports for the receivers");
+        var ports = FreePorts(receivers);
         Ports = ports;
         for (var i = 0; i < ports.Length; i++) _receiverOfPort[ports[i]] = i;
         var builder = WebApplication.CreateSlimBuilder();
@@ -137,11 +136,19 @@ public sealed class WebhookReceivers : IAsyncDisposable
         return DateTime.MinValue;
     }
 
-    private static int FreePort()
+    /// <summary>Ports the system gives out; all held open until the last is picked, so they differ.</summary>
+    private static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            foreach (var l in listeners) l.Start();
+            return listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port).ToArray();
+        }
+        finally
+        {
+            foreach (var l in listeners) l.Stop();
+        }
     }
 
     public async ValueTask DisposeAsync()
