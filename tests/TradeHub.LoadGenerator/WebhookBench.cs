@@ -18,6 +18,9 @@ public sealed class WebhookBench(Options options, Api api)
 {
     private const int DirectInFlight = 256;
 
+    private static readonly JsonSerializerOptions ReportJson = new(JsonSerializerDefaults.Web)
+        { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     private readonly string _run = DateTime.UtcNow.ToString("MMddHHmmss", CultureInfo.InvariantCulture) + "-" + Guid.NewGuid().ToString("N")[..4];
     private readonly DateOnly _today = DateOnly.FromDateTime(DateTime.UtcNow);
     private readonly int _base = 20 + Random.Shared.Next(360);
@@ -118,8 +121,7 @@ public sealed class WebhookBench(Options options, Api api)
         if (options.JsonFile is { } file)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
-            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(json, new JsonSerializerOptions(JsonSerializerDefaults.Web)
-                { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+            await File.WriteAllTextAsync(file, JsonSerializer.Serialize(json, ReportJson));
             Console.WriteLine($"JSON: {file}");
         }
         return 0;
