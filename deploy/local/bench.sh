@@ -17,7 +17,13 @@ GATEWAY_URL="http://127.0.0.1:${TRADEHUB_GATEWAY_PORT:-8080}"
 OUT="$REPO/.local/bench"
 
 # Measured as deployed (Production: no developer exception page, no DI scope validation), unless set otherwise.
-export TRADEHUB_ENVIRONMENT="${TRADEHUB_ENVIRONMENT:-Production}"
+# The webhook bench (--webhooks) is the exception: its receivers are plain http on loopback, and the Webhooks
+# service takes http endpoints only in Development (https is required everywhere else).
+if [[ " $* " == *" --webhooks "* ]]; then
+    export TRADEHUB_ENVIRONMENT="${TRADEHUB_ENVIRONMENT:-Development}"
+else
+    export TRADEHUB_ENVIRONMENT="${TRADEHUB_ENVIRONMENT:-Production}"
+fi
 export RateLimiting__PermitsPerSecond="${RateLimiting__PermitsPerSecond:-1000000}"
 export RateLimiting__Burst="${RateLimiting__Burst:-1000000}"
 export RateLimiting__AddressPermitsPerSecond="${RateLimiting__AddressPermitsPerSecond:-1000000}"

@@ -12,6 +12,20 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 }
 
 using var api = new Api(options.Gateway, Math.Max(options.Concurrency, 16));
+if (options.Webhooks)
+{
+    try
+    {
+        var health = await api.Send(HttpMethod.Get, null, "health/ready", parse: false);
+        if (health.Status != 200) throw new InvalidOperationException($"the gateway at {options.Gateway} is not ready (GET /health/ready: {health.Status})");
+        return await new WebhookBench(options, api).Run();
+    }
+    catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 2;
+    }
+}
 var report = new Report(options);
 var workload = new Workload(options, api);
 try
