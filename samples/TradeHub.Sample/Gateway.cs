@@ -48,6 +48,9 @@ public sealed class Gateway(Uri baseAddress) : IDisposable
 
     public Task<JsonNode?> Get(string token, string path) => Send(HttpMethod.Get, token, path, null, idempotent: false);
 
+    /// <summary>A GET without a token (a shared tracking link).</summary>
+    public Task<JsonNode?> GetAnonymous(string path) => Send(HttpMethod.Get, "", path, null, idempotent: false);
+
     /// <summary>A creating POST; a fresh Idempotency-Key per call makes a retry of the same call safe.</summary>
     public Task<JsonNode?> Create(string token, string path, object body) => Send(HttpMethod.Post, token, path, body, idempotent: true);
 
@@ -76,7 +79,7 @@ public sealed class Gateway(Uri baseAddress) : IDisposable
         for (var attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+            if (token.Length > 0) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
             if (idempotent) request.Headers.Add("Idempotency-Key", idempotencyKey);
             if (body is not null) request.Content = Body(body);
             try

@@ -21,7 +21,8 @@ namespace TradeHub.Gateway.Tests;
 public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, string environment = "Testing")
     : WebApplicationFactory<Program>
 {
-    public static Dictionary<string, string?> Settings(string listings, string routing, string matching) => new()
+    /// <summary>Shipments, when not given, points at an address where nothing listens.</summary>
+    public static Dictionary<string, string?> Settings(string listings, string routing, string matching, string? shipments = null) => new()
     {
         ["Auth:DevIssuer:Enabled"] = "true",
         ["Auth:DevIssuer:AllowOutsideDevelopment"] = "true",
@@ -32,6 +33,8 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         ["Services:Listings"] = listings,
         ["Services:Routing"] = routing,
         ["Services:Matching"] = matching,
+        ["ReverseProxy:Clusters:shipments:Destinations:primary:Address"] = shipments ?? FakeService.DownAddress(),
+        ["Services:Shipments"] = shipments ?? FakeService.DownAddress(),
         // Webhooks stands where matching does: both up or both down.
         ["ReverseProxy:Clusters:webhooks:Destinations:primary:Address"] = matching,
         ["Services:Webhooks"] = matching,
@@ -43,7 +46,9 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
     {
         builder.UseEnvironment(environment);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness());
+        // The harness's default inactivity (1.2 s) ends a wait for a consumed message early on a busy machine.
+        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x =>
+            x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(60), testInactivityTimeout: TimeSpan.FromSeconds(15))));
     }
 
     public HttpClient ClientAs(string organisation, string role)

@@ -1,3 +1,4 @@
+using TradeHub.Matching.Flows;
 using MassTransit;
 using TradeHub.Matching.CargoMatching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -21,6 +22,9 @@ public static class MatchingSetup
         x.AddConsumer<TradeOfferPostedConsumer>();
         x.AddConsumer<TradeOfferWithdrawnConsumer>();
         x.AddConsumer<LogisticsCostTableComputedConsumer>();
+        x.AddConsumer<TrustScoreChangedConsumer>();
+        x.AddConsumer<ShipmentBookedConsumer>();
+        x.AddConsumer<ShipmentDeliveredConsumer>();
     }
 
     /// <summary>Matching rules (section Matching) and the in-memory index of open offers, loaded at start-up.</summary>

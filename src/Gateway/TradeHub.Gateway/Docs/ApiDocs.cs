@@ -14,12 +14,14 @@ namespace TradeHub.Gateway.Docs;
 /// </summary>
 public sealed class ApiDocument(
     [FromKeyedServices("v1")] IOpenApiDocumentProvider gateway,
-    IHttpClientFactory clients, ServiceDirectory services, TimeProvider clock, ILogger<ApiDocument> log)
+    IHttpClientFactory clients, ServiceDirectory services, TimeProvider clock, ILogger<ApiDocument> log) : IDisposable
 {
     private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FreshWhenPartial = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Json, DateTimeOffset Until)? _cached;
+
+    public void Dispose() => _gate.Dispose();
 
     public async Task<string> Get(CancellationToken ct)
     {

@@ -4,6 +4,8 @@ using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
 using TradeHub.Pools.Contracts;
 using TradeHub.Routing.Contracts;
+using TradeHub.Shipments.Contracts;
+using TradeHub.Tenders.Contracts;
 using TradeHub.Webhooks.Contracts;
 
 namespace TradeHub.Gateway.Events;
@@ -14,7 +16,9 @@ namespace TradeHub.Gateway.Events;
 /// </summary>
 public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
-    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>,
+    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>,
+    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>,
+    IConsumer<TenderClosed>, IConsumer<TenderAwarded>,
     IConsumer<PoolMemberJoined>, IConsumer<PoolFormed>, IConsumer<PoolCancelled>, IConsumer<PoolSuggested>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -104,6 +108,76 @@ public sealed class LiveEventConsumer(EventHub hub) :
         return Task.CompletedTask;
     }
 
+    public Task Consume(ConsumeContext<ShipmentBooked> context)
+    {
+        var s = context.Message;
+        Publish(context, s.PartyOrgs, "shipment.booked", new
+        {
+            id = s.ShipmentId, s.CargoOfferId, s.MatchId, s.BidId, shipper = s.ShipperOrg, carriers = s.CarrierOrgs,
+            status = "booked", s.Origin, s.Destination, s.DeliverBy, s.PlannedArrival, estimatedArrival = s.PlannedArrival,
+            containers = new { count = s.Containers, type = s.ContainerType },
+            legs = s.Legs.Select(l => new
+            {
+                l.From, l.To, l.Mode, carrier = l.CarrierOrg, l.PlannedDeparture, l.PlannedArrival, l.EstimatedDeparture,
+                l.EstimatedArrival, l.ActualDeparture, l.ActualArrival,
+            }),
+            s.BookedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentEventRecorded> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.event", new
+        {
+            shipmentId = e.ShipmentId, e.EventId, e.Type, e.Classifier, e.Location, e.EventDateTime, carrier = e.CarrierOrg,
+            e.Reason, e.RetractedEventId, e.RecordedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentEtaChanged> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.eta_changed", new
+        {
+            shipmentId = e.ShipmentId, e.PreviousEstimatedArrival, e.EstimatedArrival, e.DeliverBy, e.Cause, e.ChangedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentDelayed> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.delayed", new
+        {
+            shipmentId = e.ShipmentId, delayed = true, e.EstimatedArrival, e.DeliverBy, e.At,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentException> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.exception", new
+        {
+            shipmentId = e.ShipmentId, e.Reason, e.NodeIds, e.At, e.EstimatedArrival, e.Alternative,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentDelivered> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.delivered", new
+        {
+            shipmentId = e.ShipmentId, e.CargoOfferId, status = "delivered", e.Origin, e.Destination, e.DeliverBy,
+            e.DeliveredAt, e.OnTime,
+        });
+        return Task.CompletedTask;
+    }
+
     /// <summary>A pool gained a member: told to its operator and the joining SME, never to the other members.</summary>
     public Task Consume(ConsumeContext<PoolMemberJoined> context)
     {
@@ -167,6 +241,37 @@ public sealed class LiveEventConsumer(EventHub hub) :
 
     private static IEnumerable<object> Legs(IReadOnlyList<MatchedLeg> legs) =>
         legs.Select(l => new { l.CapacityOfferId, l.From, l.To, carrier = l.CarrierOrg, l.Mode, l.Containers });
+
+    /// <summary>The owner and every bidder hear that a tender closed; bids stay sealed, so nobody hears who else bid.</summary>
+    public Task Consume(ConsumeContext<TenderClosed> context)
+    {
+        var t = context.Message;
+        Publish(context, [t.OwnerOrg], "tender.closed", new { id = t.TenderId, status = "solving", bids = t.Bidders.Count, t.ClosedAt });
+        foreach (var bidder in t.Bidders)
+            Publish(context, [bidder], "tender.closed", new { id = t.TenderId, status = "solving", t.ClosedAt });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The owner hears the whole award; each bidder only the lanes it won (none, for a losing bid).</summary>
+    public Task Consume(ConsumeContext<TenderAwarded> context)
+    {
+        var t = context.Message;
+        Publish(context, [t.OwnerOrg], "tender.awarded", new
+        {
+            id = t.TenderId, t.Status, t.Optimal, t.TotalCost, t.Currency,
+            assignments = t.Lanes.Select(l => new { l.LaneRef, carrier = l.CarrierOrg, l.PackageRef, l.PricePerContainer }),
+            t.Uncovered, t.AwardedAt,
+        });
+        foreach (var bidder in t.Bidders.Where(b => b != t.OwnerOrg))
+            Publish(context, [bidder], "tender.awarded", new
+            {
+                id = t.TenderId, t.Status,
+                assignments = t.Lanes.Where(l => l.CarrierOrg == bidder)
+                    .Select(l => new { l.LaneRef, carrier = l.CarrierOrg, l.PackageRef, l.PricePerContainer }),
+                t.AwardedAt,
+            });
+        return Task.CompletedTask;
+    }
 
     private void Publish<T>(ConsumeContext context, IEnumerable<string> orgs, string type, T resource) =>
         hub.Publish(orgs, type, (context.MessageId ?? NewId.NextGuid()).ToString(),

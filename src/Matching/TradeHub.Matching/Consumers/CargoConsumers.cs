@@ -89,7 +89,7 @@ public sealed class BidAwardedConsumer(Outbox outbox, OpenOffers offers) : ICons
         {
             await tx.Connection.LockOffer(tx.Transaction, m.CargoOfferId);
             var routes = await tx.Connection.RoutesOf(tx.Transaction, m.CargoOfferId);
-            var route = routes.FirstOrDefault(r => r.RouteId == m.RouteId) ?? routes.FirstOrDefault();
+            var route = routes.FirstOrDefault(r => r.RouteId == m.RouteId) ?? (routes.Count > 0 ? routes[0] : null);
             await tx.Connection.RecordFlow(tx.Transaction, new Flow(m.BidId, "bid", m.Origin, m.Destination, route?.Corridor ?? "",
                 route?.MainMode ?? "", m.HsCode, m.ContainerCount, m.WeightKg, m.AwardedAt));
             await tx.Connection.CloseOffer(tx.Transaction, m.CargoOfferId, "awarded");

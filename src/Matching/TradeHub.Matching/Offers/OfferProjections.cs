@@ -25,9 +25,9 @@ public static class OfferProjections
 
     private const string InsertCapacitySql = $"""
         INSERT INTO capacity_offers (id, carrier_org, from_node, to_node, mode, departure_from, departure_to, containers,
-                                     container_type, price_per_container, currency, transit_days, status)
+                                     container_type, price_per_container, currency, transit_days, reserved_for, status)
         VALUES (@Id, @CarrierOrg, @From, @To, @Mode, @DepartureFrom, @DepartureTo, @Containers, @ContainerType,
-                @PricePerContainer, @Currency, @TransitDays, {ClosedOr})
+                @PricePerContainer, @Currency, @TransitDays, @ReservedFor, {ClosedOr})
         ON CONFLICT (id) DO NOTHING
         RETURNING status
         """;
@@ -117,7 +117,7 @@ public static class OfferProjections
         await connection.ExecuteScalarAsync<string?>(InsertCapacitySql, new
         {
             o.Id, o.CarrierOrg, o.From, o.To, o.Mode, DepartureFrom = Day(o.DepartureFrom), DepartureTo = Day(o.DepartureTo),
-            o.Containers, o.ContainerType, o.PricePerContainer, o.Currency, o.TransitDays,
+            o.Containers, o.ContainerType, o.PricePerContainer, o.Currency, o.TransitDays, o.ReservedFor,
         }, tx) == "open";
 
     public static async Task<bool> InsertTrade(this NpgsqlConnection connection, NpgsqlTransaction tx, TradeOffer o) =>
@@ -154,7 +154,7 @@ public static class OfferProjections
 
     public static CapacityOffer ToOffer(this CapacityOfferPosted m) => new(m.CapacityOfferId, m.CarrierOrg, m.From, m.To,
         m.Mode, m.DepartureFrom, m.DepartureTo, m.ContainerCount, m.ContainerType, m.PricePerContainerAmount,
-        m.PriceCurrency, m.TransitDays);
+        m.PriceCurrency, m.TransitDays, m.ReservedFor);
 
     public static TradeOffer ToOffer(this TradeOfferPosted m) => new(m.TradeOfferId, m.OwnerOrg, m.Side.ToLowerInvariant(),
         m.HsCode, m.Product, m.Quantity, m.Unit, m.UnitPriceAmount, m.UnitPriceCurrency, m.City, m.ValidUntil);

@@ -112,17 +112,24 @@ export class CorridorMap {
     let drag = null;
     this.svg.addEventListener("pointerdown", (event) => {
       if (event.button !== 0) return;
-      drag = { start: this.toMap(event), x: this.zoom.x, y: this.zoom.y, id: event.pointerId };
+      // The node under the pointer is read here: once the pointer is captured, later events name the map itself.
+      const node = event.target.closest?.("g.node")?.dataset.node;
+      drag = { start: this.toMap(event), x: this.zoom.x, y: this.zoom.y, id: event.pointerId, node, moved: 0 };
       this.svg.setPointerCapture(event.pointerId);
       this.svg.classList.add("dragging");
     });
     this.svg.addEventListener("pointermove", (event) => {
       if (!drag || event.pointerId !== drag.id) return;
       const [px, py] = this.toMap(event);
+      drag.moved = Math.max(drag.moved, Math.hypot(px - drag.start[0], py - drag.start[1]));
       this.setZoom(this.zoom.k, drag.x + px - drag.start[0], drag.y + py - drag.start[1]);
     });
     const end = () => { drag = null; this.svg.classList.remove("dragging"); };
-    this.svg.addEventListener("pointerup", end);
+    this.svg.addEventListener("pointerup", () => {
+      // A press and release on a node without dragging picks it, when a view asked for picks.
+      if (drag?.node && drag.moved < 4 && this.pickNode) this.pickNode(drag.node);
+      end();
+    });
     this.svg.addEventListener("pointercancel", end);
   }
 
@@ -367,6 +374,49 @@ export class CorridorMap {
       const p = this.xy(id);
       if (p) el("circle", { cx: p[0], cy: p[1], r: 8, class: "route-end" }, g);
     }
+  }
+
+  /**
+   * Lets a view pick nodes by clicking them (a tender's origin and destination); `null` stops picking.
+   * Returns a function that stops it, so the view that started picking can end it on unmount.
+   */
+  onNodePick(fn) {
+    this.pickNode = fn;
+    this.svg.classList.toggle("picking", !!fn);
+    return () => { if (this.pickNode === fn) this.onNodePick(null); };
+  }
+
+  /**
+   * Lanes between two places (a tender's), as straight dashed lines with their ends ringed; awarded lanes solid,
+   * titled with their carrier.
+   */
+  showLanes(lanes, { append = false } = {}) {
+    if (!append) this.clearOverlay();
+    const g = el("g", { class: "tender-lanes" }, this.layers.overlay);
+    for (const lane of lanes) {
+      const a = this.nodes.get(lane.origin), b = this.nodes.get(lane.destination);
+      if (!a || !b) continue;
+      const p = el("path", {
+        d: this.path({ type: "LineString", coordinates: [[a.lon, a.lat], [b.lon, b.lat]] }),
+        class: `tender-lane${lane.carrier ? " awarded" : ""}`, "data-testid": "map-tender-lane", "data-ref": lane.ref ?? "",
+        "data-awarded": lane.carrier ? "true" : "false", "data-origin": lane.origin, "data-destination": lane.destination,
+      }, g);
+      title(p, `${lane.ref ? `${lane.ref}: ` : ""}${this.name(lane.origin)} → ${this.name(lane.destination)}${lane.carrier ? ` – ${lane.carrier}` : ""}`);
+      for (const id of [lane.origin, lane.destination]) {
+        const q = this.xy(id);
+        if (q) el("circle", { cx: q[0], cy: q[1], r: 6, class: "tender-lane-end" }, g);
+      }
+    }
+  }
+
+  /** Where a shipment is now: a pulsing ring on its last reported place (its origin before it departs). */
+  markPosition(id, label) {
+    const p = this.xy(id);
+    if (!p) return;
+    const g = el("g", { class: "shipment-position", "data-testid": "map-shipment-position", "data-node": id }, this.layers.overlay);
+    el("circle", { cx: p[0], cy: p[1], r: 12, class: "position-halo" }, g);
+    el("circle", { cx: p[0], cy: p[1], r: 5, class: "position-dot" }, g);
+    title(g, label || this.name(id));
   }
 
   /** Soft rings around nodes, e.g. the ends of open cargo offers. */

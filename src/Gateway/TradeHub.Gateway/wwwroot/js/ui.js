@@ -50,6 +50,15 @@ export function field(name, { type = "text", options, required, value, attrs = {
   return wrap;
 }
 
+/**
+ * Prefixes the test ids of the field errors under `root` (`error-origin` -> `error-tender-lane-origin`): a panel whose
+ * fields carry the same API names as another form on the page (origin, containers.count) keeps its ids unique.
+ */
+export function scopeErrorIds(root, prefix) {
+  for (const p of root.querySelectorAll("[data-error-for]")) p.dataset.testid = `error-${prefix}-${p.dataset.errorFor}`;
+  return root;
+}
+
 export function clearErrors(form) {
   for (const p of form.querySelectorAll(".field-error")) p.textContent = "";
   for (const i of form.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");

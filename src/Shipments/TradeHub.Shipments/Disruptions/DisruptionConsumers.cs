@@ -1,0 +1,145 @@
+using Dapper;
+using MassTransit;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Routing.Contracts;
+using TradeHub.Shipments.Common;
+using TradeHub.Shipments.Contracts;
+using TradeHub.Shipments.Tracking;
+
+namespace TradeHub.Shipments.Disruptions;
+
+/// <summary>
+/// A closure Routing opened reaches the shipments under way (booked and not yet departed, or in transit) whose route
+/// ahead it blocks when they would pass: the leg it blocks waits out the closure (its estimates and the shipment's move at once; eta_changed and delayed follow
+/// as for any re-estimate), and Routing is asked for the fastest way around from the shipment's position, or its
+/// origin when it has not departed (ShipmentRerouteRequested). A booked shipment is reached too: its carriers can
+/// still take the way around before it leaves. A lifted closure gives its wait back.
+/// </summary>
+public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<RouteNetworkChanged>
+{
+    private const string AffectedSql = $"""
+        SELECT {ShipmentRow.Columns} FROM shipments s
+        WHERE status IN ('booked', 'in_transit') AND EXISTS (
+            SELECT 1 FROM jsonb_array_elements(s.legs) AS l, jsonb_array_elements_text(l -> 'nodes') AS n
+            WHERE n = ANY(@NodeIds))
+        ORDER BY id FOR UPDATE
+        """;
+
+    private const string InsertSql = """
+        INSERT INTO shipment_disruptions (shipment_id, disruption_id, leg_index, hours, reason, node_ids, request_id, requested_at)
+        VALUES (@ShipmentId, @DisruptionId, @LegIndex, @Hours, @Reason, @NodeIds, @RequestId, @Now)
+        ON CONFLICT DO NOTHING RETURNING true
+        """;
+
+    private const string LiftSql = """
+        DELETE FROM shipment_disruptions WHERE disruption_id = @DisruptionId
+        RETURNING shipment_id AS ShipmentId, leg_index AS LegIndex, hours AS Hours
+        """;
+
+    private sealed record Taken(Guid ShipmentId, int LegIndex, double Hours);
+
+    public Task Consume(ConsumeContext<RouteNetworkChanged> context)
+    {
+        var m = context.Message;
+        if (m.DisruptionId is not { } disruptionId || m.ClosedFrom is not { } from || m.ClosedTo is not { } to)
+            return Task.CompletedTask;
+        return outbox.HandleOnce(context, "shipments.route-network-changed", async work =>
+        {
+            var (connection, tx) = work;
+            var now = clock.GetUtcNow();
+            if (m.Lifted)
+            {
+                var taken = (await connection.QueryAsync<Taken>(LiftSql, new { DisruptionId = disruptionId }, tx)).AsList();
+                foreach (var shipment in taken.GroupBy(t => t.ShipmentId).OrderBy(g => g.Key))
+                {
+                    var row = await connection.QuerySingleAsync<ShipmentRow>(ShipmentsApi.ByIdSql + " FOR UPDATE",
+                        new { Id = shipment.Key }, tx);
+                    if (row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) continue;
+                    var legs = Legs.FromJson(row.LegsJson);
+                    foreach (var t in shipment)
+                        legs[t.LegIndex] = legs[t.LegIndex] with { DisruptionHours = Math.Max(0, legs[t.LegIndex].DisruptionHours - t.Hours) };
+                    await Tracker.Apply(work, row, legs, await Tracker.Events(connection, tx, row.Id), m.Reason, now);
+                }
+                return;
+            }
+            // A closed leg blocks both ways; a closed node blocks every leg through it.
+            var closedLegs = m.LegIds.Count > 0 && m.NodeIds.Count == 2
+                ? new List<(string, string)> { (m.NodeIds[0], m.NodeIds[1]), (m.NodeIds[1], m.NodeIds[0]) }
+                : [];
+            IReadOnlyCollection<string> closedNodes = m.LegIds.Count > 0 ? [] : m.NodeIds.ToHashSet();
+            var rows = (await connection.QueryAsync<ShipmentRow>(AffectedSql, new { NodeIds = m.NodeIds.ToArray() }, tx)).AsList();
+            foreach (var row in rows)
+            {
+                var legs = Legs.FromJson(row.LegsJson);
+                var blockage = Blockages.Find(legs, row.PositionLocation, closedNodes, closedLegs, from, to);
+                if (blockage is null) continue;
+                var requestId = Guid.CreateVersion7();
+                var inserted = await connection.ExecuteScalarAsync<bool?>(InsertSql, new
+                {
+                    ShipmentId = row.Id, DisruptionId = disruptionId, blockage.LegIndex, Hours = blockage.WaitHours, m.Reason,
+                    NodeIds = m.NodeIds.ToArray(), RequestId = requestId, Now = now,
+                }, tx);
+                if (inserted != true) continue;
+                var leg = legs[blockage.LegIndex];
+                legs[blockage.LegIndex] = leg with { DisruptionHours = leg.DisruptionHours + blockage.WaitHours };
+                await Tracker.Apply(work, row, legs, await Tracker.Events(connection, tx, row.Id), m.Reason, now);
+                await work.Enqueue(new ShipmentRerouteRequested
+                {
+                    RequestId = requestId, ShipmentId = row.Id, From = row.PositionLocation ?? row.Origin, To = row.Destination,
+                    Date = DateOnly.FromDateTime(blockage.PassesAt.UtcDateTime), Avoid = closedNodes.ToList(), RequestedAt = now,
+                });
+            }
+        });
+    }
+}
+
+/// <summary>Routing's answer to a reroute request: the shipment's exception, with the fastest alternative if there is one.</summary>
+public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<AlternativeRoutesComputed>
+{
+    private const string AnswerSql = """
+        UPDATE shipment_disruptions SET answered_at = @Now WHERE request_id = @RequestId AND answered_at IS NULL
+        RETURNING reason AS Reason, node_ids AS NodeIds
+        """;
+
+    private sealed record Request
+    {
+        public string Reason { get; init; } = "";
+        public string[] NodeIds { get; init; } = [];
+    }
+
+    public Task Consume(ConsumeContext<AlternativeRoutesComputed> context) =>
+        outbox.HandleOnce(context, "shipments.alternative-routes-computed", async work =>
+        {
+            var (connection, tx) = work;
+            var m = context.Message;
+            var now = clock.GetUtcNow();
+            var request = await connection.QuerySingleOrDefaultAsync<Request>(AnswerSql, new { m.RequestId, Now = now }, tx);
+            if (request is null) return;
+            var row = await connection.QuerySingleOrDefaultAsync<ShipmentRow>(ShipmentsApi.ByIdSql, new { Id = m.ShipmentId }, tx);
+            if (row is null || row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) return;
+            var best = m.Routes.Count > 0 ? m.Routes[0] : null;
+            await work.Enqueue(new ShipmentException
+            {
+                ShipmentId = row.Id, PartyOrgs = row.Parties, Reason = request.Reason, NodeIds = request.NodeIds, At = now,
+                EstimatedArrival = ShipmentRow.Utc(row.EstimatedArrival),
+                Alternative = best is null ? null : new AlternativeRoute
+                {
+                    From = m.From, To = m.To, TotalHours = best.TotalHours, EstimatedArrival = now.AddHours(best.TotalHours),
+                    Legs = best.Legs.Select(l => new AlternativeLeg
+                    {
+                        From = l.From, To = l.To, Mode = l.Mode, Hours = l.Hours, BorderCrossing = l.BorderCrossing,
+                        GaugeChange = l.GaugeChange,
+                    }).ToList(),
+                },
+            });
+        });
+}
+
+public static class DisruptionRegistration
+{
+    public static void AddDisruptionConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<RouteNetworkChangedConsumer>();
+        x.AddConsumer<AlternativeRoutesComputedConsumer>();
+    }
+}
