@@ -44,7 +44,7 @@ public static class PoolsApi
     public static IEndpointRouteBuilder MapPoolsApi(this IEndpointRouteBuilder app)
     {
         var pools = app.MapGroup("/api/pools").RequireAuthorization().WithTags("Pools");
-        pools.MapPost("/", Open).Validate<OpenPool>().WithName("openPool")
+        pools.MapPost("/", Open).RequireAuthorization(Roles.Carrier).Validate<OpenPool>().WithName("openPool")
             .WithSummary("A rail operator opens a pool for a departure: SMEs fill it with full containers and loose cargo until the cut-off.")
             .Produces<PoolView>(StatusCodes.Status201Created);
         pools.MapGet("/", List).WithName("listPools")
@@ -53,7 +53,7 @@ public static class PoolsApi
         pools.MapGet("/{id:guid}", Get).WithName("getPool")
             .WithSummary("A pool: its operator sees every member and the packing plan; a member sees its own share and the totals.")
             .Produces<PoolView>();
-        pools.MapPost("/{id:guid}/members", Join).Validate<JoinPool>().WithName("joinPool")
+        pools.MapPost("/{id:guid}/members", Join).RequireAuthorization(Roles.Sme).Validate<JoinPool>().WithName("joinPool")
             .WithSummary("An SME joins with a cargo offer of full containers or with loose cargo; 409 past the cut-off or when the cargo cannot fit.")
             .Produces<Joined>(StatusCodes.Status201Created);
         pools.MapDelete("/{id:guid}/members/{memberId:guid}", Leave).WithName("leavePool")
