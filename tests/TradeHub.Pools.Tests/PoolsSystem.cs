@@ -54,6 +54,12 @@ public static class PoolApi
         string type = "40HC", decimal kgPerContainer = 15_000m)
     {
         var offer = await sme.PostOffer(containers, to, type, kgPerContainer);
+        return await sme.JoinWith(pool, offer);
+    }
+
+    /// <summary>Joins the pool with a posted cargo offer once Pools has its copy; returns the member.</summary>
+    public static async Task<JsonNode> JoinWith(this ApiClient sme, string pool, string offer)
+    {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {

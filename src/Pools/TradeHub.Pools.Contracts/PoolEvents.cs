@@ -63,6 +63,9 @@ public sealed record PoolFormed
     public required string From { get; init; }
     public required string To { get; init; }
     public required DateOnly DepartureDate { get; init; }
+    /// <summary>The train's departure (the start of its departure date, UTC) and planned arrival (the corridor network's fastest rail transit).</summary>
+    public required DateTimeOffset PlannedDeparture { get; init; }
+    public required DateTimeOffset PlannedArrival { get; init; }
     public required string ContainerType { get; init; }
     /// <summary>Containers on the train: full ones plus the shared ones of the packing plan.</summary>
     public required int Containers { get; init; }

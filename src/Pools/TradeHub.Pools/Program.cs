@@ -21,6 +21,7 @@ builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(new Packer(options.Loading));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(KnownNodes.FromEmbeddedCorridorData());
+builder.Services.AddSingleton(TrainTransit.FromEmbeddedCorridorData());
 builder.Services.AddHostedService<CutoffSweep>();
 
 var app = builder.Build();

@@ -12,7 +12,8 @@ namespace TradeHub.Pools.Pools;
 /// is closed in one transaction under its row lock, skipped by any other instance sweeping at the same time.
 /// </summary>
 internal sealed class CutoffSweep(
-    NpgsqlDataSource db, Outbox outbox, Packer packer, PoolsOptions options, TimeProvider clock, ILogger<CutoffSweep> log)
+    NpgsqlDataSource db, Outbox outbox, Packer packer, PoolsOptions options, TrainTransit transit, TimeProvider clock,
+    ILogger<CutoffSweep> log)
     : BackgroundService
 {
     private const string DueSql = "SELECT id FROM pools WHERE status = 'open' AND cutoff <= @Now ORDER BY cutoff LIMIT 100";
@@ -77,11 +78,13 @@ internal sealed class CutoffSweep(
             var price = pool.PriceAt(containers);
             await c.ExecuteAsync(CloseSql, new { Id = id, Status = "running", Price = price, At = now.UtcDateTime }, t);
             var shares = PoolViews.Shares(StoredPlan.From(plan), members);
+            var departure = new DateTimeOffset(pool.DepartureDate.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
             await tx.Enqueue(new PoolFormed
             {
                 PoolId = id, OperatorOrg = pool.OperatorOrg, From = pool.Origin, To = pool.Destination,
-                DepartureDate = pool.DepartureDate, ContainerType = pool.ContainerType, Containers = containers,
-                PricePerContainerAmount = price, PriceCurrency = pool.Currency, FormedAt = now,
+                DepartureDate = pool.DepartureDate, PlannedDeparture = departure,
+                PlannedArrival = departure.AddHours(transit.Hours(pool.Origin, pool.Destination)),
+                ContainerType = pool.ContainerType, Containers = containers, PricePerContainerAmount = price, PriceCurrency = pool.Currency, FormedAt = now,
                 Members = members.Select(m =>
                 {
                     var mine = shares.GetValueOrDefault(m.Id) ?? [];
