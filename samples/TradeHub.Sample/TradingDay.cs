@@ -91,6 +91,9 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         Step("A Tianjin exporter tenders its season (5 lanes); 4 carriers bid on packages; CP-SAT picks the cheapest cover");
         await SeasonTender();
 
+        Step("A rail operator opens a consolidation pool to Tashkent; three SMEs fill it, one with loose cargo; it runs at the cut-off");
+        await ConsolidationPool();
+
         Step("What the Tianjin trade office sees: GET /api/flows?groupBy=corridor");
         await PrintFlows();
 
@@ -357,6 +360,90 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         var winner = await gateway.Get(tokens["china-rail-express"], $"/api/tenders/{id}/award");
         Say($"  {Org("china-rail-express")} sees only its own lanes: " +
             string.Join(", ", (winner?["assignments"]?.AsArray() ?? []).Select(a => a!["laneRef"]!.GetValue<string>())));
+    }
+
+    // ------------------------------------------------------------------ consolidation pools
+
+    /// <summary>
+    /// China Rail Express sells a block train to Tashkent by the container: the price falls from $3,200 at its minimum
+    /// of 2 containers to $2,400 at its maximum of 6. Two SMEs join with cargo offers of full containers, a third with
+    /// loose cargo that is packed into a shared box; each join lowers everyone's price. At the cut-off (seconds away
+    /// here; up.sh sweeps every 2 s) the train runs and every member's shipment is booked on it.
+    /// </summary>
+    private async Task ConsolidationPool()
+    {
+        var rail = "china-rail-express";
+        var opened = await gateway.Create(tokens[rail], "/api/pools", new
+        {
+            from = "CNTSN", to = "UZTAS", departureDate = Date(20), cutoff = DateTimeOffset.UtcNow.AddSeconds(25),
+            minContainers = 2, maxContainers = 6, containerType = "40HC",
+            pricePerContainerAtMin = new { amount = 3200, currency = "USD" },
+            pricePerContainerAtMax = new { amount = 2400, currency = "USD" },
+        });
+        var pool = opened?["id"]?.GetValue<string>();
+        if (pool is null) { Shortfall("the pool was not opened"); return; }
+        var openPrice = opened!["pricePerContainer"]?["amount"]?.GetValue<decimal>();
+        Say($"  {Org(rail)} opens pool {pool}: CNTSN -> UZTAS departing {Date(20)}, 2-6 x 40HC, ${openPrice}/box at the minimum");
+
+        var machinery = await PostCargo("tianjin-machinery", "UZTAS", 2, "40HC", 36000, "847989", "Textile machinery", 9000);
+        var homeGoods = await PostCargo("tianjin-home-goods", "UZTAS", 1, "40HC", 14000, "940360", "Furniture", 4500);
+        var prices = new List<decimal>();
+        foreach (var (sme, body) in new (string, object)[]
+                 {
+                     ("tianjin-machinery", new { cargoOfferId = machinery }),
+                     ("tianjin-home-goods", new { cargoOfferId = homeGoods }),
+                     ("tianjin-foods", new { weightKg = 6500, volumeM3 = 18, hsCode = "200819", description = "Roasted nuts, 40 pallets" }),
+                 })
+        {
+            var joined = await JoinPool(sme, pool, body);
+            if (joined is null) continue;
+            var price = joined["pool"]?["pricePerContainer"]?["amount"]?.GetValue<decimal>() ?? 0;
+            prices.Add(price);
+            var member = joined["member"]!;
+            Say($"  {Org(sme)} joins: {member["fullContainers"]} full + {member["sharedContainers"]} shared box(es); " +
+                $"train {joined["pool"]?["fill"]?["containers"]} box(es), now ${price}/box; it pays ${member["price"]?["amount"]}");
+        }
+
+        var settled = await gateway.Poll(tokens[rail], $"/api/pools/{pool}",
+            p => p?["status"]?.GetValue<string>() is "running" or "cancelled", TimeSpan.FromSeconds(25) + wait);
+        if (settled?["status"]?.GetValue<string>() != "running") { Shortfall($"pool {pool} did not run at its cut-off"); return; }
+        var finalPrice = settled["pricePerContainer"]?["amount"]?.GetValue<decimal>();
+        Say($"  cut-off: the train runs with {settled["fill"]?["containers"]} boxes at ${finalPrice}/box " +
+            $"(${openPrice} at the minimum; after each join {string.Join(" -> ", prices.Select(p => $"${p}"))})");
+        if (finalPrice is null || openPrice is null || finalPrice >= openPrice) Shortfall("the price per container did not fall as the pool filled");
+        foreach (var container in settled["plan"]?["containers"]?.AsArray() ?? [])
+            Say($"    shared box {container!["number"]}: {container["weightKg"]} kg, {container["volumeM3"]} m3, bound by {container["binding"]}");
+        foreach (var sme in new[] { "tianjin-machinery", "tianjin-home-goods", "tianjin-foods" })
+        {
+            var list = await gateway.Poll(tokens[sme], "/api/shipments?limit=100",
+                a => Items(a).Any(x => x["poolId"]?.GetValue<string>() == pool), wait);
+            var shipment = Items(list).FirstOrDefault(x => x["poolId"]?.GetValue<string>() == pool);
+            if (shipment is null) { Shortfall($"{Org(sme)} has no shipment on pool {pool}'s train"); continue; }
+            Say($"  {Org(sme)}: shipment {shipment["id"]} on {Org(rail)}'s train, {shipment["containers"]?["count"]} box(es), " +
+                $"planned arrival {shipment["plannedArrival"]}");
+        }
+    }
+
+    /// <summary>Joins a pool; a cargo offer joins once Pools has its copy (a 404 until its event arrived).</summary>
+    private async Task<JsonNode?> JoinPool(string sme, string pool, object body)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                return await gateway.Create(tokens[sme], $"/api/pools/{pool}/members", body);
+            }
+            catch (ApiException e) when (e.Message.Contains(" answered 404 ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+            catch (ApiException e)
+            {
+                Shortfall($"{Org(sme)} could not join pool {pool}: {e.Message}");
+                return null;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ webhooks

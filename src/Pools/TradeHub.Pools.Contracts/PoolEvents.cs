@@ -2,7 +2,7 @@ namespace TradeHub.Pools.Contracts;
 
 /// <summary>
 /// An SME joined a pool with a cargo offer of full containers: the offer is out of ordinary matching while the pool
-/// holds it (Listings and Matching leave it alone until <see cref="CargoOfferUnpooled"/>).
+/// holds it (Matching proposes it nothing until <see cref="CargoOfferUnpooled"/>).
 /// </summary>
 public sealed record CargoOfferPooled
 {
