@@ -1,20 +1,13 @@
 // The corridor map: country outlines (world-atlas 110m, vendored) under the route network, drawn with
 // d3-geo (vendored UMD, window.d3) and topojson-client (window.topojson). Nothing is fetched from outside.
 import { t, fmt } from "./i18n.js";
+import { svgEl as el } from "./ui.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const WIDTH = 1000;
 const HEIGHT = 560;
 
 // ISO 3166-1 numeric ids of SCO members (2025), as world-atlas keys its countries.
 const SCO_MEMBERS = new Set(["156", "643", "398", "417", "762", "860", "356", "586", "364", "112"]);
-
-function el(name, attrs = {}, parent) {
-  const node = document.createElementNS(SVG_NS, name);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
-  if (parent) parent.append(node);
-  return node;
-}
 
 function title(node, text) {
   el("title", {}, node).textContent = text;

@@ -3,6 +3,16 @@ import { t } from "./i18n.js";
 import { ApiError } from "./api.js";
 
 let uid = 0;
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** svgEl("rect", {x, y}, parent, "text"): an SVG element (null and undefined attributes left out), appended to parent. */
+export function svgEl(name, attrs = {}, parent, text) {
+  const node = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  if (parent) parent.append(node);
+  return node;
+}
 
 /** h("button", {class: "x", onclick}, "text", child...) */
 export function h(tag, attrs = {}, ...children) {
@@ -95,6 +105,19 @@ export function showError(form, error) {
   if (status) {
     status.textContent = t("common.error", { message: error.message });
     status.className = "form-status error";
+  }
+}
+
+/** Runs a form's submission with its submit button disabled; a refusal is shown on the form, beside the fields it names. */
+export async function submitting(form, action) {
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    await action();
+  } catch (err) {
+    showError(form, err);
+  } finally {
+    button.disabled = false;
   }
 }
 

@@ -4,9 +4,8 @@
 import { api, query } from "../api.js";
 import { nodeName } from "../components.js";
 import { fmt, t } from "../i18n.js";
-import { field, h, scopeErrorIds, section, table } from "../ui.js";
+import { field, h, scopeErrorIds, section, svgEl, table } from "../ui.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const GROUPS = ["crossing", "corridor", "month"];
 
 export function mount(host, ctx) {
@@ -74,19 +73,12 @@ function dwellChart(rows, groupBy, label) {
   const H = pad.t + pad.b + row * data.length;
   const max = Math.max(...data.map((r) => r.borderDwellHoursP90 ?? r.borderDwellHoursP50), 1);
   const scale = (v) => ((W - pad.l - pad.r) * (v ?? 0)) / max;
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("data-testid", "dwell-chart");
-  svg.setAttribute("aria-label", `${t("perf.dwellTitle")}: ${data.map((r) =>
-    `${label(r)} p50 ${fmt.number(r.borderDwellHoursP50, 1)} h, p90 ${fmt.number(r.borderDwellHoursP90, 1)} h`).join("; ")}`);
-  const add = (name, attrs, text) => {
-    const n = document.createElementNS(SVG_NS, name);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-    if (text !== undefined) n.textContent = text;
-    svg.append(n);
-    return n;
-  };
+  const svg = svgEl("svg", {
+    viewBox: `0 0 ${W} ${H}`, role: "img", "data-testid": "dwell-chart",
+    "aria-label": `${t("perf.dwellTitle")}: ${data.map((r) =>
+      `${label(r)} p50 ${fmt.number(r.borderDwellHoursP50, 1)} h, p90 ${fmt.number(r.borderDwellHoursP90, 1)} h`).join("; ")}`,
+  });
+  const add = (name, attrs, text) => svgEl(name, attrs, svg, text);
   add("text", { x: pad.l, y: 12, class: "tick" }, `${t("perf.dwellTitle")} (h)`);
   add("rect", { x: W - pad.r - 96, y: 4, width: 10, height: 8, class: "bar p50" });
   add("text", { x: W - pad.r - 82, y: 12, class: "tick" }, "p50");
@@ -102,9 +94,7 @@ function dwellChart(rows, groupBy, label) {
       if (v === null || v === undefined) continue;
       const bar = add("rect", { x: pad.l, y: by, width: Math.max(scale(v), 1), height: 10, class: `bar ${which}`,
         "data-testid": `dwell-bar-${which}`, "data-group": String(r[groupBy] ?? ""), "data-hours": String(v) });
-      const tip = document.createElementNS(SVG_NS, "title");
-      tip.textContent = `${label(r)} ${which}: ${fmt.number(v, 1)} h`;
-      bar.append(tip);
+      svgEl("title", {}, bar, `${label(r)} ${which}: ${fmt.number(v, 1)} h`);
       add("text", { x: pad.l + Math.max(scale(v), 1) + 4, y: by + 9, class: "bar-value" }, `${fmt.number(v, 1)} h`);
     }
   });

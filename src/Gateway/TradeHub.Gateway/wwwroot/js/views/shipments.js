@@ -4,7 +4,7 @@
 import { api, query } from "../api.js";
 import { containersText, lane, nodeName } from "../components.js";
 import { fmt, t } from "../i18n.js";
-import { clearErrors, field, h, section, showError, showOk, table } from "../ui.js";
+import { clearErrors, field, h, section, showOk, submitting, table } from "../ui.js";
 
 const TYPES = ["DEPA", "ARRI", "GTIN", "GTOT", "LOAD", "DISC", "CUSS", "CUSI", "CUSR"];
 const STATUSES = ["booked", "in_transit", "delivered", "cancelled"];
@@ -204,20 +204,14 @@ export function mount(host, ctx) {
         eventDateTime: local ? `${local.length === 16 ? `${local}:00` : local}Z` : null,
         reason: value("reason") || null,
       };
-      const button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      try {
+      await submitting(form, async () => {
         await api.post(`/api/shipments/${shipment.id}/events`, body);
         eventId = crypto.randomUUID();
         showOk(form, t("shipment.posted"));
         ctx.toast(t("shipment.posted"));
         document.activeElement?.blur();
         await Promise.all([showDetail({ draw: true }), refresh()]);
-      } catch (err) {
-        showError(form, err);
-      } finally {
-        button.disabled = false;
-      }
+      });
     });
     return form;
   }

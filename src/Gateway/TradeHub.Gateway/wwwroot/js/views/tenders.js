@@ -6,7 +6,7 @@ import { api, query } from "../api.js";
 import { lane, nodeName } from "../components.js";
 import { fmt, t } from "../i18n.js";
 import {
-  clearErrors, CONTAINER_TYPES, field, h, MODES, nodeOptions, scopeErrorIds, section, showError, showOk, table, today,
+  clearErrors, CONTAINER_TYPES, field, h, MODES, nodeOptions, scopeErrorIds, section, showOk, submitting, table, today,
 } from "../ui.js";
 import { when } from "./shipments.js";
 
@@ -15,6 +15,18 @@ const usd = (n) => (n === null || n === undefined ? "–" : fmt.usd(n));
 /** A datetime-local value (UTC wall clock) some days ahead. */
 function daysAhead(days) {
   return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 16);
+}
+
+/** A tender and, when wanted, its award; when either fails the detail panel says why and the answer is null. */
+async function loadTender(id, detail, wantsAward) {
+  try {
+    const tender = await api.get(`/api/tenders/${id}`);
+    return { tender, award: wantsAward(tender) ? await api.get(`/api/tenders/${id}/award`) : null };
+  } catch (e) {
+    detail.hidden = false;
+    detail.replaceChildren(h("p", { class: "error" }, t("common.error", { message: e.message })));
+    return null;
+  }
 }
 
 export function mount(host, ctx) {
@@ -168,9 +180,7 @@ function mountShipper(host, ctx) {
       lanes,
       maxCarriers: value("maxCarriers") ? Number(value("maxCarriers")) : null,
     };
-    const button = form.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
+    await submitting(form, async () => {
       const tender = await api.post("/api/tenders", body, { headers: { "Idempotency-Key": idem } });
       idem = crypto.randomUUID();
       showOk(form, t("tender.opened"));
@@ -181,11 +191,7 @@ function mountShipper(host, ctx) {
       endPicking();
       await refresh();
       select(tender.id);
-    } catch (err) {
-      showError(form, err);
-    } finally {
-      button.disabled = false;
-    }
+    });
   });
 
   // ---- my tenders, one in detail ----
@@ -225,16 +231,9 @@ function mountShipper(host, ctx) {
     selectedId = id;
     clearTimeout(solvingTimer);
     for (const tr of listHost.querySelectorAll("tr[data-tender-id]")) tr.classList.toggle("selected", tr.dataset.tenderId === id);
-    let tender, award = null;
-    try {
-      tender = await api.get(`/api/tenders/${id}`);
-      if (tender.status !== "open") award = await api.get(`/api/tenders/${id}/award`);
-    } catch (e) {
-      detail.hidden = false;
-      detail.replaceChildren(h("p", { class: "error" }, t("common.error", { message: e.message })));
-      return;
-    }
-    if (id !== selectedId) return;
+    const loaded = await loadTender(id, detail, (tender) => tender.status !== "open");
+    if (!loaded || id !== selectedId) return;
+    const { tender, award } = loaded;
     detail.hidden = false;
     detail.dataset.tenderId = id;
     detail.dataset.status = tender.status;
@@ -294,16 +293,9 @@ function mountCarrier(host, ctx) {
   async function select(id) {
     selectedId = id;
     for (const tr of listHost.querySelectorAll("tr[data-tender-id]")) tr.classList.toggle("selected", tr.dataset.tenderId === id);
-    let tender, award = null;
-    try {
-      tender = await api.get(`/api/tenders/${id}`);
-      if (tender.status !== "open" && tender.yourBid) award = await api.get(`/api/tenders/${id}/award`);
-    } catch (e) {
-      detail.hidden = false;
-      detail.replaceChildren(h("p", { class: "error" }, t("common.error", { message: e.message })));
-      return;
-    }
-    if (id !== selectedId) return;
+    const loaded = await loadTender(id, detail, (tender) => tender.status !== "open" && tender.yourBid);
+    if (!loaded || id !== selectedId) return;
+    const { tender, award } = loaded;
     detail.hidden = false;
     detail.dataset.tenderId = id;
     detail.dataset.status = tender.status;
@@ -373,18 +365,12 @@ function mountCarrier(host, ctx) {
       if (form.querySelector('[data-field="exclusive"]').checked && body.packages.length > 1) body.exclusive = [body.packages.map((p) => p.ref)];
       const cap = form.querySelector('[data-field="maxContainers"]').value;
       if (cap) body.maxContainers = Number(cap);
-      const button = form.querySelector("button[type=submit]");
-      button.disabled = true;
-      try {
+      await submitting(form, async () => {
         const answer = await api.post(`/api/tenders/${tender.id}/bids`, body);
         showOk(form, answer.replaced ? t("tender.bidReplaced") : t("tender.bidPlaced"));
         ctx.toast(t("tender.bidPlaced"));
         refresh();
-      } catch (err) {
-        showError(form, err);
-      } finally {
-        button.disabled = false;
-      }
+      });
     });
     return form;
   }
