@@ -63,7 +63,8 @@ export class CorridorMap {
     this.layers = {};
     // Pools have layers of their own: a view's overlay (a route, a tender's lanes) comes and goes over them.
     for (const name of ["sea", "countries", "legs", "pools", "overlay"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.viewport);
-    for (const name of ["nodes", "labels", "poolBars"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.svg);
+    // Pool bars under the node markers: a bar near a node must not take the click that picks the node.
+    for (const name of ["poolBars", "nodes", "labels"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.svg);
     this.pools = [];
     this.selectedPool = null;
     host.append(this.svg);

@@ -141,16 +141,16 @@ export function mount(host, ctx) {
   async function select(id) {
     selectedId = id;
     highlight();
-    await showDetail();
+    await showDetail({ force: true });
     ctx.map.showPools(ctx.map.pools, { selectedId: id });
     detail.scrollIntoView({ block: "nearest" });
   }
 
-  async function showDetail() {
+  /** Redraws the selected pool; an event or the poll leaves a join form the user has started alone (`force` does not). */
+  async function showDetail({ force = false } = {}) {
     const id = selectedId;
     if (!id) return;
-    // Do not pull a form from under a user who is filling it in; the next event or poll after it redraws.
-    if (detail.contains(document.activeElement) && document.activeElement.closest("form")) return;
+    if (!force && (detail.querySelector("form[data-dirty]") || (detail.contains(document.activeElement) && document.activeElement.closest("form")))) return;
     let pool;
     try {
       pool = await api.get(`/api/pools/${id}`);
@@ -195,7 +195,7 @@ export function mount(host, ctx) {
         ctx.toast(t("common.error", { message: e.message }), "error");
       }
       await refresh();
-      await showDetail();
+      await showDetail({ force: true });
     };
     return h("div", { "data-testid": "pool-my-part" },
       h("h3", {}, t("pool.yourPart")),
@@ -280,6 +280,7 @@ export function mount(host, ctx) {
       h("div", { class: "form-actions" }, h("button", { type: "submit", "data-testid": "pool-join-submit" }, t("pool.join"))),
       h("p", { class: "form-status", role: "status", "data-testid": "pool-join-status" }));
     scopeErrorIds(form, "pool");
+    form.addEventListener("input", () => { form.dataset.dirty = "true"; });
 
     function draw() {
       loose.hidden = joinMode !== "loose";
@@ -321,7 +322,7 @@ export function mount(host, ctx) {
           ctx.toast(t("pool.joinedToast", { price: fmt.money(joined.member.price) }));
           document.activeElement?.blur();
           await refresh();
-          await showDetail();
+          await showDetail({ force: true });
           const status = detail.querySelector("[data-testid=pool-join-status]");
           if (status) showOk(status.closest("form"), t("pool.joinedText", { price: fmt.money(joined.member.price), perContainer: fmt.money(joined.pool.pricePerContainer) }));
         } catch (err) {
