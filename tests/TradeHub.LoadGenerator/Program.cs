@@ -12,13 +12,13 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 }
 
 using var api = new Api(options.Gateway, Math.Max(options.Concurrency, 16));
-if (options.Webhooks)
+if (options.Webhooks || options.Pools)
 {
     try
     {
         var health = await api.Send(HttpMethod.Get, null, "health/ready", parse: false);
         if (health.Status != 200) throw new InvalidOperationException($"the gateway at {options.Gateway} is not ready (GET /health/ready: {health.Status})");
-        return await new WebhookBench(options, api).Run();
+        return options.Pools ? await new PoolBench(options, api).Run() : await new WebhookBench(options, api).Run();
     }
     catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
     {

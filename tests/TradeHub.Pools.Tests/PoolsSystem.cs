@@ -152,6 +152,12 @@ public sealed class LiveEvents : IAsyncDisposable
         lock (_events) return _events.Select(e => e.Type).ToArray();
     }
 
+    /// <summary>Every event read so far, as its JSON text, prefixed by its type.</summary>
+    public IReadOnlyList<string> Texts()
+    {
+        lock (_events) return _events.Select(e => $"{e.Type} {e.Data.ToJsonString()}").ToArray();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync();

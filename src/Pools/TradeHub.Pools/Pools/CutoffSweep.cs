@@ -18,6 +18,10 @@ internal sealed class CutoffSweep(
 {
     private const string DueSql = "SELECT id FROM pools WHERE status = 'open' AND cutoff <= @Now ORDER BY cutoff LIMIT 100";
 
+    private static readonly TimeSpan MinPause = TimeSpan.FromMilliseconds(100);
+
+    private const string NextCutoffSql = "SELECT min(cutoff) FROM pools WHERE status = 'open'";
+
     private const string LockDueSql = $"SELECT {PoolSql.Columns} FROM pools WHERE id = @Id AND status = 'open' FOR UPDATE SKIP LOCKED";
 
     private const string CloseSql = """
@@ -30,9 +34,11 @@ internal sealed class CutoffSweep(
     {
         while (!stoppingToken.IsCancellationRequested)
         {
+            var pause = options.SweepInterval;
             try
             {
                 await Sweep(stoppingToken);
+                pause = await UntilNextCutoff(stoppingToken);
             }
             catch (Exception e) when (!stoppingToken.IsCancellationRequested)
             {
@@ -40,13 +46,27 @@ internal sealed class CutoffSweep(
             }
             try
             {
-                await Task.Delay(options.SweepInterval, clock, stoppingToken);
+                await Task.Delay(pause, clock, stoppingToken);
             }
             catch (OperationCanceledException)
             {
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// The interval, or less when an open pool's cut-off comes sooner: a train closes at its cut-off, not up to an
+    /// interval after it. A pool opened meanwhile with an earlier cut-off waits at most the interval.
+    /// </summary>
+    private async Task<TimeSpan> UntilNextCutoff(CancellationToken ct)
+    {
+        await using var c = await db.OpenConnectionAsync(ct);
+        var next = await c.ExecuteScalarAsync<DateTime?>(NextCutoffSql);
+        if (next is null) return options.SweepInterval;
+        var wait = DateTime.SpecifyKind(next.Value, DateTimeKind.Utc) - clock.GetUtcNow().UtcDateTime;
+        // Not less than a tenth of a second: a pool past its cut-off that another instance is closing is not spun on.
+        return wait < MinPause ? MinPause : wait < options.SweepInterval ? wait : options.SweepInterval;
     }
 
     /// <summary>Closes every open pool past its cut-off; returns how many it closed.</summary>

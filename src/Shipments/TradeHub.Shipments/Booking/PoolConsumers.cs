@@ -17,14 +17,17 @@ public sealed class PoolFormedConsumer(Outbox outbox, TimeProvider clock) : ICon
 {
     private const string DeliverBySql = "SELECT id AS Id, deliver_by AS DeliverBy FROM cargo_offers WHERE id = ANY(@Ids)";
 
+    // Every member in one statement: a 300-member train is one round trip, not 300.
     private const string InsertSql = """
         INSERT INTO shipments (id, deal_key, cargo_offer_id, pool_id, pool_member_id, shipper_org, carrier_orgs, status,
             origin, destination, deliver_by, container_count, container_type, legs, planned_arrival, estimated_arrival, booked_at)
-        VALUES (@Id, @DealKey, @CargoOfferId, @PoolId, @PoolMemberId, @ShipperOrg, @CarrierOrgs, 'booked', @Origin,
-            @Destination, @DeliverBy, @ContainerCount, @ContainerType, CAST(@Legs AS jsonb), @PlannedArrival,
-            @PlannedArrival, @BookedAt)
+        SELECT m.id, m.deal_key, m.cargo_offer_id, @PoolId, m.member_id, m.shipper_org, @CarrierOrgs, 'booked', @Origin,
+            @Destination, m.deliver_by, m.container_count, @ContainerType, CAST(@Legs AS jsonb), @PlannedArrival,
+            @PlannedArrival, @BookedAt
+        FROM unnest(@Ids, @DealKeys, @CargoOfferIds, @MemberIds, @ShipperOrgs, @DeliverBys, @ContainerCounts)
+            AS m(id, deal_key, cargo_offer_id, member_id, shipper_org, deliver_by, container_count)
         ON CONFLICT (deal_key) DO NOTHING
-        RETURNING true
+        RETURNING id
         """;
 
     private sealed record OfferDate(Guid Id, DateOnly DeliverBy);
@@ -46,31 +49,33 @@ public sealed class PoolFormedConsumer(Outbox outbox, TimeProvider clock) : ICon
             };
             var legs = Legs.ToJson([leg]);
             var now = clock.GetUtcNow();
-            foreach (var member in pool.Members)
+            var booked = pool.Members.Select(member =>
             {
-                var id = Guid.CreateVersion7();
-                var cargoOfferId = member.CargoOfferId ?? member.MemberId;
-                // A loose consignment travels in the shared boxes it was packed into.
-                var containers = member.FullContainers + member.SharedContainerNumbers.Count;
+                // Loose cargo names no deliver-by date (due on the train's arrival) and travels in its shared boxes.
                 var due = member.CargoOfferId is { } offer && deliverBy.TryGetValue(offer, out var date)
                     ? date
                     : DateOnly.FromDateTime(pool.PlannedArrival.UtcDateTime);
-                var inserted = await connection.ExecuteScalarAsync<bool?>(InsertSql, new
+                return new ShipmentBooked
                 {
-                    Id = id, DealKey = $"pool:{pool.PoolId}:{member.MemberId}", CargoOfferId = cargoOfferId, pool.PoolId,
-                    PoolMemberId = member.MemberId, ShipperOrg = member.Org, CarrierOrgs = new[] { pool.OperatorOrg },
-                    Origin = pool.From, Destination = pool.To, DeliverBy = due, ContainerCount = containers,
-                    pool.ContainerType, Legs = legs, pool.PlannedArrival, BookedAt = now,
-                }, tx);
-                if (inserted != true) continue;
-                await work.Enqueue(new ShipmentBooked
-                {
-                    ShipmentId = id, CargoOfferId = cargoOfferId, PoolId = pool.PoolId, PoolMemberId = member.MemberId,
-                    ShipperOrg = member.Org, CarrierOrgs = [pool.OperatorOrg], PartyOrgs = [member.Org, pool.OperatorOrg],
-                    Origin = pool.From, Destination = pool.To, DeliverBy = due, Containers = containers,
-                    ContainerType = pool.ContainerType, Legs = [leg.Contract()], PlannedArrival = pool.PlannedArrival,
-                    BookedAt = now,
-                });
-            }
+                    ShipmentId = Guid.CreateVersion7(), CargoOfferId = member.CargoOfferId ?? member.MemberId, PoolId = pool.PoolId,
+                    PoolMemberId = member.MemberId, ShipperOrg = member.Org, CarrierOrgs = [pool.OperatorOrg],
+                    PartyOrgs = [member.Org, pool.OperatorOrg], Origin = pool.From, Destination = pool.To, DeliverBy = due,
+                    Containers = member.FullContainers + member.SharedContainerNumbers.Count, ContainerType = pool.ContainerType,
+                    Legs = [leg.Contract()], PlannedArrival = pool.PlannedArrival, BookedAt = now,
+                };
+            }).ToArray();
+            var inserted = (await connection.QueryAsync<Guid>(InsertSql, new
+            {
+                Ids = booked.Select(b => b.ShipmentId).ToArray(),
+                DealKeys = booked.Select(b => $"pool:{pool.PoolId}:{b.PoolMemberId}").ToArray(),
+                CargoOfferIds = booked.Select(b => b.CargoOfferId).ToArray(),
+                MemberIds = booked.Select(b => b.PoolMemberId!.Value).ToArray(),
+                ShipperOrgs = booked.Select(b => b.ShipperOrg).ToArray(),
+                DeliverBys = booked.Select(b => b.DeliverBy).ToArray(),
+                ContainerCounts = booked.Select(b => b.Containers).ToArray(),
+                pool.PoolId, CarrierOrgs = new[] { pool.OperatorOrg }, Origin = pool.From, Destination = pool.To,
+                pool.ContainerType, Legs = legs, pool.PlannedArrival, BookedAt = now,
+            }, tx)).ToHashSet();
+            await work.EnqueueAll(booked.Where(b => inserted.Contains(b.ShipmentId)).ToArray());
         });
 }
