@@ -1,4 +1,5 @@
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Http;
@@ -65,15 +66,15 @@ public static class PoolsApi
     private static bool TryCaller(HttpContext http, out Caller caller, out IResult? refusal)
     {
         caller = Caller.From(http.User);
-        refusal = string.IsNullOrEmpty(caller.Org) ? Creation.Forbidden("The token names no organisation.") : null;
+        refusal = string.IsNullOrEmpty(caller.Org) ? Refusal.Forbidden("The token names no organisation.") : null;
         return refusal is null;
     }
 
     private static async Task<IResult> Open(OpenPool request, HttpContext http, Outbox outbox, TimeProvider clock)
     {
         if (!TryCaller(http, out var caller, out var refusal)) return refusal!;
-        if (!caller.Is(Roles.Carrier)) return Creation.Forbidden("Only a carrier (a rail operator) opens a pool.");
-        return await Creation.Run(outbox, http, caller, request, async tx =>
+        if (!caller.Is(Roles.Carrier)) return Refusal.Forbidden("Only a carrier (a rail operator) opens a pool.");
+        return await IdempotentCreate.Run(outbox, http, request, async (tx, _) =>
         {
             var now = clock.GetUtcNow();
             var row = new PoolRow
@@ -86,7 +87,7 @@ public static class PoolsApi
                 AcceptsHazardous = request.AcceptsHazardous ?? false, Status = "open", CreatedAt = now.UtcDateTime,
             };
             await tx.Connection.ExecuteAsync(InsertSql, row, tx.Transaction);
-            return CreateOutcome.Created($"/api/pools/{row.Id}", PoolViews.Public(row));
+            return CreateOutcome<PoolView>.Created($"/api/pools/{row.Id}", PoolViews.Public(row));
         });
     }
 
@@ -107,7 +108,7 @@ public static class PoolsApi
         if (!TryCaller(http, out var caller, out var refusal)) return refusal!;
         await using var c = await db.OpenConnectionAsync(http.RequestAborted);
         var pool = await c.QuerySingleOrDefaultAsync<PoolRow>(PoolSql.ByIdSql, new { Id = id });
-        if (pool is null) return Creation.NotFound("pool");
+        if (pool is null) return Refusal.NotFound("pool");
         var members = await PoolSql.Members(c, null, id);
         return TypedResults.Ok(PoolViews.For(pool, members, caller.Org));
     }
@@ -133,15 +134,15 @@ public static class PoolsApi
         PoolsOptions options, TimeProvider clock)
     {
         if (!TryCaller(http, out var caller, out var refusal)) return refusal!;
-        if (!caller.Is(Roles.Sme)) return Creation.Forbidden("Only an SME joins a pool.");
-        return await Creation.Run(outbox, http, caller, (id, request), async tx =>
+        if (!caller.Is(Roles.Sme)) return Refusal.Forbidden("Only an SME joins a pool.");
+        return await IdempotentCreate.Run(outbox, http, (id, request), async (tx, _) =>
         {
             var (c, t) = tx;
             var now = clock.GetUtcNow();
             var pool = await PoolSql.Lock(c, t, id);
-            if (pool is null) return CreateOutcome.Refuse(Creation.NotFound("pool"));
+            if (pool is null) return CreateOutcome<Joined>.Refuse(Refusal.NotFound("pool"));
             if (pool.Status != "open" || pool.Cutoff <= now.UtcDateTime)
-                return CreateOutcome.Refuse(Conflict("cutoff", $"The pool's cut-off ({pool.Cutoff:u}) has passed; it is {(pool.Status == "open" ? "closing" : pool.Status)}."));
+                return CreateOutcome<Joined>.Refuse(Conflict("cutoff", $"The pool's cut-off ({pool.Cutoff:u}) has passed; it is {(pool.Status == "open" ? "closing" : pool.Status)}."));
 
             var box = options.Loading.For(pool.ContainerType);
             MemberRow member;
@@ -149,19 +150,19 @@ public static class PoolsApi
             if (request.CargoOfferId is { } offerId)
             {
                 offer = await c.QuerySingleOrDefaultAsync<OfferRow>(OfferSql, new { Id = offerId }, t);
-                if (offer is null || offer.OwnerOrg != caller.Org) return CreateOutcome.Refuse(Creation.NotFound("cargo offer"));
-                if (!offer.Open) return CreateOutcome.Refuse(Conflict("cargoOfferId", "The cargo offer is no longer open."));
-                if (offer.PoolId is not null) return CreateOutcome.Refuse(Conflict("cargoOfferId", "The cargo offer is already in a pool."));
+                if (offer is null || offer.OwnerOrg != caller.Org) return CreateOutcome<Joined>.Refuse(Refusal.NotFound("cargo offer"));
+                if (!offer.Open) return CreateOutcome<Joined>.Refuse(Conflict("cargoOfferId", "The cargo offer is no longer open."));
+                if (offer.PoolId is not null) return CreateOutcome<Joined>.Refuse(Conflict("cargoOfferId", "The cargo offer is already in a pool."));
                 if (offer.Origin != pool.Origin || offer.Destination != pool.Destination)
-                    return CreateOutcome.Refuse(Conflict("cargoOfferId", $"The cargo offer's lane {offer.Origin}-{offer.Destination} is not the pool's {pool.Origin}-{pool.Destination}."));
+                    return CreateOutcome<Joined>.Refuse(Conflict("cargoOfferId", $"The cargo offer's lane {offer.Origin}-{offer.Destination} is not the pool's {pool.Origin}-{pool.Destination}."));
                 if (offer.ContainerType != pool.ContainerType)
-                    return CreateOutcome.Refuse(Conflict("containerType", $"The cargo offer is in {offer.ContainerType}; the pool runs {pool.ContainerType}."));
+                    return CreateOutcome<Joined>.Refuse(Conflict("containerType", $"The cargo offer is in {offer.ContainerType}; the pool runs {pool.ContainerType}."));
                 if (offer.ReadyDate > pool.DepartureDate || offer.DeliverBy < pool.DepartureDate)
-                    return CreateOutcome.Refuse(Conflict("departureDate", $"The departure on {pool.DepartureDate:yyyy-MM-dd} is outside the cargo offer's dates ({offer.ReadyDate:yyyy-MM-dd} to {offer.DeliverBy:yyyy-MM-dd})."));
+                    return CreateOutcome<Joined>.Refuse(Conflict("departureDate", $"The departure on {pool.DepartureDate:yyyy-MM-dd} is outside the cargo offer's dates ({offer.ReadyDate:yyyy-MM-dd} to {offer.DeliverBy:yyyy-MM-dd})."));
                 if (offer.Hazardous && !pool.AcceptsHazardous)
-                    return CreateOutcome.Refuse(Conflict("hazardous", "The pool does not accept hazardous cargo."));
+                    return CreateOutcome<Joined>.Refuse(Conflict("hazardous", "The pool does not accept hazardous cargo."));
                 if (offer.WeightKg > offer.ContainerCount * box.MaxCargoKg)
-                    return CreateOutcome.Refuse(Conflict("weightKg", $"{offer.WeightKg:0} kg in {offer.ContainerCount} x {offer.ContainerType} exceeds the train's {box.MaxCargoKg:0} kg of cargo per box."));
+                    return CreateOutcome<Joined>.Refuse(Conflict("weightKg", $"{offer.WeightKg:0} kg in {offer.ContainerCount} x {offer.ContainerType} exceeds the train's {box.MaxCargoKg:0} kg of cargo per box."));
                 member = new MemberRow
                 {
                     Id = Guid.CreateVersion7(), PoolId = id, Org = caller.Org, CargoOfferId = offer.Id, Containers = offer.ContainerCount,
@@ -171,11 +172,11 @@ public static class PoolsApi
             else
             {
                 if (request.Hazardous == true && !pool.AcceptsHazardous)
-                    return CreateOutcome.Refuse(Conflict("hazardous", "The pool does not accept hazardous cargo."));
+                    return CreateOutcome<Joined>.Refuse(Conflict("hazardous", "The pool does not accept hazardous cargo."));
                 if (request.WeightKg > box.MaxCargoKg)
-                    return CreateOutcome.Refuse(Conflict("weightKg", $"{request.WeightKg:0} kg exceeds the {box.MaxCargoKg:0} kg of cargo one {pool.ContainerType} carries on this train."));
+                    return CreateOutcome<Joined>.Refuse(Conflict("weightKg", $"{request.WeightKg:0} kg exceeds the {box.MaxCargoKg:0} kg of cargo one {pool.ContainerType} carries on this train."));
                 if (request.VolumeM3 > box.VolumeM3)
-                    return CreateOutcome.Refuse(Conflict("volumeM3", $"{request.VolumeM3} m3 exceeds the {box.VolumeM3} m3 of one {pool.ContainerType}."));
+                    return CreateOutcome<Joined>.Refuse(Conflict("volumeM3", $"{request.VolumeM3} m3 exceeds the {box.VolumeM3} m3 of one {pool.ContainerType}."));
                 member = new MemberRow
                 {
                     Id = Guid.CreateVersion7(), PoolId = id, Org = caller.Org, WeightKg = request.WeightKg!.Value, VolumeM3 = request.VolumeM3,
@@ -184,13 +185,13 @@ public static class PoolsApi
             }
 
             if (pool.CargoKg + member.WeightKg > options.Loading.MaxTrainCargoKg)
-                return CreateOutcome.Refuse(Conflict("weightKg", $"The train would carry {pool.CargoKg + member.WeightKg:0} kg of cargo, over its {options.Loading.MaxTrainCargoKg:0} kg."));
+                return CreateOutcome<Joined>.Refuse(Conflict("weightKg", $"The train would carry {pool.CargoKg + member.WeightKg:0} kg of cargo, over its {options.Loading.MaxTrainCargoKg:0} kg."));
             var members = await PoolSql.Members(c, t, id);
             members.Add(member);
             var plan = PoolSql.Pack(packer, pool, members, options.JoinSolverTimeLimit);
             var containers = members.Sum(m => m.Containers) + plan.Containers.Count;
             if (containers > pool.MaxContainers)
-                return CreateOutcome.Refuse(Conflict("containers", $"The train would need {containers} containers, over its maximum of {pool.MaxContainers}."));
+                return CreateOutcome<Joined>.Refuse(Conflict("containers", $"The train would need {containers} containers, over its maximum of {pool.MaxContainers}."));
 
             await c.ExecuteAsync(InsertMemberSql, member, t);
             await PoolSql.Refill(c, t, id, members, plan);
@@ -207,7 +208,7 @@ public static class PoolsApi
             });
             var view = PoolViews.For(after, members, caller.Org);
             var mine = view.Members!.First(m => m.Id == member.Id);
-            return CreateOutcome.Created($"/api/pools/{id}", new Joined(member.Id, id, mine, view));
+            return CreateOutcome<Joined>.Created($"/api/pools/{id}", new Joined(member.Id, id, mine, view));
         });
     }
 
@@ -215,15 +216,15 @@ public static class PoolsApi
         PoolsOptions options, TimeProvider clock)
     {
         if (!TryCaller(http, out var caller, out var refusal)) return refusal!;
-        if (!caller.Is(Roles.Sme)) return Creation.Forbidden("Only the member's SME leaves a pool.");
+        if (!caller.Is(Roles.Sme)) return Refusal.Forbidden("Only the member's SME leaves a pool.");
         await using var tx = await outbox.Begin(http.RequestAborted);
         var (c, t) = tx;
         var now = clock.GetUtcNow();
         var pool = await PoolSql.Lock(c, t, id);
-        if (pool is null) return Creation.NotFound("pool");
+        if (pool is null) return Refusal.NotFound("pool");
         var members = await PoolSql.Members(c, t, id);
         var member = members.FirstOrDefault(m => m.Id == memberId && m.Org == caller.Org);
-        if (member is null) return Creation.NotFound("member");
+        if (member is null) return Refusal.NotFound("member");
         if (pool.Status != "open" || pool.Cutoff <= now.UtcDateTime)
             return Conflict("cutoff", $"The pool's cut-off ({pool.Cutoff:u}) has passed: members can no longer leave.");
 
@@ -240,7 +241,7 @@ public static class PoolsApi
     }
 
     /// <summary>A 409 naming what does not fit (the field or rule) in its errors, like a 400 names its field.</summary>
-    internal static IResult Conflict(string field, string detail) =>
+    internal static ProblemHttpResult Conflict(string field, string detail) =>
         TypedResults.Problem(statusCode: 409, title: "The request conflicts with the pool.", detail: detail,
             extensions: new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [field] = [detail] } });
 }
