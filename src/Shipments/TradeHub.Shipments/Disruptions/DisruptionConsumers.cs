@@ -40,6 +40,16 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
         RETURNING shipment_id AS ShipmentId, leg_index AS LegIndex, hours AS Hours
         """;
 
+    // A closure and its lift are handled one after the other, whichever comes first: the second waits for the first
+    // to commit and then sees its rows (each statement after the lock reads what committed before it).
+    private const string SerialiseSql = "SELECT pg_advisory_xact_lock(hashtextextended(@DisruptionId::text, 0))";
+
+    private const string WasLiftedSql = "SELECT EXISTS (SELECT 1 FROM lifted_disruptions WHERE disruption_id = @DisruptionId)";
+
+    private const string RecordLiftSql = """
+        INSERT INTO lifted_disruptions (disruption_id, lifted_at) VALUES (@DisruptionId, @Now) ON CONFLICT DO NOTHING
+        """;
+
     private sealed record Taken(Guid ShipmentId, int LegIndex, double Hours);
 
     public Task Consume(ConsumeContext<RouteNetworkChanged> context)
@@ -51,8 +61,10 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
         {
             var (connection, tx) = work;
             var now = clock.GetUtcNow();
+            await connection.ExecuteAsync(SerialiseSql, new { DisruptionId = disruptionId }, tx);
             if (m.Lifted)
             {
+                await connection.ExecuteAsync(RecordLiftSql, new { DisruptionId = disruptionId, Now = now }, tx);
                 var taken = (await connection.QueryAsync<Taken>(LiftSql, new { DisruptionId = disruptionId }, tx)).AsList();
                 var byShipment = taken.GroupBy(t => t.ShipmentId).ToDictionary(g => g.Key, g => g.ToList());
                 var locked = await connection.QueryAsync<ShipmentRow>(LockManySql, new { Ids = byShipment.Keys.ToArray() }, tx);
@@ -68,6 +80,7 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
                 await Tracker.ApplyAll(work, given, m.Reason, now);
                 return;
             }
+            if (await connection.ExecuteScalarAsync<bool>(WasLiftedSql, new { DisruptionId = disruptionId }, tx)) return;
             // A closed leg blocks both ways; a closed node blocks every leg through it.
             var closedLegs = m.LegIds.Count > 0 && m.NodeIds.Count == 2
                 ? new List<(string, string)> { (m.NodeIds[0], m.NodeIds[1]), (m.NodeIds[1], m.NodeIds[0]) }

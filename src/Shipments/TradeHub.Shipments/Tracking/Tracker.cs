@@ -251,7 +251,7 @@ internal static class Tracker
                 : null);
     }
 
-    private static async Task Store(OutboxTransaction work, IReadOnlyList<Reestimated> changes)
+    private static async Task Store(OutboxTransaction work, List<Reestimated> changes)
     {
         var (connection, tx) = work;
         if (changes.Count == 1)
