@@ -54,7 +54,7 @@ public sealed class Options
     public const string Usage = """
         usage: TradeHub.LoadGenerator [--gateway URL] [--rate N] [--duration S] [--concurrency N] [--json FILE]
                                       [--baselines | --no-baselines] [--baseline-seconds S] [--orgs N] [--carriers N]
-                                      [--mix F] [--phases ingest,match,shipments] [--warmup S]
+                                      [--mix F] [--phases ingest,match,shipments,disruption] [--warmup S]
                                       [--disruption-shipments N]
                                       [--webhooks [--receivers N] [--subscriptions-per-receiver N] [--webhook-rate N]]
                                       [--pools [--pool-members N] [--pool-containers N] [--pool-cutoff S] [--pool-runs N]]
@@ -64,7 +64,8 @@ public sealed class Options
           --warmup S      seconds of unmeasured load at 50 cargo/s + mix before the phases (default 20; 0 = none)
           --phases        ingest and match (the default), shipments: tracking events in batches of 100 by 8 carriers
                           flat out then at half that rate (--duration split), then one closure ahead of
-                          --disruption-shipments N shipments in transit (default 10000), seeded into the Shipments database
+                          --disruption-shipments N shipments in transit (default 10000), seeded into the Shipments database;
+                          disruption: that closure alone
           --webhooks      webhook delivery instead: N receivers (50) in this process, M organisations (10) each
                           subscribed once at every receiver; cargo offers at --webhook-rate (40/s) whose
                           routes.changed fans out to every receiver, then half the delivered rate, then the same

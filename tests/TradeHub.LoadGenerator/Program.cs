@@ -111,9 +111,9 @@ try
         phase.ServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
         report.Add(phase, matches);
     }
-    if (options.Runs("shipments"))
+    if (options.Runs("shipments") || options.Runs("disruption"))
     {
-        await shipments.Run(events, memory, options.Duration / 2.0, options.DisruptionShipments);
+        await shipments.Run(events, memory, options.Duration / 2.0, options.DisruptionShipments, tracking: options.Runs("shipments"));
         report.Shipments = shipments.Result;
     }
     report.Events = events.Count;
