@@ -45,6 +45,24 @@ public sealed record CargoRoutesComputed
     /// <summary>Why the routes were computed: posted, disruption or restored.</summary>
     public required string Reason { get; init; }
     public required DateTimeOffset ComputedAt { get; init; }
+
+    /// <summary>
+    /// The public data of routes.changed, one shape wherever an organisation is told (the gateway's /api/events and
+    /// the webhooks), serialised with the web defaults (camelCase).
+    /// </summary>
+    public object PublicData() => new
+    {
+        CargoOfferId, status = "ready", Version, Reason, ComputedAt,
+        routes = Routes.Select(o => new
+        {
+            id = o.RouteId,
+            legs = o.Legs.Select(l => new
+            {
+                l.From, l.To, l.Mode, l.DistanceKm, l.Hours, l.CostUsd, l.Co2Kg, l.BorderCrossing, l.GaugeChange,
+            }),
+            o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
+        }),
+    };
 }
 
 /// <summary>The route network changed (a disruption opened or closed, nodes or legs edited).</summary>

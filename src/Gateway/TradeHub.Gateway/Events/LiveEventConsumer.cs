@@ -84,19 +84,7 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var r = context.Message;
-        Publish(context, [r.OwnerOrg], "routes.changed", new
-        {
-            r.CargoOfferId, status = "ready", r.Version, r.Reason, r.ComputedAt,
-            routes = r.Routes.Select(o => new
-            {
-                id = o.RouteId,
-                legs = o.Legs.Select(l => new
-                {
-                    l.From, l.To, l.Mode, l.DistanceKm, l.Hours, l.CostUsd, l.Co2Kg, l.BorderCrossing, l.GaugeChange,
-                }),
-                o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
-            }),
-        });
+        Publish(context, [r.OwnerOrg], "routes.changed", r.PublicData());
         return Task.CompletedTask;
     }
 

@@ -134,7 +134,9 @@ public static class ApiDescriptionRules
 
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        document.Components.Schemas.TryAdd(ProblemSchema, Problem());
+        // Set, not added: an endpoint that names the framework's ProblemDetails would otherwise leave its shape, without
+        // errors, in this document, and the gateway's merged document would then differ from the services' documents.
+        document.Components.Schemas[ProblemSchema] = Problem();
     }
 
     /// <summary>RFC 7807 problem details as the services write them; errors maps a field to its messages.</summary>

@@ -42,8 +42,8 @@ internal sealed record ShipmentRow
     public ShipmentView View() => new(Id, CargoOfferId, MatchId, BidId, PoolId, ShipperOrg, CarrierOrgs, Status, Delayed, Origin,
         Destination, DeliverBy, Utc(PlannedArrival), Utc(EstimatedArrival), ActualArrival is { } a ? Utc(a) : null,
         PositionLocation is null ? null : new Position(PositionLocation, Utc(PositionSince!.Value)),
-        new Containers(ContainerCount, ContainerType),
-        Legs.FromJson(LegsJson).Select(l => new LegView(l.From, l.To, l.Mode, l.Carrier, l.PlannedDeparture, l.PlannedArrival,
+        new ShipmentContainers(ContainerCount, ContainerType),
+        Legs.FromJson(LegsJson).Select(l => new ShipmentLegView(l.From, l.To, l.Mode, l.Carrier, l.PlannedDeparture, l.PlannedArrival,
             l.EstimatedDeparture, l.EstimatedArrival, l.ActualDeparture, l.ActualArrival)).ToList());
 
     public static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
@@ -51,9 +51,9 @@ internal sealed record ShipmentRow
 
 public sealed record Position(string Location, DateTimeOffset Since);
 
-public sealed record Containers(int Count, string Type);
+public sealed record ShipmentContainers(int Count, string Type);
 
-public sealed record LegView(string From, string To, string Mode, string Carrier, DateTimeOffset PlannedDeparture,
+public sealed record ShipmentLegView(string From, string To, string Mode, string Carrier, DateTimeOffset PlannedDeparture,
     DateTimeOffset PlannedArrival, DateTimeOffset EstimatedDeparture, DateTimeOffset EstimatedArrival,
     DateTimeOffset? ActualDeparture, DateTimeOffset? ActualArrival);
 
@@ -61,4 +61,4 @@ public sealed record LegView(string From, string To, string Mode, string Carrier
 public sealed record ShipmentView(Guid Id, Guid CargoOfferId, Guid? MatchId, Guid? BidId, Guid? PoolId, string Shipper,
     IReadOnlyList<string> Carriers, string Status, bool Delayed, string Origin, string Destination, DateOnly DeliverBy,
     DateTimeOffset PlannedArrival, DateTimeOffset EstimatedArrival, DateTimeOffset? ActualArrival, Position? Position,
-    Containers Containers, IReadOnlyList<LegView> Legs);
+    ShipmentContainers Containers, IReadOnlyList<ShipmentLegView> Legs);

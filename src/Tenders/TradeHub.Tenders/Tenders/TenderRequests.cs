@@ -12,8 +12,11 @@ public sealed record CreateTender(
 public sealed record TenderLaneRequest(
     string? Ref, string? Origin, string? Destination, string? Mode, Containers? Containers, DateOnly? From, DateOnly? To);
 
-/// <summary>POST /api/tenders/{id}/bids: packages of lanes, groups of package refs of which at most one may win, and a cap.</summary>
-public sealed record PlaceBid(IReadOnlyList<BidPackage>? Packages, IReadOnlyList<IReadOnlyList<string>>? Exclusive, int? MaxContainers);
+/// <summary>
+/// POST /api/tenders/{id}/bids: packages of lanes, groups of package refs of which at most one may win, and a cap.
+/// Named apart from Listings' PlaceBid because the merged API document holds one schema per name.
+/// </summary>
+public sealed record PlaceTenderBid(IReadOnlyList<BidPackage>? Packages, IReadOnlyList<IReadOnlyList<string>>? Exclusive, int? MaxContainers);
 
 /// <summary>An all-or-nothing package: the carrier carries every lane of it or none.</summary>
 public sealed record BidPackage(string? Ref, IReadOnlyList<BidPackageLane>? Lanes);
@@ -68,9 +71,9 @@ public sealed class CreateTenderValidator : AbstractValidator<CreateTender>
     }
 }
 
-public sealed class PlaceBidValidator : AbstractValidator<PlaceBid>
+public sealed class PlaceTenderBidValidator : AbstractValidator<PlaceTenderBid>
 {
-    public PlaceBidValidator()
+    public PlaceTenderBidValidator()
     {
         RuleFor(r => r.Packages).NotEmpty()
             .Must(p => p is null || p.Count <= Freight.MaxPackages)
@@ -101,7 +104,7 @@ public sealed class PlaceBidValidator : AbstractValidator<PlaceBid>
 /// </summary>
 public static class BidRules
 {
-    public static Dictionary<string, string[]> Check(PlaceBid bid, IReadOnlySet<string> laneRefs)
+    public static Dictionary<string, string[]> Check(PlaceTenderBid bid, IReadOnlySet<string> laneRefs)
     {
         var errors = new Dictionary<string, string[]>();
         var packages = bid.Packages!;

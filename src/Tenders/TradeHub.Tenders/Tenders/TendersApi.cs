@@ -15,7 +15,7 @@ public sealed record TenderLaneView(
     string Ref, string Origin, string Destination, string? Mode, Containers Containers, DateOnly From, DateOnly To);
 
 /// <summary>A carrier's own bid as stored.</summary>
-public sealed record BidView(IReadOnlyList<BidPackage> Packages, IReadOnlyList<IReadOnlyList<string>> Exclusive, int? MaxContainers, DateTime PlacedAt);
+public sealed record TenderBidView(IReadOnlyList<BidPackage> Packages, IReadOnlyList<IReadOnlyList<string>> Exclusive, int? MaxContainers, DateTime PlacedAt);
 
 /// <summary>
 /// A tender. Bids are sealed: the owner sees how many carriers bid, a carrier sees only its own bid, nobody sees
@@ -23,7 +23,7 @@ public sealed record BidView(IReadOnlyList<BidPackage> Packages, IReadOnlyList<I
 /// </summary>
 public sealed record TenderView(
     Guid Id, string OwnerOrg, string Title, DateTimeOffset ClosesAt, int? MaxCarriers, int? MinTrustScore, string Status,
-    IReadOnlyList<TenderLaneView> Lanes, int? BidCount, BidView? YourBid, DateTime CreatedAt, DateTime? ClosedAt, DateTime? AwardedAt);
+    IReadOnlyList<TenderLaneView> Lanes, int? BidCount, TenderBidView? YourBid, DateTime CreatedAt, DateTime? ClosedAt, DateTime? AwardedAt);
 
 public sealed record TenderSummary(Guid Id, string OwnerOrg, string Title, DateTimeOffset ClosesAt, string Status, int LaneCount, DateTime CreatedAt);
 
@@ -54,7 +54,7 @@ internal sealed record LaneRow(
 
 internal sealed record BidRow(string CarrierOrg, string Packages, string Exclusive, int? MaxContainers, DateTime PlacedAt)
 {
-    public BidView View() => new(
+    public TenderBidView View() => new(
         JsonSerializer.Deserialize<List<BidPackage>>(Packages, TendersApi.Json)!,
         JsonSerializer.Deserialize<List<List<string>>>(Exclusive, TendersApi.Json)!,
         MaxContainers, PlacedAt);
@@ -144,7 +144,7 @@ public static class TendersApi
         tenders.MapGet("/{id:guid}", Get).WithName("getTender")
             .WithSummary("One tender with its lanes; bids stay sealed (the owner sees their count, a carrier its own).")
             .Produces<TenderView>();
-        tenders.MapPost("/{id:guid}/bids", PlaceBid).Validate<PlaceBid>().WithName("placeTenderBid")
+        tenders.MapPost("/{id:guid}/bids", PlaceBid).Validate<PlaceTenderBid>().WithName("placeTenderBid")
             .WithSummary("A carrier's sealed package bid; a later bid replaces its earlier one until the tender closes (409 after).")
             .Produces<BidAccepted>(StatusCodes.Status201Created);
         tenders.MapPost("/{id:guid}/close", Close).WithName("closeTender")
@@ -228,7 +228,7 @@ public static class TendersApi
         var tender = await connection.QuerySingleOrDefaultAsync<TenderRow>(ByIdSql, new { Id = id });
         if (tender is null) return NotFound();
         var owner = caller.Is(Roles.Sme) && tender.OwnerOrg == caller.Org;
-        BidView? own = null;
+        TenderBidView? own = null;
         if (caller.Is(Roles.Carrier) && !string.IsNullOrEmpty(caller.Org))
         {
             own = (await connection.QuerySingleOrDefaultAsync<BidRow>(OwnBidSql, new { Id = id, caller.Org }))?.View();
@@ -244,7 +244,7 @@ public static class TendersApi
     private sealed record OpenState(string Status, DateTime ClosesAt, int? MinTrustScore);
 
     // The tender id is part of the hashed request: one key reused on another tender is a 409, not a replay.
-    private static async Task<IResult> PlaceBid(Guid id, PlaceBid request, HttpContext http, Outbox outbox, TimeProvider clock) =>
+    private static async Task<IResult> PlaceBid(Guid id, PlaceTenderBid request, HttpContext http, Outbox outbox, TimeProvider clock) =>
         await IdempotentCreate.Run(outbox, http, (id, request), async (work, caller) =>
         {
             if (!caller.Is(Roles.Carrier) || string.IsNullOrEmpty(caller.Org))

@@ -121,19 +121,8 @@ public sealed class CargoRoutesComputedConsumer(Outbox outbox) : IConsumer<Cargo
     public Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var r = context.Message;
-        return Fan.Out(outbox, context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt, new
-        {
-            r.CargoOfferId, status = "ready", r.Version, r.Reason, r.ComputedAt,
-            routes = r.Routes.Select(o => new
-            {
-                id = o.RouteId,
-                legs = o.Legs.Select(l => new
-                {
-                    l.From, l.To, l.Mode, l.DistanceKm, l.Hours, l.CostUsd, l.Co2Kg, l.BorderCrossing, l.GaugeChange,
-                }),
-                o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
-            }),
-        });
+        return Fan.Out(outbox, context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt,
+            r.PublicData());
     }
 }
 
