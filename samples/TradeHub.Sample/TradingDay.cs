@@ -404,130 +404,134 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         var minskPool = await OpenPool(minskRail, "BYMSQ", cutoff, 10, 41, 2900, 2100);
         if (pool is null || minskPool is null) return;
 
-        var prices = new List<decimal>();
-        foreach (var (sme, body) in new (string, object)[]
+        var prices = new List<double>();
+        foreach (var (sme, body) in new (string, JoinPool)[]
                  {
-                     ("tianjin-machinery", new { cargoOfferId = machinery }),
-                     ("tianjin-home-goods", new { cargoOfferId = homeGoods }),
-                     ("tianjin-electronics", new { cargoOfferId = electronics }),
-                     ("tianjin-foods", new { weightKg = 6500, volumeM3 = 18, hsCode = "200819", description = "Roasted nuts, 40 pallets" }),
-                     ("tianjin-textiles", new { weightKg = 4000, volumeM3 = 30, hsCode = "620342", description = "Cotton trousers, 300 cartons" }),
-                     ("tianjin-ceramics", new { weightKg = 9000, volumeM3 = 12, hsCode = "691110", description = "Porcelain tableware, 16 crates" }),
-                     ("tianjin-auto-parts", new { weightKg = 7000, volumeM3 = 15, hsCode = "870830", description = "Brake parts, 20 pallets" }),
-                     ("tianjin-tea", new { weightKg = 3000, volumeM3 = 20, hsCode = "090220", description = "Green tea, 600 cases" }),
+                     ("tianjin-machinery", new JoinPool { CargoOfferId = machinery }),
+                     ("tianjin-home-goods", new JoinPool { CargoOfferId = homeGoods }),
+                     ("tianjin-electronics", new JoinPool { CargoOfferId = electronics }),
+                     ("tianjin-foods", Loose(6500, 18, "200819", "Roasted nuts, 40 pallets")),
+                     ("tianjin-textiles", Loose(4000, 30, "620342", "Cotton trousers, 300 cartons")),
+                     ("tianjin-ceramics", Loose(9000, 12, "691110", "Porcelain tableware, 16 crates")),
+                     ("tianjin-auto-parts", Loose(7000, 15, "870830", "Brake parts, 20 pallets")),
+                     ("tianjin-tea", Loose(3000, 20, "090220", "Green tea, 600 cases")),
                  })
         {
-            var joined = await JoinPool(sme, pool, body);
+            var joined = await JoinPool(sme, pool.Value, body);
             if (joined is null) continue;
-            var price = joined["pool"]?["pricePerContainer"]?["amount"]?.GetValue<decimal>() ?? 0;
+            var price = joined.Pool.PricePerContainer.Amount;
             prices.Add(price);
-            var member = joined["member"]!;
-            Say($"  {Org(sme)} joins: {member["fullContainers"]} full + {member["sharedContainers"]} shared box(es); " +
-                $"train {joined["pool"]?["fill"]?["containers"]} box(es), now ${price}/box; it pays ${member["price"]?["amount"]}");
+            var member = joined.Member;
+            Say($"  {Org(sme)} joins: {member.FullContainers} full + {member.SharedContainers} shared box(es); " +
+                $"train {joined.Pool.Fill.Containers} box(es), now ${price}/box; it pays ${member.Price.Amount}");
         }
         if (prices.Count != 8) Shortfall($"{prices.Count} of 8 SMEs joined pool {pool}");
-        await PoolPrivacy(pool);
+        await PoolPrivacy(pool.Value);
 
         Say($"  To Minsk: {Org("tianjin-home-goods")} and {Org("tianjin-tea")} join pool {minskPool}; it needs 10 boxes");
-        await JoinPool("tianjin-home-goods", minskPool, new { cargoOfferId = furnitureToMinsk });
-        await JoinPool("tianjin-tea", minskPool, new { weightKg = 2500, volumeM3 = 14, hsCode = "090220", description = "Black tea, 400 cases" });
+        await JoinPool("tianjin-home-goods", minskPool.Value, new JoinPool { CargoOfferId = furnitureToMinsk });
+        await JoinPool("tianjin-tea", minskPool.Value, Loose(2500, 14, "090220", "Black tea, 400 cases"));
         // Capacity to Minsk appears while the furniture is pooled: Matching proposes it nothing until the pool gives it back.
         var minskRoute = await FirstRoute("tianjin-home-goods", furnitureToMinsk);
         await PostCapacityAlong(minskRoute, "china-rail-express", "belintertrans", Fallback("BYMSQ"));
-        var whilePooled = Items(await gateway.Get(tokens["tianjin-home-goods"], $"/api/matches?offerId={furnitureToMinsk}&status=proposed")).Count();
+        var whilePooled = (await Proposed("tianjin-home-goods", furnitureToMinsk)).Items.Count;
         Say($"  while pooled, cargo {furnitureToMinsk} has {whilePooled} proposed match(es)");
 
         var settle = cutoff - DateTimeOffset.UtcNow + wait;
-        var settled = await gateway.Poll(tokens[rail], $"/api/pools/{pool}",
-            p => p?["status"]?.GetValue<string>() is "running" or "cancelled", settle);
-        if (settled?["status"]?.GetValue<string>() != "running") Shortfall($"pool {pool} did not run at its cut-off");
-        else await PoolRuns(rail, pool, settled, prices);
+        var settled = await Gateway.Poll(() => Api(rail).GetPoolAsync(pool.Value), p => p.Status is "running" or "cancelled", settle);
+        if (settled?.Status != "running") Shortfall($"pool {pool} did not run at its cut-off");
+        else await PoolRuns(rail, pool.Value, settled, prices);
 
-        var cancelled = await gateway.Poll(tokens[minskRail], $"/api/pools/{minskPool}",
-            p => p?["status"]?.GetValue<string>() is "running" or "cancelled", wait);
-        if (cancelled?["status"]?.GetValue<string>() != "cancelled") { Shortfall($"pool {minskPool} was not cancelled at its cut-off"); return; }
-        Say($"  cut-off: pool {minskPool} to Minsk is cancelled with {cancelled["fill"]?["containers"]} of {cancelled["minContainers"]} boxes");
-        var again = await gateway.Poll(tokens["tianjin-home-goods"], $"/api/matches?offerId={furnitureToMinsk}&status=proposed",
-            a => Items(a).Any(), wait);
-        var match = Items(again).OrderByDescending(m => m["score"]?.GetValue<double>() ?? 0).FirstOrDefault();
+        var cancelled = await Gateway.Poll(() => Api(minskRail).GetPoolAsync(minskPool.Value), p => p.Status is "running" or "cancelled", wait);
+        if (cancelled?.Status != "cancelled") { Shortfall($"pool {minskPool} was not cancelled at its cut-off"); return; }
+        Say($"  cut-off: pool {minskPool} to Minsk is cancelled with {cancelled.Fill.Containers} of {cancelled.MinContainers} boxes");
+        var again = await Gateway.Poll(() => Proposed("tianjin-home-goods", furnitureToMinsk), a => a.Items.Count > 0, wait);
+        var match = again?.Items.OrderByDescending(m => m.Score).FirstOrDefault();
         if (match is null) { Shortfall($"cargo {furnitureToMinsk} was not matched again after pool {minskPool} was cancelled"); return; }
-        Say($"  back in ordinary matching: cargo {furnitureToMinsk} is proposed match {match["id"]}, score {match["score"]}, " +
-            $"by {string.Join(" + ", (match["legs"]?.AsArray() ?? []).Select(l => l!["carrier"]!.GetValue<string>()).Distinct())}");
+        Say($"  back in ordinary matching: cargo {furnitureToMinsk} is proposed match {match.Id}, score {match.Score}, " +
+            $"by {string.Join(" + ", (match.Legs ?? []).Select(l => l.Carrier).Distinct())}");
     }
 
-    private async Task<string?> OpenPool(string rail, string to, DateTimeOffset cutoff, int min, int max, decimal atMin, decimal atMax)
+    private static JoinPool Loose(double weightKg, double volumeM3, string hsCode, string description) =>
+        new() { WeightKg = weightKg, VolumeM3 = volumeM3, HsCode = hsCode, Description = description };
+
+    private async Task<Guid?> OpenPool(string rail, string to, DateTimeOffset cutoff, int min, int max, decimal atMin, decimal atMax)
     {
-        var opened = await gateway.Create(tokens[rail], "/api/pools", new
+        try
         {
-            from = "CNTSN", to, departureDate = Date(20), cutoff, minContainers = min, maxContainers = max, containerType = "40HC",
-            pricePerContainerAtMin = new { amount = atMin, currency = "USD" },
-            pricePerContainerAtMax = new { amount = atMax, currency = "USD" },
-        });
-        var pool = opened?["id"]?.GetValue<string>();
-        if (pool is null) { Shortfall($"the pool to {to} was not opened"); return null; }
-        Say($"  {Org(rail)} opens pool {pool}: CNTSN -> {to} departing {Date(20)}, {min}-{max} x 40HC, " +
-            $"${atMin}/box at the minimum, ${atMax} at the maximum, cut-off {cutoff:HH:mm:ss}");
-        return pool;
+            var opened = await Api(rail).OpenPoolAsync(new OpenPool
+            {
+                From = "CNTSN", To = to, DepartureDate = Day(20), Cutoff = cutoff, MinContainers = min, MaxContainers = max,
+                ContainerType = "40HC", PricePerContainerAtMin = Usd(atMin), PricePerContainerAtMax = Usd(atMax),
+            });
+            Say($"  {Org(rail)} opens pool {opened.Id}: CNTSN -> {to} departing {Date(20)}, {min}-{max} x 40HC, " +
+                $"${atMin}/box at the minimum, ${atMax} at the maximum, cut-off {cutoff:HH:mm:ss}");
+            return opened.Id;
+        }
+        catch (ApiException e)
+        {
+            Shortfall($"the pool to {to} was not opened: {e.Message}");
+            return null;
+        }
     }
 
     /// <summary>A member reads the pool and finds only itself; an SME outside it finds no members at all.</summary>
-    private async Task PoolPrivacy(string pool)
+    private async Task PoolPrivacy(Guid pool)
     {
-        var asMember = await gateway.Get(tokens["tianjin-tea"], $"/api/pools/{pool}");
-        var asStranger = await gateway.Get(tokens["uz-cotton-growers"], $"/api/pools/{pool}");
-        var seen = (asMember?["members"]?.AsArray() ?? []).Select(m => m!["org"]!.GetValue<string>()).Distinct().ToList();
-        Say($"  {Org("tianjin-tea")} reads the pool: {asMember?["fill"]?["members"]} members, " +
-            $"{asMember?["fill"]?["containers"]} boxes, ${asMember?["pricePerContainer"]?["amount"]}/box; members it sees: {string.Join(", ", seen)}");
-        Say($"  {Org("uz-cotton-growers")} (not a member) sees the fill and the price, members: {(asStranger?["members"] is null ? "none" : "some")}");
-        if (seen.Count != 1 || seen[0] != Org("tianjin-tea") || asMember?["plan"] is not null)
+        var asMember = await Api("tianjin-tea").GetPoolAsync(pool);
+        var asStranger = await Api("uz-cotton-growers").GetPoolAsync(pool);
+        var seen = (asMember.Members ?? []).Select(m => m.Org).Distinct().ToList();
+        Say($"  {Org("tianjin-tea")} reads the pool: {asMember.Fill.Members} members, " +
+            $"{asMember.Fill.Containers} boxes, ${asMember.PricePerContainer.Amount}/box; members it sees: {string.Join(", ", seen)}");
+        Say($"  {Org("uz-cotton-growers")} (not a member) sees the fill and the price, members: {(asStranger.Members is null ? "none" : "some")}");
+        if (seen.Count != 1 || seen[0] != Org("tianjin-tea") || asMember.Plan is not null)
             Shortfall("a member of the pool saw another member or the packing plan");
-        if (asStranger?["members"] is not null) Shortfall("an SME outside the pool saw its members");
+        if (asStranger.Members is not null) Shortfall("an SME outside the pool saw its members");
     }
 
     /// <summary>The train runs: the operator's packing plan, the settled price, and every member's shipment on the train.</summary>
-    private async Task PoolRuns(string rail, string pool, JsonNode settled, List<decimal> prices)
+    private async Task PoolRuns(string rail, Guid pool, PoolView settled, List<double> prices)
     {
-        var openPrice = settled["pricePerContainerAtMin"]?["amount"]?.GetValue<decimal>();
-        var finalPrice = settled["pricePerContainer"]?["amount"]?.GetValue<decimal>();
-        Say($"  cut-off: the train to Tashkent runs with {settled["fill"]?["containers"]} boxes " +
-            $"({settled["fill"]?["sharedContainers"]} shared) at ${finalPrice}/box " +
+        var openPrice = settled.PricePerContainerAtMin.Amount;
+        var finalPrice = settled.PricePerContainer.Amount;
+        Say($"  cut-off: the train to Tashkent runs with {settled.Fill.Containers} boxes " +
+            $"({settled.Fill.SharedContainers} shared) at ${finalPrice}/box " +
             $"(${openPrice} at the minimum; after each join {string.Join(" -> ", prices.Select(p => $"${p}"))})");
-        if (finalPrice is null || openPrice is null || finalPrice >= openPrice) Shortfall("the price per container did not fall as the pool filled");
-        var plan = settled["plan"];
-        Say($"    packing plan ({plan?["method"]}): {plan?["containers"]?.AsArray().Count} shared box(es), " +
-            $"lower bound {plan?["lowerBound"]}, first-fit-decreasing {plan?["firstFitDecreasing"]}");
-        foreach (var container in plan?["containers"]?.AsArray() ?? [])
-            Say($"    shared box {container!["number"]}: {container["weightKg"]} kg, {container["volumeM3"]} m3, " +
-                $"bound by {container["binding"]}, {container["members"]?.AsArray().Count} member(s)");
+        if (finalPrice >= openPrice) Shortfall("the price per container did not fall as the pool filled");
+        var plan = settled.Plan;
+        Say($"    packing plan ({plan?.Method}): {plan?.Containers.Count} shared box(es), " +
+            $"lower bound {plan?.LowerBound}, first-fit-decreasing {plan?.FirstFitDecreasing}");
+        foreach (var container in plan?.Containers ?? [])
+            Say($"    shared box {container.Number}: {container.WeightKg} kg, {container.VolumeM3} m3, " +
+                $"bound by {container.Binding}, {container.Members.Count} member(s)");
         foreach (var sme in new[] { "tianjin-machinery", "tianjin-home-goods", "tianjin-electronics", "tianjin-foods",
                      "tianjin-textiles", "tianjin-ceramics", "tianjin-auto-parts", "tianjin-tea" })
         {
-            var list = await gateway.Poll(tokens[sme], "/api/shipments?limit=100",
-                a => Items(a).Any(x => x["poolId"]?.GetValue<string>() == pool), wait);
-            var shipment = Items(list).FirstOrDefault(x => x["poolId"]?.GetValue<string>() == pool);
+            var list = await Gateway.Poll(() => Shipments(sme), a => a.Items.Any(x => x.PoolId == pool), wait);
+            var shipment = list?.Items.FirstOrDefault(x => x.PoolId == pool);
             if (shipment is null) { Shortfall($"{Org(sme)} has no shipment on pool {pool}'s train"); continue; }
-            Say($"  {Org(sme)}: shipment {shipment["id"]} on {Org(rail)}'s train, {shipment["containers"]?["count"]} box(es), " +
-                $"planned arrival {shipment["plannedArrival"]}");
+            Say($"  {Org(sme)}: shipment {shipment.Id} on {Org(rail)}'s train, {shipment.Containers.Count} box(es), " +
+                $"planned arrival {shipment.PlannedArrival:yyyy-MM-dd HH:mm}");
         }
     }
 
     /// <summary>Joins a pool; a cargo offer joins once Pools has its copy (a 404 until its event arrived).</summary>
-    private async Task<JsonNode?> JoinPool(string sme, string pool, object body)
+    private async Task<Joined?> JoinPool(string sme, Guid pool, JoinPool body)
     {
         var deadline = DateTime.UtcNow + wait;
         while (true)
         {
             try
             {
-                return await gateway.Create(tokens[sme], $"/api/pools/{pool}/members", body);
+                return await Api(sme).JoinPoolAsync(pool, body);
             }
-            catch (ApiException e) when (e.Message.Contains(" answered 404 ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            catch (ApiException e) when (e.StatusCode == (int)HttpStatusCode.NotFound && DateTime.UtcNow < deadline)
             {
                 await Task.Delay(500);
             }
             catch (ApiException e)
             {
-                Shortfall($"{Org(sme)} could not join pool {pool}: {e.Message}");
+                Shortfall($"{Org(sme)} could not join pool {pool}: {e.StatusCode} {e.Response}");
                 return null;
             }
         }
