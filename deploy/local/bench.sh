@@ -30,6 +30,7 @@ export RateLimiting__AddressPermitsPerSecond="${RateLimiting__AddressPermitsPerS
 export RateLimiting__AddressBurst="${RateLimiting__AddressBurst:-1000000}"
 export RateLimiting__GlobalPermitsPerSecond="${RateLimiting__GlobalPermitsPerSecond:-1000000}"
 export RateLimiting__GlobalBurst="${RateLimiting__GlobalBurst:-1000000}"
+export RateLimiting__DevTokensPerMinute="${RateLimiting__DevTokensPerMinute:-100000}"
 # The shipments phase sends a hundred shipment.event per batch to each party's stream; the generator reads them all,
 # but a burst must not push the eta_changed it times out of the gateway's per-client buffer.
 export Events__ClientBuffer="${Events__ClientBuffer:-200000}"

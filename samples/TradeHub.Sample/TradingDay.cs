@@ -32,6 +32,8 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         foreach (var (org, role) in new[]
                  {
                      ("tianjin-machinery", "sme"), ("tianjin-home-goods", "sme"), ("tianjin-foods", "sme"),
+                     ("tianjin-electronics", "sme"), ("tianjin-textiles", "sme"), ("tianjin-ceramics", "sme"),
+                     ("tianjin-auto-parts", "sme"), ("tianjin-tea", "sme"),
                      ("uz-cotton-growers", "sme"), ("uz-nut-traders", "sme"), ("uz-textile-works", "sme"),
                      ("by-textile-mill", "sme"), ("by-machine-works", "sme"), ("by-food-import", "sme"),
                      ("china-rail-express", "carrier"), ("ktz-express", "carrier"), ("belintertrans", "carrier"),
@@ -90,6 +92,10 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
 
         Step("A Tianjin exporter tenders its season (5 lanes); 4 carriers bid on packages; CP-SAT picks the cheapest cover");
         await SeasonTender();
+
+        Step("Consolidation pools: eight SMEs fill a train to Tashkent (five with loose cargo), it runs at the cut-off; " +
+             "a train to Minsk stays under its minimum, is cancelled, and its cargo offer is matched again");
+        await ConsolidationPools();
 
         Step("What the Tianjin trade office sees: GET /api/flows?groupBy=corridor");
         await PrintFlows();
@@ -357,6 +363,160 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         var winner = await gateway.Get(tokens["china-rail-express"], $"/api/tenders/{id}/award");
         Say($"  {Org("china-rail-express")} sees only its own lanes: " +
             string.Join(", ", (winner?["assignments"]?.AsArray() ?? []).Select(a => a!["laneRef"]!.GetValue<string>())));
+    }
+
+    // ------------------------------------------------------------------ consolidation pools
+
+    /// <summary>
+    /// China Rail Express sells a block train to Tashkent by the container: the price falls from $3,200 at its minimum
+    /// of 5 containers to $2,400 at its maximum of 12. Eight Tianjin SMEs fill it: three with cargo offers of full
+    /// containers, five with loose cargo packed into shared boxes; each join lowers everyone's price. Belintertrans
+    /// opens a train to Minsk that needs 10 containers and gets 2: it is cancelled at the cut-off, and the furniture
+    /// offer in it goes back to ordinary matching and is proposed capacity posted meanwhile. Both cut-offs are seconds
+    /// away here (up.sh sweeps every 2 s).
+    /// </summary>
+    private async Task ConsolidationPools()
+    {
+        var rail = "china-rail-express";
+        var minskRail = "belintertrans";
+        // The cargo offers first, so the pools' cut-offs need only cover the joins.
+        var machinery = await PostCargo("tianjin-machinery", "UZTAS", 2, "40HC", 36000, "847989", "Textile machinery", 9000);
+        var homeGoods = await PostCargo("tianjin-home-goods", "UZTAS", 1, "40HC", 14000, "940360", "Furniture", 4500);
+        var electronics = await PostCargo("tianjin-electronics", "UZTAS", 1, "40HC", 9000, "851712", "Mobile phones", 4500);
+        var furnitureToMinsk = await PostCargo("tianjin-home-goods", "BYMSQ", 1, "40HC", 16000, "940360", "Sofas and chairs", 5000);
+
+        var cutoff = DateTimeOffset.UtcNow.AddSeconds(40);
+        var pool = await OpenPool(rail, "UZTAS", cutoff, 5, 12, 3200, 2400);
+        var minskPool = await OpenPool(minskRail, "BYMSQ", cutoff, 10, 41, 2900, 2100);
+        if (pool is null || minskPool is null) return;
+
+        var prices = new List<decimal>();
+        foreach (var (sme, body) in new (string, object)[]
+                 {
+                     ("tianjin-machinery", new { cargoOfferId = machinery }),
+                     ("tianjin-home-goods", new { cargoOfferId = homeGoods }),
+                     ("tianjin-electronics", new { cargoOfferId = electronics }),
+                     ("tianjin-foods", new { weightKg = 6500, volumeM3 = 18, hsCode = "200819", description = "Roasted nuts, 40 pallets" }),
+                     ("tianjin-textiles", new { weightKg = 4000, volumeM3 = 30, hsCode = "620342", description = "Cotton trousers, 300 cartons" }),
+                     ("tianjin-ceramics", new { weightKg = 9000, volumeM3 = 12, hsCode = "691110", description = "Porcelain tableware, 16 crates" }),
+                     ("tianjin-auto-parts", new { weightKg = 7000, volumeM3 = 15, hsCode = "870830", description = "Brake parts, 20 pallets" }),
+                     ("tianjin-tea", new { weightKg = 3000, volumeM3 = 20, hsCode = "090220", description = "Green tea, 600 cases" }),
+                 })
+        {
+            var joined = await JoinPool(sme, pool, body);
+            if (joined is null) continue;
+            var price = joined["pool"]?["pricePerContainer"]?["amount"]?.GetValue<decimal>() ?? 0;
+            prices.Add(price);
+            var member = joined["member"]!;
+            Say($"  {Org(sme)} joins: {member["fullContainers"]} full + {member["sharedContainers"]} shared box(es); " +
+                $"train {joined["pool"]?["fill"]?["containers"]} box(es), now ${price}/box; it pays ${member["price"]?["amount"]}");
+        }
+        if (prices.Count != 8) Shortfall($"{prices.Count} of 8 SMEs joined pool {pool}");
+        await PoolPrivacy(pool);
+
+        Say($"  To Minsk: {Org("tianjin-home-goods")} and {Org("tianjin-tea")} join pool {minskPool}; it needs 10 boxes");
+        await JoinPool("tianjin-home-goods", minskPool, new { cargoOfferId = furnitureToMinsk });
+        await JoinPool("tianjin-tea", minskPool, new { weightKg = 2500, volumeM3 = 14, hsCode = "090220", description = "Black tea, 400 cases" });
+        // Capacity to Minsk appears while the furniture is pooled: Matching proposes it nothing until the pool gives it back.
+        var minskRoute = await FirstRoute("tianjin-home-goods", furnitureToMinsk);
+        await PostCapacityAlong(minskRoute, "china-rail-express", "belintertrans", Fallback("BYMSQ"));
+        var whilePooled = Items(await gateway.Get(tokens["tianjin-home-goods"], $"/api/matches?offerId={furnitureToMinsk}&status=proposed")).Count();
+        Say($"  while pooled, cargo {furnitureToMinsk} has {whilePooled} proposed match(es)");
+
+        var settle = cutoff - DateTimeOffset.UtcNow + wait;
+        var settled = await gateway.Poll(tokens[rail], $"/api/pools/{pool}",
+            p => p?["status"]?.GetValue<string>() is "running" or "cancelled", settle);
+        if (settled?["status"]?.GetValue<string>() != "running") Shortfall($"pool {pool} did not run at its cut-off");
+        else await PoolRuns(rail, pool, settled, prices);
+
+        var cancelled = await gateway.Poll(tokens[minskRail], $"/api/pools/{minskPool}",
+            p => p?["status"]?.GetValue<string>() is "running" or "cancelled", wait);
+        if (cancelled?["status"]?.GetValue<string>() != "cancelled") { Shortfall($"pool {minskPool} was not cancelled at its cut-off"); return; }
+        Say($"  cut-off: pool {minskPool} to Minsk is cancelled with {cancelled["fill"]?["containers"]} of {cancelled["minContainers"]} boxes");
+        var again = await gateway.Poll(tokens["tianjin-home-goods"], $"/api/matches?offerId={furnitureToMinsk}&status=proposed",
+            a => Items(a).Any(), wait);
+        var match = Items(again).OrderByDescending(m => m["score"]?.GetValue<double>() ?? 0).FirstOrDefault();
+        if (match is null) { Shortfall($"cargo {furnitureToMinsk} was not matched again after pool {minskPool} was cancelled"); return; }
+        Say($"  back in ordinary matching: cargo {furnitureToMinsk} is proposed match {match["id"]}, score {match["score"]}, " +
+            $"by {string.Join(" + ", (match["legs"]?.AsArray() ?? []).Select(l => l!["carrier"]!.GetValue<string>()).Distinct())}");
+    }
+
+    private async Task<string?> OpenPool(string rail, string to, DateTimeOffset cutoff, int min, int max, decimal atMin, decimal atMax)
+    {
+        var opened = await gateway.Create(tokens[rail], "/api/pools", new
+        {
+            from = "CNTSN", to, departureDate = Date(20), cutoff, minContainers = min, maxContainers = max, containerType = "40HC",
+            pricePerContainerAtMin = new { amount = atMin, currency = "USD" },
+            pricePerContainerAtMax = new { amount = atMax, currency = "USD" },
+        });
+        var pool = opened?["id"]?.GetValue<string>();
+        if (pool is null) { Shortfall($"the pool to {to} was not opened"); return null; }
+        Say($"  {Org(rail)} opens pool {pool}: CNTSN -> {to} departing {Date(20)}, {min}-{max} x 40HC, " +
+            $"${atMin}/box at the minimum, ${atMax} at the maximum, cut-off {cutoff:HH:mm:ss}");
+        return pool;
+    }
+
+    /// <summary>A member reads the pool and finds only itself; an SME outside it finds no members at all.</summary>
+    private async Task PoolPrivacy(string pool)
+    {
+        var asMember = await gateway.Get(tokens["tianjin-tea"], $"/api/pools/{pool}");
+        var asStranger = await gateway.Get(tokens["uz-cotton-growers"], $"/api/pools/{pool}");
+        var seen = (asMember?["members"]?.AsArray() ?? []).Select(m => m!["org"]!.GetValue<string>()).Distinct().ToList();
+        Say($"  {Org("tianjin-tea")} reads the pool: {asMember?["fill"]?["members"]} members, " +
+            $"{asMember?["fill"]?["containers"]} boxes, ${asMember?["pricePerContainer"]?["amount"]}/box; members it sees: {string.Join(", ", seen)}");
+        Say($"  {Org("uz-cotton-growers")} (not a member) sees the fill and the price, members: {(asStranger?["members"] is null ? "none" : "some")}");
+        if (seen.Count != 1 || seen[0] != Org("tianjin-tea") || asMember?["plan"] is not null)
+            Shortfall("a member of the pool saw another member or the packing plan");
+        if (asStranger?["members"] is not null) Shortfall("an SME outside the pool saw its members");
+    }
+
+    /// <summary>The train runs: the operator's packing plan, the settled price, and every member's shipment on the train.</summary>
+    private async Task PoolRuns(string rail, string pool, JsonNode settled, List<decimal> prices)
+    {
+        var openPrice = settled["pricePerContainerAtMin"]?["amount"]?.GetValue<decimal>();
+        var finalPrice = settled["pricePerContainer"]?["amount"]?.GetValue<decimal>();
+        Say($"  cut-off: the train to Tashkent runs with {settled["fill"]?["containers"]} boxes " +
+            $"({settled["fill"]?["sharedContainers"]} shared) at ${finalPrice}/box " +
+            $"(${openPrice} at the minimum; after each join {string.Join(" -> ", prices.Select(p => $"${p}"))})");
+        if (finalPrice is null || openPrice is null || finalPrice >= openPrice) Shortfall("the price per container did not fall as the pool filled");
+        var plan = settled["plan"];
+        Say($"    packing plan ({plan?["method"]}): {plan?["containers"]?.AsArray().Count} shared box(es), " +
+            $"lower bound {plan?["lowerBound"]}, first-fit-decreasing {plan?["firstFitDecreasing"]}");
+        foreach (var container in plan?["containers"]?.AsArray() ?? [])
+            Say($"    shared box {container!["number"]}: {container["weightKg"]} kg, {container["volumeM3"]} m3, " +
+                $"bound by {container["binding"]}, {container["members"]?.AsArray().Count} member(s)");
+        foreach (var sme in new[] { "tianjin-machinery", "tianjin-home-goods", "tianjin-electronics", "tianjin-foods",
+                     "tianjin-textiles", "tianjin-ceramics", "tianjin-auto-parts", "tianjin-tea" })
+        {
+            var list = await gateway.Poll(tokens[sme], "/api/shipments?limit=100",
+                a => Items(a).Any(x => x["poolId"]?.GetValue<string>() == pool), wait);
+            var shipment = Items(list).FirstOrDefault(x => x["poolId"]?.GetValue<string>() == pool);
+            if (shipment is null) { Shortfall($"{Org(sme)} has no shipment on pool {pool}'s train"); continue; }
+            Say($"  {Org(sme)}: shipment {shipment["id"]} on {Org(rail)}'s train, {shipment["containers"]?["count"]} box(es), " +
+                $"planned arrival {shipment["plannedArrival"]}");
+        }
+    }
+
+    /// <summary>Joins a pool; a cargo offer joins once Pools has its copy (a 404 until its event arrived).</summary>
+    private async Task<JsonNode?> JoinPool(string sme, string pool, object body)
+    {
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            try
+            {
+                return await gateway.Create(tokens[sme], $"/api/pools/{pool}/members", body);
+            }
+            catch (ApiException e) when (e.Message.Contains(" answered 404 ", StringComparison.Ordinal) && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(500);
+            }
+            catch (ApiException e)
+            {
+                Shortfall($"{Org(sme)} could not join pool {pool}: {e.Message}");
+                return null;
+            }
+        }
     }
 
     // ------------------------------------------------------------------ webhooks

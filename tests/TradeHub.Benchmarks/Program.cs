@@ -9,7 +9,8 @@ namespace TradeHub.Benchmarks;
 /// dotnet run -c Release --project tests/TradeHub.Benchmarks -- --filter '*CargoMatching*' (BenchmarkDotNet), or
 /// `routes-quick [pairs] [repeats]`: route medians/p95 and the measured epsilon without BenchmarkDotNet, or
 /// `webhooks-fanout [subscriptions,...] [seconds] [writers]`: events/s into webhook deliveries on the real PostgreSQL, or
-/// `tenders LANES CARRIERS PACKAGES [INSTANCES] [SECONDS] [WORKERS]`: the tender award on generated tenders.
+/// `tenders LANES CARRIERS PACKAGES [INSTANCES] [SECONDS] [WORKERS]`: the tender award on generated tenders, or
+/// `packing-quick [consignments] [seeds] [type]`: pool packing against its bounds (PackingQuick).
 /// (Not top-level statements: their implicit Program would clash with the services' public Program classes.)
 /// </summary>
 public static class Benchmarks
@@ -23,6 +24,12 @@ public static class Benchmarks
                     args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 40,
                     args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5,
                     args.Length > 3 ? args[3] : "corridor,regional,long-haul");
+                break;
+            case ["packing-quick", ..]:
+                PackingQuick.Run(
+                    args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 500,
+                    args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 5,
+                    args.Length > 3 ? args[3] : "40HC");
                 break;
             case ["routes-probe", var pairs, var epsilon]:
                 Probe.Run(int.Parse(pairs, CultureInfo.InvariantCulture), double.Parse(epsilon, CultureInfo.InvariantCulture));

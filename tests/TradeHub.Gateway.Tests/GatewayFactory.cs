@@ -38,6 +38,8 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         // Webhooks stands where matching does: both up or both down.
         ["ReverseProxy:Clusters:webhooks:Destinations:primary:Address"] = matching,
         ["Services:Webhooks"] = matching,
+        ["ReverseProxy:Clusters:pools:Destinations:primary:Address"] = matching,
+        ["Services:Pools"] = matching,
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)

@@ -12,13 +12,13 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 }
 
 using var api = new Api(options.Gateway, Math.Max(options.Concurrency, 16));
-if (options.Webhooks)
+if (options.Webhooks || options.Pools)
 {
     try
     {
         var health = await api.Send(HttpMethod.Get, null, "health/ready", parse: false);
         if (health.Status != 200) throw new InvalidOperationException($"the gateway at {options.Gateway} is not ready (GET /health/ready: {health.Status})");
-        return await new WebhookBench(options, api).Run();
+        return options.Pools ? await new PoolBench(options, api).Run() : await new WebhookBench(options, api).Run();
     }
     catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
     {
@@ -111,9 +111,9 @@ try
         phase.ServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
         report.Add(phase, matches);
     }
-    if (options.Runs("shipments"))
+    if (options.Runs("shipments") || options.Runs("disruption"))
     {
-        await shipments.Run(events, memory, options.Duration / 2.0, options.DisruptionShipments);
+        await shipments.Run(events, memory, options.Duration / 2.0, options.DisruptionShipments, tracking: options.Runs("shipments"));
         report.Shipments = shipments.Result;
     }
     report.Events = events.Count;

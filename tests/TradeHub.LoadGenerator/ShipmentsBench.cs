@@ -57,7 +57,8 @@ public sealed class ShipmentsBench(Options options, Api api, Workload workload)
         else _disruptionException?.TryAdd(id, e.At);
     }
 
-    public async Task Run(LiveEvents events, ProcessMemory memory, double seconds, int disruptionShipments)
+    /// <summary>Tracking (baseline, flat out, paced), then the disruption; without <paramref name="tracking"/> the disruption alone.</summary>
+    public async Task Run(LiveEvents events, ProcessMemory memory, double seconds, int disruptionShipments, bool tracking)
     {
         var database = new NpgsqlConnectionStringBuilder(options.PgConnection)
         {
@@ -65,78 +66,102 @@ public sealed class ShipmentsBench(Options options, Api api, Workload workload)
         }.ConnectionString;
         await using var db = NpgsqlDataSource.Create(database);
 
-        Console.WriteLine("baseline: PostgreSQL batched inserts (INSERT ... SELECT unnest, 100 rows a statement), 8 connections ...");
-        var batched = await Baselines.PostgresBatchedInserts(options.PgConnection, TimeSpan.FromSeconds(options.BaselineSeconds));
-        Console.WriteLine($"  {batched.PerSecond:0} rows/s");
-
         _carrierOrgs = Enumerable.Range(0, Carriers).Select(i => $"load-track-carrier-{i}-{workload.RunId}").ToArray();
         _carrierTokens = await Task.WhenAll(_carrierOrgs.Select(o => api.Token(o, "carrier")));
         var admin = await api.Token($"load-operator-{workload.RunId}", "admin");
 
         var route = await Route("CNTSN", "UZTAS");
-        Console.WriteLine($"route {string.Join('-', route.Nodes)} ({route.Hours.Sum():0} h); seeding tracked shipments ...");
+        Console.WriteLine($"route {string.Join('-', route.Nodes)} ({route.Hours.Sum():0} h)");
         var now = DateTimeOffset.UtcNow;
-        // Tracked shipments were planned a month back: their estimated passing of any node lies in the past, so the
-        // closure later in the run does not reach them.
-        var tracked = Enumerable.Range(0, Carriers * 400)
-            .Select(i => Shipment(route, i % Carriers, i, now.AddDays(-30), departed: false)).ToList();
-        await Seed(db, tracked, "booked");
-        foreach (var s in tracked) _byId[s.Id] = s;
-
-        long warmAccepted = 0;
-        if (options.WarmupSeconds > 0)
+        object? trackingResult = null, pacedResult = null, baselineResult = null;
+        if (tracking)
         {
-            Console.WriteLine($"warm-up: tracking events flat out for {options.WarmupSeconds} s (not measured) ...");
-            warmAccepted = await FlatOut(new PhaseStats("shipments.warm-up"), tracked, options.WarmupSeconds);
-            await Quiet(events, TimeSpan.FromSeconds(60));
-        }
-        var flat = new PhaseStats("shipments.track");
-        var cpu = memory.CpuSeconds();
-        var serverCpu = ProcessMemory.ServerCpuSeconds();
-        Console.WriteLine($"phase shipments: tracking events flat out, {Carriers} carriers x {PerCarrierInFlight} batches of {BatchSize} in flight, {seconds:0} s ...");
-        var accepted = await FlatOut(flat, tracked, seconds);
-        var flatCpu = memory.CpuSeconds().ToDictionary(c => c.Key, c => c.Value - cpu.GetValueOrDefault(c.Key));
-        var flatServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
-        var eventRate = accepted / flat.Clock.Elapsed.TotalSeconds;
-        await Quiet(events, TimeSpan.FromSeconds(60));
-        var check = await Applied(db, tracked);
-        Console.WriteLine($"  {accepted} events accepted in {flat.Clock.Elapsed.TotalSeconds:0.0} s: {eventRate:0} /s " +
-                          $"({eventRate / batched.PerSecond:0.000} of the batched-insert rate); stored {check.Stored} of " +
-                          $"{warmAccepted + accepted} accepted with the warm-up, " +
-                          $"estimates as expected on {check.EstimatesRight} of {check.Touched} shipments");
+            Console.WriteLine("baseline: PostgreSQL batched inserts (INSERT ... SELECT unnest, 100 rows a statement), 8 connections ...");
+            var batched = await Baselines.PostgresBatchedInserts(options.PgConnection, TimeSpan.FromSeconds(options.BaselineSeconds));
+            Console.WriteLine($"  {batched.PerSecond:0} rows/s");
 
-        // Paced at half the rate held, one batch in flight per shipment, so each eta_changed names the batch that caused it.
-        var halfBatches = eventRate / 2 / BatchSize;
-        var paced = new PhaseStats("shipments.track-paced");
-        foreach (var s in tracked.OrderBy(_ => Random.Shared.Next())) _free.Enqueue(s);
-        Console.WriteLine($"phase shipments: tracking events at half that rate, {halfBatches * BatchSize:0} events/s ({halfBatches:0.0} batches/s), {seconds:0} s ...");
-        var running = new List<Task>();
-        long started = 0;
-        paced.Clock.Start();
-        while (paced.Clock.Elapsed.TotalSeconds < seconds)
-        {
-            var due = (long)(paced.Clock.Elapsed.TotalSeconds * halfBatches) - started;
-            for (var i = 0; i < due; i++)
+            Console.WriteLine("seeding tracked shipments ...");
+            // Tracked shipments were planned a month back: their estimated passing of any node lies in the past, so the
+            // closure later in the run does not reach them.
+            var tracked = Enumerable.Range(0, Carriers * 400)
+                .Select(i => Shipment(route, i % Carriers, i, now.AddDays(-30), departed: false)).ToList();
+            await Seed(db, tracked, "booked");
+            foreach (var s in tracked) _byId[s.Id] = s;
+
+            long warmAccepted = 0;
+            if (options.WarmupSeconds > 0)
             {
-                if (!_free.TryDequeue(out var s)) { Interlocked.Increment(ref paced.LateStarts); break; }
-                started++;
-                running.Add(Task.Run(() => PostBatch(paced, s, _awaitingEta)));
+                Console.WriteLine($"warm-up: tracking events flat out for {options.WarmupSeconds} s (not measured) ...");
+                warmAccepted = await FlatOut(new PhaseStats("shipments.warm-up"), tracked, options.WarmupSeconds);
+                await Quiet(events, TimeSpan.FromSeconds(60));
             }
-            await Task.Delay(1);
+            var flat = new PhaseStats("shipments.track");
+            var cpu = memory.CpuSeconds();
+            var serverCpu = ProcessMemory.ServerCpuSeconds();
+            Console.WriteLine($"phase shipments: tracking events flat out, {Carriers} carriers x {PerCarrierInFlight} batches of {BatchSize} in flight, {seconds:0} s ...");
+            var accepted = await FlatOut(flat, tracked, seconds);
+            var flatCpu = memory.CpuSeconds().ToDictionary(c => c.Key, c => c.Value - cpu.GetValueOrDefault(c.Key));
+            var flatServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
+            var eventRate = accepted / flat.Clock.Elapsed.TotalSeconds;
+            await Quiet(events, TimeSpan.FromSeconds(60));
+            var check = await Applied(db, tracked);
+            Console.WriteLine($"  {accepted} events accepted in {flat.Clock.Elapsed.TotalSeconds:0.0} s: {eventRate:0} /s " +
+                              $"({eventRate / batched.PerSecond:0.000} of the batched-insert rate); stored {check.Stored} of " +
+                              $"{warmAccepted + accepted} accepted with the warm-up, " +
+                              $"estimates as expected on {check.EstimatesRight} of {check.Touched} shipments");
+
+            // Paced at half the rate held, one batch in flight per shipment, so each eta_changed names the batch that caused it.
+            var halfBatches = eventRate / 2 / BatchSize;
+            var paced = new PhaseStats("shipments.track-paced");
+            foreach (var s in tracked.OrderBy(_ => Random.Shared.Next())) _free.Enqueue(s);
+            Console.WriteLine($"phase shipments: tracking events at half that rate, {halfBatches * BatchSize:0} events/s ({halfBatches:0.0} batches/s), {seconds:0} s ...");
+            var running = new List<Task>();
+            long started = 0;
+            paced.Clock.Start();
+            while (paced.Clock.Elapsed.TotalSeconds < seconds)
+            {
+                var due = (long)(paced.Clock.Elapsed.TotalSeconds * halfBatches) - started;
+                for (var i = 0; i < due; i++)
+                {
+                    if (!_free.TryDequeue(out var s)) { Interlocked.Increment(ref paced.LateStarts); break; }
+                    started++;
+                    running.Add(Task.Run(() => PostBatch(paced, s, _awaitingEta)));
+                }
+                await Task.Delay(1);
+            }
+            await Task.WhenAll(running);
+            paced.Clock.Stop();
+            var drain = Stopwatch.StartNew();
+            while (!_awaitingEta.IsEmpty && drain.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
+            var eta = Percentiles.Of(_etaMs);
+            Console.WriteLine($"  {started} batches, {_etaMs.Count} eta_changed received ({_awaitingEta.Count} missing); " +
+                              $"event-to-eta_changed p50 {eta.P50:0.0} ms, p95 {eta.P95:0.0} ms, p99 {eta.P99:0.0} ms, max {eta.Max:0.0} ms");
+
+            baselineResult = new { rowsPerSecond = Math.Round(batched.PerSecond), batched.Method, seconds = Math.Round(batched.Seconds, 1) };
+            trackingResult = new
+            {
+                carriers = Carriers, batchSize = BatchSize, inFlight = Carriers * PerCarrierInFlight, seconds = Math.Round(flat.Seconds, 1),
+                eventsAccepted = accepted, eventsPerSecond = Math.Round(eventRate), ratioToBatchedInserts = Math.Round(eventRate / batched.PerSecond, 4),
+                acceptedWithWarmUp = warmAccepted + accepted, stored = check.Stored, shipmentsTouched = check.Touched, estimatesAsExpected = check.EstimatesRight,
+                posts = Lat(flat.Of("shipments.events").Latency()), errors = flat.Of("shipments.events").Errors.ToDictionary(e => e.Key, e => e.Value),
+                cpuSeconds = flatCpu.Concat(flatServerCpu).ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
+            };
+            pacedResult = new
+            {
+                eventsPerSecond = Math.Round(halfBatches * BatchSize), batches = started, etaChangedReceived = _etaMs.Count,
+                missing = _awaitingEta.Count, eventToEtaChangedMs = Lat(eta), posts = Lat(paced.Of("shipments.events").Latency()),
+            };
         }
-        await Task.WhenAll(running);
-        paced.Clock.Stop();
-        var drain = Stopwatch.StartNew();
-        while (!_awaitingEta.IsEmpty && drain.Elapsed < TimeSpan.FromSeconds(30)) await Task.Delay(50);
-        var eta = Percentiles.Of(_etaMs);
-        Console.WriteLine($"  {started} batches, {_etaMs.Count} eta_changed received ({_awaitingEta.Count} missing); " +
-                          $"event-to-eta_changed p50 {eta.P50:0.0} ms, p95 {eta.P95:0.0} ms, p99 {eta.P99:0.0} ms, max {eta.Max:0.0} ms");
 
         // One closure ahead of disruptionShipments shipments in transit.
         var closed = route.Nodes[route.Nodes.Count / 2];
         Console.WriteLine($"seeding {disruptionShipments} shipments in transit through {closed} ...");
+        // Departed 12 h ago, or half-way to the closed node when it is nearer than 24 h: the node is still ahead of every
+        // one of them, passed within the closure's days.
+        var toClosed = route.Hours.Take(route.Nodes.Count / 2).Sum();
+        var departedAt = now.AddHours(-Math.Min(12, toClosed / 2));
         var moving = Enumerable.Range(0, disruptionShipments)
-            .Select(i => Shipment(route, i % Carriers, i, now.AddHours(-12), departed: true)).ToList();
+            .Select(i => Shipment(route, i % Carriers, i, departedAt, departed: true)).ToList();
         await Seed(db, moving, "in_transit");
         var ids = moving.Select(m => m.Id).ToHashSet();
         _disruptionEta = new ConcurrentDictionary<Guid, long>();
@@ -152,16 +177,22 @@ public sealed class ShipmentsBench(Options options, Api api, Workload workload)
         });
         if (opened.Status != 201) throw new InvalidOperationException($"POST /api/network/disruptions answered {opened.Status}");
         var disruptionId = opened.Body?["id"]?.GetValue<string>();
+        // The closure is handled in one transaction: nothing is seen until it commits, however long that takes, so the
+        // wait gives up only 20 s after the waits are stored and the events stop coming (or after 180 s in all).
         var wait = Stopwatch.StartNew();
-        var lastCount = -1;
+        var lastCount = -1L;
         var still = Stopwatch.StartNew();
+        var disruptionGuid = Guid.Parse(disruptionId ?? Guid.Empty.ToString());
+        double? waitsStoredSeconds = null;
         while (wait.Elapsed < TimeSpan.FromSeconds(180))
         {
             var etaCount = _disruptionEta.Keys.Count(ids.Contains);
             var excCount = _disruptionException.Keys.Count(ids.Contains);
+            if (waitsStoredSeconds is null && await Scalar(db, "SELECT count(*) FROM shipment_disruptions WHERE disruption_id = @d", ("d", disruptionGuid)) > 0)
+                waitsStoredSeconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
             if (etaCount == ids.Count && excCount == ids.Count) break;
             if (etaCount + excCount != lastCount) { lastCount = etaCount + excCount; still.Restart(); }
-            else if (still.Elapsed > TimeSpan.FromSeconds(20)) break;
+            else if (waitsStoredSeconds is not null && still.Elapsed > TimeSpan.FromSeconds(20)) break;
             await Task.Delay(100);
         }
         double? Last(ConcurrentDictionary<Guid, long> seen) =>
@@ -170,11 +201,10 @@ public sealed class ShipmentsBench(Options options, Api api, Workload workload)
         var excSeen = _disruptionException.Keys.Count(ids.Contains);
         var lastEta = Last(_disruptionEta);
         var lastException = Last(_disruptionException);
-        var storedWaits = await Scalar(db, "SELECT count(*) FROM shipment_disruptions WHERE disruption_id = @d",
-            ("d", Guid.Parse(disruptionId ?? Guid.Empty.ToString())));
+        var storedWaits = await Scalar(db, "SELECT count(*) FROM shipment_disruptions WHERE disruption_id = @d", ("d", disruptionGuid));
         var disruptionCpu = memory.CpuSeconds().ToDictionary(c => c.Key, c => Math.Round(c.Value - cpu2.GetValueOrDefault(c.Key), 2));
         Console.WriteLine($"  eta_changed for {etaSeen} of {ids.Count}, last at {lastEta:0.00} s; shipment.exception for {excSeen}, " +
-                          $"last at {lastException:0.00} s; {storedWaits} waits stored");
+                          $"last at {lastException:0.00} s; {storedWaits} waits stored, committed at {waitsStoredSeconds:0.00} s");
 
         // Lift it and take the seeded shipments out of later runs' way.
         if (disruptionId is not null) await api.Send(HttpMethod.Delete, admin, $"api/network/disruptions/{disruptionId}");
@@ -183,24 +213,14 @@ public sealed class ShipmentsBench(Options options, Api api, Workload workload)
 
         Result = new
         {
-            batchedInsertBaseline = new { rowsPerSecond = Math.Round(batched.PerSecond), batched.Method, seconds = Math.Round(batched.Seconds, 1) },
-            tracking = new
-            {
-                carriers = Carriers, batchSize = BatchSize, inFlight = Carriers * PerCarrierInFlight, seconds = Math.Round(flat.Seconds, 1),
-                eventsAccepted = accepted, eventsPerSecond = Math.Round(eventRate), ratioToBatchedInserts = Math.Round(eventRate / batched.PerSecond, 4),
-                acceptedWithWarmUp = warmAccepted + accepted, stored = check.Stored, shipmentsTouched = check.Touched, estimatesAsExpected = check.EstimatesRight,
-                posts = Lat(flat.Of("shipments.events").Latency()), errors = flat.Of("shipments.events").Errors.ToDictionary(e => e.Key, e => e.Value),
-                cpuSeconds = flatCpu.Concat(flatServerCpu).ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
-            },
-            paced = new
-            {
-                eventsPerSecond = Math.Round(halfBatches * BatchSize), batches = started, etaChangedReceived = _etaMs.Count,
-                missing = _awaitingEta.Count, eventToEtaChangedMs = Lat(eta), posts = Lat(paced.Of("shipments.events").Latency()),
-            },
+            batchedInsertBaseline = baselineResult,
+            tracking = trackingResult,
+            paced = pacedResult,
             disruption = new
             {
                 shipments = ids.Count, node = closed, etaChanged = etaSeen, exceptions = excSeen, lastEtaChangedSeconds = lastEta,
-                lastExceptionSeconds = lastException, waitsStored = storedWaits, cpuSeconds = disruptionCpu,
+                lastExceptionSeconds = lastException, waitsStored = storedWaits,
+                waitsStoredSeconds = waitsStoredSeconds is { } w ? Math.Round(w, 2) : (double?)null, cpuSeconds = disruptionCpu,
             },
         };
     }

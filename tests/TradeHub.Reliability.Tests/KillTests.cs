@@ -70,7 +70,7 @@ public class KillTests
         })).ToArray();
 
         // The fire: each instance killed in turn and brought back, the broker and the database restarted once.
-        string[] victims = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "listings#2", "routing#2", "matching#2", "shipments#2", "webhooks#2", "tenders#2"];
+        string[] victims = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools", "listings#2", "routing#2", "matching#2", "shipments#2", "webhooks#2", "tenders#2", "pools#2"];
         var step = TimeSpan.FromSeconds(Math.Max(2, LoadSeconds / 10.0));
         foreach (var (victim, i) in victims.Select((v, i) => (v, i)))
         {
@@ -100,7 +100,7 @@ public class KillTests
         var ids = accepted.Select(Guid.Parse).ToArray();
         var deadline = DateTime.UtcNow.AddSeconds(180);
         var awardedIds = awarded.Select(Guid.Parse).ToArray();
-        long backlog = -1, unrouted = -1, unprojected = -1, unbooked = -1;
+        long backlog = -1, unrouted = -1, unprojected = -1, unbooked = -1, uncopied = -1;
         while (DateTime.UtcNow < deadline)
         {
             backlog = 0;
@@ -119,7 +119,10 @@ public class KillTests
                 unbooked = await shipments.ExecuteScalarAsync<long>(
                     "SELECT count(*) FROM unnest(@awardedIds) AS i(id) WHERE NOT EXISTS (SELECT 1 FROM shipments s WHERE s.cargo_offer_id = i.id)",
                     new { awardedIds });
-            if (backlog == 0 && unrouted == 0 && unprojected == 0 && unbooked == 0) break;
+            await using (var pools = Db("pools"))
+                uncopied = await pools.ExecuteScalarAsync<long>(
+                    "SELECT count(*) FROM unnest(@ids) AS i(id) WHERE NOT EXISTS (SELECT 1 FROM cargo_offers c WHERE c.id = i.id)", new { ids });
+            if (backlog == 0 && unrouted == 0 && unprojected == 0 && unbooked == 0 && uncopied == 0) break;
             await Task.Delay(1000);
         }
 
@@ -163,7 +166,8 @@ public class KillTests
             TestContext.Progress.WriteLine($"{queue}: {await TestBroker.FirstFault(system.VirtualHost, queue)}");
         TestContext.Progress.WriteLine(
             $"posted {ids.Length} (abandoned {abandoned}), found {found}, lost {lost}, duplicated {duplicated}; " +
-            $"outbox backlog {backlog}, unrouted {unrouted}, not in matching {unprojected}; proposals twice {sameOffersTwice}; " +
+            $"outbox backlog {backlog}, unrouted {unrouted}, not in matching {unprojected}, not in pools {uncopied}; " +
+            $"proposals twice {sameOffersTwice}; " +
             $"awarded {awardedIds.Length}, not booked {unbooked}, booked twice {bookedTwice}; " +
             $"error queues {string.Join(", ", errorQueues.Select(q => $"{q.Key}={q.Value}"))}; " +
             $"webhooks {webhookIds.Count} delivered ({webhookIds.Distinct().Count()} distinct), offers untold {untold}");
@@ -177,6 +181,7 @@ public class KillTests
             Assert.That(backlog, Is.Zero, "outboxes drained");
             Assert.That(unrouted, Is.Zero, "every offer has its current route set in Routing");
             Assert.That(unprojected, Is.Zero, "every offer's routes reached Matching");
+            Assert.That(uncopied, Is.Zero, "every offer reached Pools' copy (a pool's join reads it)");
             Assert.That(doubleProposals + sameOffersTwice, Is.Zero, "no match proposed twice for the same offers");
             Assert.That(negativeCapacity, Is.Zero, "capacity never goes negative");
             Assert.That(errorQueues, Is.Empty, "nothing was poisoned here, so no error queue holds a message");

@@ -195,4 +195,56 @@ public sealed class DisruptionTests
         Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(200)));
         Assert.That(await ShipmentsApp.Scalar<long>("SELECT count(*) FROM shipment_disruptions WHERE shipment_id = @id", new { id }), Is.Zero);
     }
+
+    [Test]
+    public async Task One_closure_reaches_every_shipment_whose_route_ahead_crosses_it_in_transit_and_booked_alike_and_its_lift_gives_every_wait_back()
+    {
+        var moving = new Scenario();
+        var movingId = await InTransit(moving);
+        var booked = new Scenario();
+        var bookedId = await booked.BookByMatch();
+        var ids = new[] { movingId, bookedId };
+        var disruptionId = Guid.NewGuid();
+        var closure = Closure(moving, disruptionId, "KZAKX", 6, 9);
+
+        await ShipmentsApp.Deliver(closure);
+
+        var movingArrival = await EstimatedArrival(moving, movingId);
+        var bookedArrival = await EstimatedArrival(booked, bookedId);
+        var waits = await ShipmentsApp.Scalar<long>(
+            "SELECT count(*) FROM shipment_disruptions WHERE disruption_id = @disruptionId AND shipment_id = ANY(@ids)",
+            new { disruptionId, ids });
+        Assert.Multiple(() =>
+        {
+            Assert.That(movingArrival, Is.EqualTo(moving.At(280)));
+            Assert.That(bookedArrival, Is.EqualTo(booked.At(280)));
+            Assert.That(waits, Is.EqualTo(2));
+        });
+        foreach (var id in ids)
+        {
+            Assert.That(await ShipmentsApp.WaitPublished<ShipmentEtaChanged>(e => e.ShipmentId == id && e.Cause == closure.Reason), Is.EqualTo(1));
+            Assert.That(await ShipmentsApp.WaitPublished<ShipmentRerouteRequested>(r => r.ShipmentId == id), Is.EqualTo(1));
+        }
+
+        await ShipmentsApp.Deliver(closure with { Lifted = true, Reason = "disruption lifted: Altynkol closed for repairs" });
+
+        Assert.That(await EstimatedArrival(moving, movingId), Is.EqualTo(moving.At(200)));
+        Assert.That(await EstimatedArrival(booked, bookedId), Is.EqualTo(booked.At(200)));
+    }
+
+    [Test]
+    public async Task A_closure_handled_after_its_lift_reaches_no_shipment()
+    {
+        var s = new Scenario();
+        var id = await InTransit(s);
+        var disruptionId = Guid.NewGuid();
+        var closure = Closure(s, disruptionId, "KZAKX", 6, 9);
+
+        await ShipmentsApp.Deliver(closure with { Lifted = true, Reason = "disruption lifted: Altynkol closed for repairs" });
+        await ShipmentsApp.Deliver(closure);
+
+        Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(200)));
+        Assert.That(await ShipmentsApp.Scalar<long>("SELECT count(*) FROM shipment_disruptions WHERE disruption_id = @disruptionId",
+            new { disruptionId }), Is.Zero);
+    }
 }

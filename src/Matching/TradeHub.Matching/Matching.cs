@@ -17,6 +17,8 @@ public static class MatchingSetup
         x.AddConsumer<CargoOfferWithdrawnConsumer>();
         x.AddConsumer<CargoRoutesComputedConsumer>();
         x.AddConsumer<BidAwardedConsumer>();
+        x.AddConsumer<CargoOfferPooledConsumer>();
+        x.AddConsumer<CargoOfferUnpooledConsumer>();
         x.AddConsumer<CapacityOfferPostedConsumer>();
         x.AddConsumer<CapacityOfferWithdrawnConsumer>();
         x.AddConsumer<TradeOfferPostedConsumer>();

@@ -19,9 +19,13 @@ public sealed record ShipmentLeg
 public sealed record ShipmentBooked
 {
     public required Guid ShipmentId { get; init; }
+    /// <summary>The cargo offer; for a pool member with loose cargo (no cargo offer) its member id.</summary>
     public required Guid CargoOfferId { get; init; }
     public Guid? MatchId { get; init; }
     public Guid? BidId { get; init; }
+    /// <summary>The consolidation pool whose train carries it, and the member it is (a pool's shipments).</summary>
+    public Guid? PoolId { get; init; }
+    public Guid? PoolMemberId { get; init; }
     public required string ShipperOrg { get; init; }
     public required IReadOnlyList<string> CarrierOrgs { get; init; }
     /// <summary>Shipper and carriers: who may see the shipment.</summary>

@@ -2,6 +2,7 @@ using System.Text.Json;
 using MassTransit;
 using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
+using TradeHub.Pools.Contracts;
 using TradeHub.Routing.Contracts;
 using TradeHub.Shipments.Contracts;
 using TradeHub.Tenders.Contracts;
@@ -17,7 +18,8 @@ public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
     IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>,
     IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>,
-    IConsumer<TenderClosed>, IConsumer<TenderAwarded>
+    IConsumer<TenderClosed>, IConsumer<TenderAwarded>,
+    IConsumer<PoolMemberJoined>, IConsumer<PoolFormed>, IConsumer<PoolCancelled>, IConsumer<PoolSuggested>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -172,6 +174,67 @@ public sealed class LiveEventConsumer(EventHub hub) :
         {
             shipmentId = e.ShipmentId, e.CargoOfferId, status = "delivered", e.Origin, e.Destination, e.DeliverBy,
             e.DeliveredAt, e.OnTime,
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A pool gained a member: told to its operator and the joining SME, never to the other members.</summary>
+    public Task Consume(ConsumeContext<PoolMemberJoined> context)
+    {
+        var j = context.Message;
+        Publish(context, [j.OperatorOrg, j.MemberOrg], "pool.joined", new
+        {
+            id = j.PoolId, memberId = j.MemberId, member = j.MemberOrg, fill = new { containers = j.Containers },
+            pricePerContainer = new { amount = j.PricePerContainerAmount, currency = j.PriceCurrency }, j.JoinedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The train runs: the operator hears of every member, each member only of its own part.</summary>
+    public Task Consume(ConsumeContext<PoolFormed> context)
+    {
+        var f = context.Message;
+        object Pool(IEnumerable<PoolMember> members) => new
+        {
+            id = f.PoolId, status = "running", f.From, f.To, f.DepartureDate, f.ContainerType,
+            fill = new { containers = f.Containers },
+            pricePerContainer = new { amount = f.PricePerContainerAmount, currency = f.PriceCurrency },
+            members = members.Select(m => new
+            {
+                id = m.MemberId, org = m.Org, m.CargoOfferId, m.FullContainers, m.SharedContainers, m.WeightKg, m.VolumeM3,
+                price = new { amount = m.PriceAmount, currency = f.PriceCurrency },
+            }),
+            f.FormedAt,
+        };
+        Publish(context, [f.OperatorOrg], "pool.formed", Pool(f.Members));
+        foreach (var org in f.Members.GroupBy(m => m.Org).Where(g => g.Key != f.OperatorOrg))
+            Publish(context, [org.Key], "pool.formed", Pool(org));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The pool did not reach its minimum: its operator and members are told (no member names the others).</summary>
+    public Task Consume(ConsumeContext<PoolCancelled> context)
+    {
+        var c = context.Message;
+        Publish(context, c.MemberOrgs.Append(c.OperatorOrg).Distinct(), "pool.cancelled", new
+        {
+            id = c.PoolId, status = "cancelled", c.From, c.To, c.DepartureDate, fill = new { containers = c.Containers },
+            c.MinContainers, reason = $"{c.Containers} of the {c.MinContainers} containers needed by the cut-off",
+            c.CancelledAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A new cargo offer fits an open pool: its owner is invited, with the price now and at full fill.</summary>
+    public Task Consume(ConsumeContext<PoolSuggested> context)
+    {
+        var s = context.Message;
+        Publish(context, [s.OwnerOrg], "pool.suggested", new
+        {
+            id = s.PoolId, s.CargoOfferId, s.From, s.To, s.DepartureDate, s.Cutoff,
+            containers = new { count = s.Containers, type = s.ContainerType },
+            priceNow = new { amount = s.PriceNowAmount, currency = s.PriceCurrency },
+            priceAtFullFill = new { amount = s.PriceAtFullFillAmount, currency = s.PriceCurrency }, s.SuggestedAt,
         });
         return Task.CompletedTask;
     }

@@ -35,6 +35,7 @@ public static class ApiDescriptionRules
         ["Tracking"] = "A shared shipment's public tracking page (no token; the link is the secret).",
         ["Corridor performance"] = "Transit times and border dwell from actual events, for trade offices.",
         ["Webhooks"] = "Signed HTTP callbacks of the organisation's events, their deliveries and replays.",
+        ["Pools"] = "Consolidation pools: SME cargo, full containers and loose, filling shared containers and block trains.",
         ["Dev"] = "Local development helpers (absent in production).",
     };
 

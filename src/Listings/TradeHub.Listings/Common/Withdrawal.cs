@@ -1,3 +1,4 @@
+using TradeHub.Hosting.Http;
 using Dapper;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TradeHub.Hosting.Auth;

@@ -25,15 +25,29 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
         ORDER BY id FOR UPDATE
         """;
 
+    // One statement for every shipment the closure blocks; a repeat of the message finds its rows and adds nothing.
     private const string InsertSql = """
         INSERT INTO shipment_disruptions (shipment_id, disruption_id, leg_index, hours, reason, node_ids, request_id, requested_at)
-        VALUES (@ShipmentId, @DisruptionId, @LegIndex, @Hours, @Reason, @NodeIds, @RequestId, @Now)
-        ON CONFLICT DO NOTHING RETURNING true
+        SELECT b.shipment_id, @DisruptionId, b.leg_index, b.hours, @Reason, @NodeIds, b.request_id, @Now
+        FROM unnest(@ShipmentIds, @LegIndexes, @Hours, @RequestIds) AS b(shipment_id, leg_index, hours, request_id)
+        ON CONFLICT DO NOTHING RETURNING shipment_id
         """;
+
+    private const string LockManySql = $"SELECT {ShipmentRow.Columns} FROM shipments WHERE id = ANY(@Ids) ORDER BY id FOR UPDATE";
 
     private const string LiftSql = """
         DELETE FROM shipment_disruptions WHERE disruption_id = @DisruptionId
         RETURNING shipment_id AS ShipmentId, leg_index AS LegIndex, hours AS Hours
+        """;
+
+    // A closure and its lift are handled one after the other, whichever comes first: the second waits for the first
+    // to commit and then sees its rows (each statement after the lock reads what committed before it).
+    private const string SerialiseSql = "SELECT pg_advisory_xact_lock(hashtextextended(@DisruptionId::text, 0))";
+
+    private const string WasLiftedSql = "SELECT EXISTS (SELECT 1 FROM lifted_disruptions WHERE disruption_id = @DisruptionId)";
+
+    private const string RecordLiftSql = """
+        INSERT INTO lifted_disruptions (disruption_id, lifted_at) VALUES (@DisruptionId, @Now) ON CONFLICT DO NOTHING
         """;
 
     private sealed record Taken(Guid ShipmentId, int LegIndex, double Hours);
@@ -47,48 +61,58 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
         {
             var (connection, tx) = work;
             var now = clock.GetUtcNow();
+            await connection.ExecuteAsync(SerialiseSql, new { DisruptionId = disruptionId }, tx);
             if (m.Lifted)
             {
+                await connection.ExecuteAsync(RecordLiftSql, new { DisruptionId = disruptionId, Now = now }, tx);
                 var taken = (await connection.QueryAsync<Taken>(LiftSql, new { DisruptionId = disruptionId }, tx)).AsList();
-                foreach (var shipment in taken.GroupBy(t => t.ShipmentId).OrderBy(g => g.Key))
+                var byShipment = taken.GroupBy(t => t.ShipmentId).ToDictionary(g => g.Key, g => g.ToList());
+                var locked = await connection.QueryAsync<ShipmentRow>(LockManySql, new { Ids = byShipment.Keys.ToArray() }, tx);
+                var given = new List<(ShipmentRow, List<Leg>)>();
+                foreach (var row in locked)
                 {
-                    var row = await connection.QuerySingleAsync<ShipmentRow>(ShipmentsApi.ByIdSql + " FOR UPDATE",
-                        new { Id = shipment.Key }, tx);
                     if (row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) continue;
                     var legs = Legs.FromJson(row.LegsJson);
-                    foreach (var t in shipment)
+                    foreach (var t in byShipment[row.Id])
                         legs[t.LegIndex] = legs[t.LegIndex] with { DisruptionHours = Math.Max(0, legs[t.LegIndex].DisruptionHours - t.Hours) };
-                    await Tracker.Apply(work, row, legs, await Tracker.Events(connection, tx, row.Id), m.Reason, now);
+                    given.Add((row, legs));
                 }
+                await Tracker.ApplyAll(work, given, m.Reason, now);
                 return;
             }
+            if (await connection.ExecuteScalarAsync<bool>(WasLiftedSql, new { DisruptionId = disruptionId }, tx)) return;
             // A closed leg blocks both ways; a closed node blocks every leg through it.
             var closedLegs = m.LegIds.Count > 0 && m.NodeIds.Count == 2
                 ? new List<(string, string)> { (m.NodeIds[0], m.NodeIds[1]), (m.NodeIds[1], m.NodeIds[0]) }
                 : [];
             IReadOnlyCollection<string> closedNodes = m.LegIds.Count > 0 ? [] : m.NodeIds.ToHashSet();
             var rows = (await connection.QueryAsync<ShipmentRow>(AffectedSql, new { NodeIds = m.NodeIds.ToArray() }, tx)).AsList();
+            var blocked = new List<(ShipmentRow Row, List<Leg> Legs, Blockage Blockage, Guid RequestId)>();
             foreach (var row in rows)
             {
                 var legs = Legs.FromJson(row.LegsJson);
-                var blockage = Blockages.Find(legs, row.PositionLocation, closedNodes, closedLegs, from, to);
-                if (blockage is null) continue;
-                var requestId = Guid.CreateVersion7();
-                var inserted = await connection.ExecuteScalarAsync<bool?>(InsertSql, new
-                {
-                    ShipmentId = row.Id, DisruptionId = disruptionId, blockage.LegIndex, Hours = blockage.WaitHours, m.Reason,
-                    NodeIds = m.NodeIds.ToArray(), RequestId = requestId, Now = now,
-                }, tx);
-                if (inserted != true) continue;
-                var leg = legs[blockage.LegIndex];
-                legs[blockage.LegIndex] = leg with { DisruptionHours = leg.DisruptionHours + blockage.WaitHours };
-                await Tracker.Apply(work, row, legs, await Tracker.Events(connection, tx, row.Id), m.Reason, now);
-                await work.Enqueue(new ShipmentRerouteRequested
-                {
-                    RequestId = requestId, ShipmentId = row.Id, From = row.PositionLocation ?? row.Origin, To = row.Destination,
-                    Date = DateOnly.FromDateTime(blockage.PassesAt.UtcDateTime), Avoid = closedNodes.ToList(), RequestedAt = now,
-                });
+                if (Blockages.Find(legs, row.PositionLocation, closedNodes, closedLegs, from, to) is { } blockage)
+                    blocked.Add((row, legs, blockage, Guid.CreateVersion7()));
             }
+            if (blocked.Count == 0) return;
+            var inserted = (await connection.QueryAsync<Guid>(InsertSql, new
+            {
+                DisruptionId = disruptionId, m.Reason, NodeIds = m.NodeIds.ToArray(), Now = now,
+                ShipmentIds = blocked.Select(b => b.Row.Id).ToArray(), LegIndexes = blocked.Select(b => b.Blockage.LegIndex).ToArray(),
+                Hours = blocked.Select(b => b.Blockage.WaitHours).ToArray(), RequestIds = blocked.Select(b => b.RequestId).ToArray(),
+            }, tx)).ToHashSet();
+            var waiting = blocked.Where(b => inserted.Contains(b.Row.Id)).ToList();
+            foreach (var b in waiting)
+            {
+                var leg = b.Legs[b.Blockage.LegIndex];
+                b.Legs[b.Blockage.LegIndex] = leg with { DisruptionHours = leg.DisruptionHours + b.Blockage.WaitHours };
+            }
+            await Tracker.ApplyAll(work, waiting.Select(b => (b.Row, b.Legs)).ToList(), m.Reason, now);
+            await work.EnqueueAll(waiting.Select(b => new ShipmentRerouteRequested
+            {
+                RequestId = b.RequestId, ShipmentId = b.Row.Id, From = b.Row.PositionLocation ?? b.Row.Origin, To = b.Row.Destination,
+                Date = DateOnly.FromDateTime(b.Blockage.PassesAt.UtcDateTime), Avoid = closedNodes.ToList(), RequestedAt = now,
+            }).ToList());
         });
     }
 }

@@ -156,20 +156,17 @@ public static class TendersApi
         return app;
     }
 
-    internal static ProblemHttpResult NotFound() =>
-        TypedResults.Problem(statusCode: 404, title: "No such tender.", detail: "The tender does not exist or is not yours to see.");
+    internal static ProblemHttpResult NotFound() => Refusal.NotFound("tender");
 
     /// <summary>"1 lane", "2 lanes": a count with its noun in the right number.</summary>
     internal static string Counted(int count, string noun) => count == 1 ? $"1 {noun}" : $"{count} {noun}s";
-
-    private static ProblemHttpResult Forbidden(string detail) => TypedResults.Problem(statusCode: 403, title: "Not allowed.", detail: detail);
 
     // Under an Idempotency-Key a repeated request gets the first answer (Hosting's IdempotentCreate, as Listings does).
     private static async Task<IResult> Create(CreateTender request, HttpContext http, Outbox outbox, TimeProvider clock) =>
         await IdempotentCreate.Run(outbox, http, request, async (tx, caller) =>
         {
             if (!caller.Is(Roles.Sme) || string.IsNullOrEmpty(caller.Org))
-                return CreateOutcome<TenderView>.Refuse(Forbidden("Only an SME opens a tender."));
+                return CreateOutcome<TenderView>.Refuse(Refusal.Forbidden("Only an SME opens a tender."));
             var id = Guid.CreateVersion7();
             var now = clock.GetUtcNow().UtcDateTime;
             var lanes = request.Lanes!;
@@ -205,7 +202,7 @@ public static class TendersApi
     {
         var caller = Caller.From(http.User);
         if (!(caller.Is(Roles.Sme) || caller.Is(Roles.Carrier)) || string.IsNullOrEmpty(caller.Org))
-            return Forbidden("Tenders are for their SME owners and carriers.");
+            return Refusal.Forbidden("Tenders are for their SME owners and carriers.");
         if (status is not null && status is not ("open" or "solving" or "awarded" or "unawarded"))
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
                 { ["status"] = ["'status' must be one of open, solving, awarded, unawarded."] });
@@ -251,7 +248,7 @@ public static class TendersApi
         await IdempotentCreate.Run(outbox, http, (id, request), async (work, caller) =>
         {
             if (!caller.Is(Roles.Carrier) || string.IsNullOrEmpty(caller.Org))
-                return CreateOutcome<BidAccepted>.Refuse(Forbidden("Only a carrier bids on a tender."));
+                return CreateOutcome<BidAccepted>.Refuse(Refusal.Forbidden("Only a carrier bids on a tender."));
             var (connection, tx) = work;
             var state = await connection.QuerySingleOrDefaultAsync<OpenState>(LockOpenSql, new { Id = id }, tx);
             if (state is null) return CreateOutcome<BidAccepted>.Refuse(NotFound());
@@ -263,7 +260,7 @@ public static class TendersApi
             var trustScore = (await connection.QueryAsync<TrustScoreRow>(TrustScoresSql, new { Orgs = new[] { caller.Org } }, tx))
                 .Select(r => (int?)r.Score).SingleOrDefault() ?? TrustScoreChanged.WithoutRecord;
             if (state.MinTrustScore is { } minimum && trustScore < minimum)
-                return CreateOutcome<BidAccepted>.Refuse(Forbidden(
+                return CreateOutcome<BidAccepted>.Refuse(Refusal.Forbidden(
                     $"This tender takes bids only from carriers with a trust score of at least {minimum}; " +
                     $"{caller.Org} has {trustScore} (GET /api/organisations/{caller.Org}/trust explains it)."));
             var laneRefs = (await connection.QueryAsync<LaneRow>(LanesSql, new { Id = id }, tx)).Select(l => l.Ref).ToHashSet(StringComparer.Ordinal);
@@ -294,7 +291,7 @@ public static class TendersApi
     private static async Task<IResult> Close(Guid id, HttpContext http, Outbox outbox, TimeProvider clock)
     {
         var caller = Caller.From(http.User);
-        if (!caller.Is(Roles.Sme)) return Forbidden("Only the tender's owner closes it.");
+        if (!caller.Is(Roles.Sme)) return Refusal.Forbidden("Only the tender's owner closes it.");
         var now = clock.GetUtcNow();
         await using var tx = await outbox.Begin(http.RequestAborted);
         var changed = await tx.Connection.ExecuteAsync(CloseSql, new { Id = id, caller.Org, At = now.UtcDateTime }, tx.Transaction);

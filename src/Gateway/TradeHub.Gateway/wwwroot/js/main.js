@@ -12,13 +12,14 @@ const views = {
   admin: () => import("./views/admin.js"),
 };
 
-// Panels that follow a role's view, before the Integrations panel every role has: shipments and tenders for the
-// parties to them, corridor performance for trade offices.
+// Panels that follow a role's view, before the Integrations panel every role has: consolidation pools for everyone
+// (on the map too), shipments and tenders for the parties to them, corridor performance for trade offices.
+const pools = () => import("./views/pools.js");
 const panels = {
-  sme: [() => import("./views/shipments.js"), () => import("./views/tenders.js")],
-  carrier: [() => import("./views/shipments.js"), () => import("./views/tenders.js")],
-  trade_office: [() => import("./views/corridor-performance.js")],
-  admin: [],
+  sme: [pools, () => import("./views/shipments.js"), () => import("./views/tenders.js")],
+  carrier: [pools, () => import("./views/shipments.js"), () => import("./views/tenders.js")],
+  trade_office: [() => import("./views/corridor-performance.js"), pools],
+  admin: [pools],
 };
 
 const SAMPLE_ORGS = ["tianjin-textiles", "tashkent-cotton", "minsk-machinery", "silkway-rail", "caspian-ferries",

@@ -1,8 +1,9 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace TradeHub.Listings.Common;
+namespace TradeHub.Hosting.Http;
 
-/// <summary>The problems Listings answers when a request meets the data: not yours, not there, not now.</summary>
+/// <summary>The problems a service answers when a request meets the data: not yours, not there, not now.</summary>
 public static class Refusal
 {
     public static ProblemHttpResult Forbidden(string detail) =>
