@@ -5,7 +5,7 @@ using Npgsql;
 namespace TradeHub.Webhooks.Delivery;
 
 /// <summary>A successful attempt waiting to be recorded.</summary>
-public sealed record Succeeded(Guid Id, long Seq, Guid SubscriptionId, int Attempt, DateTime At, int Status, int LatencyMs);
+public sealed record Succeeded(Guid Id, Guid SubscriptionId, int Attempt, DateTime At, int Status, int LatencyMs);
 
 /// <summary>
 /// Records successful deliveries in groups: whatever succeeded while the previous group was being written goes in
@@ -14,8 +14,7 @@ public sealed record Succeeded(Guid Id, long Seq, Guid SubscriptionId, int Attem
 /// (docs/performance.md, "Webhook delivery of the running system"). A lone success is written at once, so a quiet
 /// system waits for nothing. The sender awaits its own record, so the subscription's next delivery is not claimed
 /// before this one is marked done (order per subscription holds); if the group fails, every sender in it sees the
-/// failure and its delivery's lease runs out, as when one write failed. The group moves each subscription's head on
-/// to its next pending delivery (<see cref="Heads.AdvanceSql"/>), so the dispatcher's next claim finds it due.
+/// failure and its delivery's lease runs out, as when one write failed.
 /// </summary>
 public sealed class Completions : IAsyncDisposable
 {
@@ -40,18 +39,15 @@ public sealed class Completions : IAsyncDisposable
         return done.Task;
     }
 
-    // The subscriptions are touched only after Heads.AdvanceSql has locked them in id order (no deadlock with the
-    // queuing trigger, which locks in the same order).
     private const string SucceededSql = """
         UPDATE deliveries d SET status = 'succeeded', attempts = r.attempt, last_status = r.status, last_error = NULL,
-            completed_at = now()
+            lease_until = NULL, completed_at = now()
         FROM unnest(@Ids, @Attempts, @Statuses) AS r(id, attempt, status)
         WHERE d.id = r.id;
         INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, latency_ms, error)
         SELECT r.id, r.attempt, r.at, r.status, r.latency, NULL
         FROM unnest(@Ids, @Attempts, @Ats, @Statuses, @Latencies) AS r(id, attempt, at, status, latency)
         ON CONFLICT DO NOTHING;
-        """ + Heads.AdvanceSql + """
         UPDATE subscriptions SET failing_since = NULL WHERE id = ANY(@Subscriptions) AND failing_since IS NOT NULL;
         """;
 
@@ -74,8 +70,7 @@ public sealed class Completions : IAsyncDisposable
                     Statuses = rows.Select(r => r.Status).ToArray(),
                     Ats = rows.Select(r => r.At).ToArray(),
                     Latencies = rows.Select(r => r.LatencyMs).ToArray(),
-                    Subscriptions = rows.Select(r => r.SubscriptionId).ToArray(),
-                    Seqs = rows.Select(r => r.Seq).ToArray(),
+                    Subscriptions = rows.Select(r => r.SubscriptionId).Distinct().ToArray(),
                 });
                 foreach (var g in group) g.Done.TrySetResult();
             }

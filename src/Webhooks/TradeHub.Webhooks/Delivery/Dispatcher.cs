@@ -7,14 +7,13 @@ namespace TradeHub.Webhooks.Delivery;
 
 /// <summary>A delivery taken from the queue with what sending it needs.</summary>
 public sealed record ClaimedDelivery(
-    Guid Id, long Seq, Guid SubscriptionId, Guid EventId, string EventType, int Attempts, DateTime CreatedAt,
+    Guid Id, Guid SubscriptionId, Guid EventId, string EventType, int Attempts, DateTime CreatedAt,
     string Org, string Url, byte[] Secret, byte[]? PreviousSecret, DateTime? PreviousSecretUntil, string Body);
 
 /// <summary>
 /// Sends what the delivery table holds. Per subscription only its oldest pending delivery is eligible, so a
 /// subscription's deliveries go out in order, one at a time; different subscriptions go out concurrently, up to
-/// <see cref="WebhooksOptions.MaxInFlight"/>, and a slow endpoint holds only its own. One statement claims up to
-/// the free slots' worth of due subscription heads (decision 0007): each claim is a lease on the subscription taken
+/// <see cref="WebhooksOptions.MaxInFlight"/>, and a slow endpoint holds only its own. A claim is a lease taken
 /// under FOR UPDATE SKIP LOCKED, so several instances share the queue; a lease of an instance that died runs out
 /// and another instance sends the delivery again (at least once; receivers de-duplicate by webhook-id).
 /// </summary>
@@ -29,38 +28,35 @@ public sealed class Dispatcher(
 
     private readonly WakeSignal _wake = new();
 
-    private const int MinClaim = 16;
-
     private int _inFlight;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _sends = new();
     private double _queueAgeSeconds;
 
     private void Wake() => _wake.Wake();
 
-    // Due heads: subscriptions whose oldest pending delivery (head_seq, kept by the queuing trigger and by
-    // Heads.AdvanceSql) may be sent now. A claim is a lease: head_due moves to the lease's end, so the subscription
-    // has one delivery in flight and is not claimed again until that delivery's outcome sets head_due or the lease
-    // runs out. The rows are locked with SKIP LOCKED: another instance's claim is passed over, never waited for,
-    // and a row changed since the statement's snapshot is checked again once locked.
+    // Heads: the oldest pending delivery of each enabled subscription, when it is due and nobody holds it. The
+    // lock is taken on those rows only (SKIP LOCKED: another instance's claim is passed over, never waited for);
+    // the row is checked again once locked, so a head another instance has just leased or finished is not taken.
     private const string ClaimSql = """
-        WITH due AS (
-            SELECT id FROM subscriptions
-            WHERE enabled AND head_due <= now()
-            ORDER BY head_due
+        WITH heads AS (
+            SELECT h.id FROM subscriptions s
+            CROSS JOIN LATERAL (
+                SELECT d.id, d.next_attempt_at, d.lease_until FROM deliveries d
+                WHERE d.subscription_id = s.id AND d.status = 'pending' ORDER BY d.seq LIMIT 1) h
+            WHERE s.enabled AND h.next_attempt_at <= now() AND (h.lease_until IS NULL OR h.lease_until < now())
+            ORDER BY h.next_attempt_at
             LIMIT @Take
-            FOR NO KEY UPDATE SKIP LOCKED
-        ), leased AS (
-            UPDATE subscriptions s SET head_due = now() + @Lease
-            FROM due WHERE s.id = due.id
-            RETURNING s.id, s.head_seq, s.org, s.url, s.secret, s.previous_secret, s.previous_secret_until
+        ), locked AS (
+            SELECT d.id FROM deliveries d
+            WHERE d.id IN (SELECT id FROM heads) AND d.status = 'pending' AND (d.lease_until IS NULL OR d.lease_until < now())
+            FOR UPDATE SKIP LOCKED
         )
-        SELECT d.id AS Id, d.seq AS Seq, d.subscription_id AS SubscriptionId, d.event_id AS EventId,
-            d.event_type AS EventType, d.attempts AS Attempts, d.created_at AS CreatedAt, l.org AS Org, l.url AS Url,
-            l.secret AS Secret, l.previous_secret AS PreviousSecret, l.previous_secret_until AS PreviousSecretUntil,
-            e.body AS Body
-        FROM leased l
-        JOIN deliveries d ON d.seq = l.head_seq
-        JOIN webhook_events e ON e.id = d.event_id
+        UPDATE deliveries d SET lease_until = now() + @Lease
+        FROM subscriptions s, webhook_events e
+        WHERE d.id IN (SELECT id FROM locked) AND s.id = d.subscription_id AND e.id = d.event_id
+        RETURNING d.id AS Id, d.subscription_id AS SubscriptionId, d.event_id AS EventId, d.event_type AS EventType,
+            d.attempts AS Attempts, d.created_at AS CreatedAt, s.org AS Org, s.url AS Url, s.secret AS Secret,
+            s.previous_secret AS PreviousSecret, s.previous_secret_until AS PreviousSecretUntil, e.body AS Body
         """;
 
     private const string QueueAgeSql = """
@@ -92,11 +88,8 @@ public sealed class Dispatcher(
         var lastAge = DateTime.MinValue;
         return WakeLoop.Run("Webhook dispatcher", _wake, options.PollInterval, async ct =>
         {
-            var inFlight = Volatile.Read(ref _inFlight);
-            var free = options.MaxInFlight - inFlight;
-            // Near the limit, wait until a batch's worth of slots is free (every finished send wakes the loop), so a
-            // claim statement takes many deliveries rather than one.
-            if (free > 0 && (inFlight == 0 || free >= Math.Min(MinClaim, options.MaxInFlight)))
+            var free = options.MaxInFlight - Volatile.Read(ref _inFlight);
+            if (free > 0)
             {
                 var claimed = await Claim(free, ct);
                 foreach (var delivery in claimed) Start(delivery, ct);
@@ -120,11 +113,7 @@ public sealed class Dispatcher(
             new { Take = take, Lease = options.Timeout + TimeSpan.FromSeconds(45) })).AsList();
     }
 
-    // The delivery was not attempted: its head is due again at its own time.
-    private const string ReleaseSql = """
-        UPDATE subscriptions s SET head_due = d.next_attempt_at
-        FROM deliveries d WHERE d.id = @Id AND d.status = 'pending' AND s.id = d.subscription_id AND s.head_seq = d.seq
-        """;
+    private const string ReleaseSql = "UPDATE deliveries SET lease_until = NULL WHERE id = @Id AND status = 'pending'";
 
     private async Task Release(Guid id)
     {

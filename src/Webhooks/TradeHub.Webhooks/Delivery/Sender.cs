@@ -57,7 +57,7 @@ public sealed class Sender(
         {
             _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "succeeded"));
             _eventToDelivery.Record((clock.GetUtcNow().UtcDateTime - delivery.CreatedAt).TotalMilliseconds);
-            await completions.Record(new Succeeded(delivery.Id, delivery.Seq, delivery.SubscriptionId, attempt, started.UtcDateTime, outcome.Status.Value, latency));
+            await completions.Record(new Succeeded(delivery.Id, delivery.SubscriptionId, attempt, started.UtcDateTime, outcome.Status.Value, latency));
             return;
         }
 
@@ -69,18 +69,11 @@ public sealed class Sender(
         var next = now + (outcome.RetryAfter ?? Backoff(attempt));
         await using (var connection = await db.OpenConnectionAsync(CancellationToken.None))
         {
-            DateTime? failingSince;
-            // Two result sets: the subscription locked by Heads.AdvanceSql, then its failing_since.
-            await using (var results = await connection.QueryMultipleAsync(FailedSql, new
+            var failingSince = await connection.QuerySingleOrDefaultAsync<DateTime?>(FailedSql, new
             {
                 delivery.Id, delivery.SubscriptionId, Attempt = attempt, At = started, outcome.Status, Latency = latency,
                 Error = outcome.Error, GiveUp = giveUp, NextAttemptAt = next,
-                Subscriptions = new[] { delivery.SubscriptionId }, Seqs = new[] { delivery.Seq },
-            }))
-            {
-                await results.ReadAsync<int>();
-                failingSince = await results.ReadSingleOrDefaultAsync<DateTime?>();
-            }
+            });
             if (gone)
                 await Disable(connection, delivery, "gone", outcome.Status);
             else if (failingSince is { } since && now.UtcDateTime - since >= options.DisableAfter)
@@ -184,30 +177,26 @@ public sealed class Sender(
         _ => e.Message,
     };
 
-    // A retry keeps the delivery as its subscription's head, due at the next attempt; giving up moves the head on.
     private const string FailedSql = """
-        UPDATE deliveries SET attempts = @Attempt, last_status = @Status, last_error = @Error,
+        UPDATE deliveries SET attempts = @Attempt, last_status = @Status, last_error = @Error, lease_until = NULL,
             status = CASE WHEN @GiveUp THEN 'failed' ELSE 'pending' END,
             completed_at = CASE WHEN @GiveUp THEN now() END,
             next_attempt_at = @NextAttemptAt
         WHERE id = @Id AND status = 'pending';
         INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, latency_ms, error)
         VALUES (@Id, @Attempt, @At, @Status, @Latency, @Error) ON CONFLICT DO NOTHING;
-        """ + Heads.AdvanceSql + """
         UPDATE subscriptions SET failing_since = COALESCE(failing_since, @At) WHERE id = @SubscriptionId
         RETURNING failing_since;
         """;
 
-    // Not an attempt: the delivery stays the head, due again after the wait (the lease ends).
     private const string PostponeSql = """
-        UPDATE deliveries SET next_attempt_at = now() + @Wait WHERE id = @Id AND status = 'pending';
-        UPDATE subscriptions SET head_due = now() + @Wait WHERE id = @SubscriptionId AND head_seq = @Seq;
+        UPDATE deliveries SET lease_until = NULL, next_attempt_at = now() + @Wait WHERE id = @Id AND status = 'pending'
         """;
 
     private async Task Postpone(ClaimedDelivery delivery, TimeSpan wait)
     {
         await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
-        await connection.ExecuteAsync(PostponeSql, new { delivery.Id, delivery.SubscriptionId, delivery.Seq, Wait = wait });
+        await connection.ExecuteAsync(PostponeSql, new { delivery.Id, Wait = wait });
     }
 
     private const string DisableSql = """
