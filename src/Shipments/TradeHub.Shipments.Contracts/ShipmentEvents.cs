@@ -36,7 +36,10 @@ public sealed record ShipmentBooked
     public required DateTimeOffset BookedAt { get; init; }
 }
 
-/// <summary>A carrier's tracking event was recorded (or retracted an earlier one).</summary>
+/// <summary>
+/// A carrier's tracking event was recorded (or retracted an earlier one). Shipments tells a post's events in one
+/// <see cref="ShipmentEventsRecorded"/>; the consumers still take this one, which outbox rows written before may hold.
+/// </summary>
 public sealed record ShipmentEventRecorded
 {
     public required Guid ShipmentId { get; init; }
@@ -52,6 +55,35 @@ public sealed record ShipmentEventRecorded
     public string? Reason { get; init; }
     public string? RetractedEventId { get; init; }
     public required DateTimeOffset RecordedAt { get; init; }
+}
+
+/// <summary>
+/// The tracking events one post of a carrier recorded on a shipment, in the order posted: one message for a batch of up
+/// to 500 rather than one per event. Each event keeps an id of its own, the id of its live event and its webhooks.
+/// </summary>
+public sealed record ShipmentEventsRecorded
+{
+    public required Guid ShipmentId { get; init; }
+    public required IReadOnlyList<string> PartyOrgs { get; init; }
+    public required string CarrierOrg { get; init; }
+    public required IReadOnlyList<RecordedTrackingEvent> Events { get; init; }
+    public required DateTimeOffset RecordedAt { get; init; }
+}
+
+/// <summary>One event of <see cref="ShipmentEventsRecorded"/>.</summary>
+public sealed record RecordedTrackingEvent
+{
+    /// <summary>Unique per recorded event: the live event's and the webhooks' id.</summary>
+    public required Guid Id { get; init; }
+    public required string EventId { get; init; }
+    /// <summary>DEPA, ARRI, GTIN, GTOT, LOAD, DISC, CUSS, CUSI or CUSR.</summary>
+    public required string Type { get; init; }
+    /// <summary>ACT or EST.</summary>
+    public required string Classifier { get; init; }
+    public required string Location { get; init; }
+    public required DateTimeOffset EventDateTime { get; init; }
+    public string? Reason { get; init; }
+    public string? RetractedEventId { get; init; }
 }
 
 /// <summary>The estimated arrival moved by more than an hour.</summary>

@@ -19,6 +19,7 @@ builder.AddBus("webhooks", x =>
     x.AddConsumer<CargoRoutesComputedConsumer>();
     x.AddConsumer<ShipmentBookedConsumer>();
     x.AddConsumer<ShipmentEventRecordedConsumer>();
+    x.AddConsumer<ShipmentEventsRecordedConsumer>();
     x.AddConsumer<ShipmentEtaChangedConsumer>();
     x.AddConsumer<ShipmentDelayedConsumer>();
     x.AddConsumer<ShipmentExceptionConsumer>();

@@ -15,7 +15,7 @@ namespace TradeHub.Gateway.Events;
 /// </summary>
 public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
-    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>,
+    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>, IConsumer<ShipmentEventsRecorded>,
     IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>,
     IConsumer<TenderClosed>, IConsumer<TenderAwarded>
 {
@@ -132,6 +132,19 @@ public sealed class LiveEventConsumer(EventHub hub) :
             shipmentId = e.ShipmentId, e.EventId, e.Type, e.Classifier, e.Location, e.EventDateTime, carrier = e.CarrierOrg,
             e.Reason, e.RetractedEventId, e.RecordedAt,
         });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A post's events, one live event each, under the event's own id (its webhooks' id too).</summary>
+    public Task Consume(ConsumeContext<ShipmentEventsRecorded> context)
+    {
+        var m = context.Message;
+        foreach (var e in m.Events)
+            hub.Publish(m.PartyOrgs, "shipment.event", e.Id.ToString(), JsonSerializer.Serialize(new
+            {
+                shipmentId = m.ShipmentId, e.EventId, e.Type, e.Classifier, e.Location, e.EventDateTime, carrier = m.CarrierOrg,
+                e.Reason, e.RetractedEventId, m.RecordedAt,
+            }, Json));
         return Task.CompletedTask;
     }
 

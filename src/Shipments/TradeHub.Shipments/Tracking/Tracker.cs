@@ -176,12 +176,17 @@ internal static class Tracker
         var retractions = fresh.Where(f => f.RetractedEventId is not null).Select(f => f.RetractedEventId!).Distinct().ToArray();
         if (retractions.Length > 0) await connection.ExecuteAsync(RetractSql, new { row.Id, EventIds = retractions }, tx);
 
-        await work.EnqueueAll(fresh.Select(f => new ShipmentEventRecorded
+        // One message for the post, not one per event: each message costs a publish and, at every consumer, a
+        // transaction of its own (Webhooks' inbox and fan-out), which at a hundred events a post was most of the work.
+        await work.Enqueue(new ShipmentEventsRecorded
         {
-            ShipmentId = row.Id, PartyOrgs = row.Parties, EventId = f.EventId, Type = f.Type, Classifier = f.Classifier,
-            Location = f.Location, EventDateTime = ShipmentRow.Utc(f.EventTime), CarrierOrg = carrier, Reason = f.Reason,
-            RetractedEventId = f.RetractedEventId, RecordedAt = now,
-        }).ToList());
+            ShipmentId = row.Id, PartyOrgs = row.Parties, CarrierOrg = carrier, RecordedAt = now,
+            Events = fresh.Select(f => new RecordedTrackingEvent
+            {
+                Id = Guid.CreateVersion7(), EventId = f.EventId, Type = f.Type, Classifier = f.Classifier, Location = f.Location,
+                EventDateTime = ShipmentRow.Utc(f.EventTime), Reason = f.Reason, RetractedEventId = f.RetractedEventId,
+            }).ToList(),
+        });
 
         var all = recorded.Concat(fresh).ToList();
         await Apply(work, row, legs, all, fresh[^1].EventId, now);

@@ -167,6 +167,24 @@ public sealed class ShipmentEventRecordedConsumer(Outbox outbox) : IConsumer<Shi
     }
 }
 
+/// <summary>A post's events in one transaction: one inbox record, one fan-out statement, each event its own webhook-id.</summary>
+public sealed class ShipmentEventsRecordedConsumer(Outbox outbox) : IConsumer<ShipmentEventsRecorded>
+{
+    public async Task Consume(ConsumeContext<ShipmentEventsRecorded> context)
+    {
+        var m = context.Message;
+        var queued = 0;
+        await outbox.HandleOnce(context, "webhooks.shipment-events-recorded", async tx =>
+            queued = await WebhookEvent.FanOutAll(tx.Connection, tx.Transaction, EventTypes.ShipmentEvent, m.PartyOrgs, m.RecordedAt,
+                m.Events.Select(e => (e.Id, (object)new
+                {
+                    shipmentId = m.ShipmentId, e.EventId, e.Type, e.Classifier, e.Location, e.EventDateTime, carrier = m.CarrierOrg,
+                    e.Reason, e.RetractedEventId, m.RecordedAt,
+                })).ToList()));
+        if (queued > 0) WebhookEvent.Queued();
+    }
+}
+
 public sealed class ShipmentEtaChangedConsumer(Outbox outbox) : IConsumer<ShipmentEtaChanged>
 {
     public Task Consume(ConsumeContext<ShipmentEtaChanged> context)

@@ -43,6 +43,34 @@ public static class WebhookEvent
             Body = Body(type, occurredAt, data), OccurredAt = occurredAt,
         }, tx);
 
+    private const string FanOutAllSql = """
+        WITH targets AS (
+            SELECT id FROM subscriptions
+            WHERE org = ANY(@Orgs) AND enabled AND (@Type = ANY(events) OR '*' = ANY(events))
+        ), kept AS (
+            INSERT INTO webhook_events (id, type, body, occurred_at)
+            SELECT e.id, @Type, e.body, @OccurredAt FROM unnest(@Ids, @Bodies) AS e(id, body)
+            WHERE EXISTS (SELECT 1 FROM targets)
+            ON CONFLICT DO NOTHING
+        )
+        INSERT INTO deliveries (id, subscription_id, event_id, event_type, next_attempt_at, created_at)
+        SELECT uuid_v7(), t.id, e.id, @Type, now(), now()
+        FROM unnest(@Ids) WITH ORDINALITY AS e(id, n) CROSS JOIN targets t ORDER BY e.n, t.id
+        """;
+
+    /// <summary>
+    /// <see cref="FanOut"/> for events of one type that concern the same organisations (a carrier's batch of tracking
+    /// events), in one statement, in order; returns how many deliveries it queued.
+    /// </summary>
+    public static Task<int> FanOutAll(NpgsqlConnection connection, NpgsqlTransaction tx, string type,
+        IEnumerable<string> orgs, DateTimeOffset occurredAt, IReadOnlyList<(Guid Id, object Data)> events) =>
+        connection.ExecuteAsync(FanOutAllSql, new
+        {
+            Type = type, Orgs = orgs.Where(o => !string.IsNullOrEmpty(o)).Distinct(StringComparer.Ordinal).ToArray(),
+            Ids = events.Select(e => e.Id).ToArray(), Bodies = events.Select(e => Body(type, occurredAt, e.Data)).ToArray(),
+            OccurredAt = occurredAt,
+        }, tx);
+
     private const string ToOneSql = """
         INSERT INTO webhook_events (id, type, body, occurred_at) VALUES (@Id, @Type, @Body, @OccurredAt);
         INSERT INTO deliveries (id, subscription_id, event_id, event_type, next_attempt_at, created_at)
