@@ -41,8 +41,8 @@ public sealed class DisruptionTests
         await ShipmentsApp.Deliver(Closure(s, Guid.NewGuid(), "KZAKX", 6, 9));
 
         Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(280)));
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEtaChanged>(e => e.ShipmentId == id && e.EstimatedArrival == s.At(280)), Is.EqualTo(1));
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentDelayed>(e => e.ShipmentId == id), Is.EqualTo(1), "hour 280 is past deliver-by (the end of day 10)");
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEstimatesChanged>(m => m.EtaChanged.Any(e => e.ShipmentId == id && e.EstimatedArrival == s.At(280))), Is.EqualTo(1));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEstimatesChanged>(m => m.Delayed.Any(e => e.ShipmentId == id)), Is.EqualTo(1), "hour 280 is past deliver-by (the end of day 10)");
         Assert.That(await ShipmentsApp.WaitPublished<ShipmentRerouteRequested>(r => r.ShipmentId == id), Is.EqualTo(1));
         var request = ShipmentsApp.Harness.Published.Select<ShipmentRerouteRequested>(p => p.Context.Message.ShipmentId == id).Single().Context.Message;
         Assert.Multiple(() =>
@@ -128,7 +128,7 @@ public sealed class DisruptionTests
         await ShipmentsApp.Deliver(Closure(s, Guid.NewGuid(), "KZAKX", 6, 9));
 
         Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(280)));
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEtaChanged>(e => e.ShipmentId == id && e.EstimatedArrival == s.At(280)), Is.EqualTo(1));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEstimatesChanged>(m => m.EtaChanged.Any(e => e.ShipmentId == id && e.EstimatedArrival == s.At(280))), Is.EqualTo(1));
         Assert.That(await ShipmentsApp.WaitPublished<ShipmentRerouteRequested>(r => r.ShipmentId == id), Is.EqualTo(1));
         var request = ShipmentsApp.Harness.Published.Select<ShipmentRerouteRequested>(p => p.Context.Message.ShipmentId == id).Single().Context.Message;
         using var shipper = ShipmentsApp.As(s.Shipper, "shipper");
@@ -222,7 +222,7 @@ public sealed class DisruptionTests
         });
         foreach (var id in ids)
         {
-            Assert.That(await ShipmentsApp.WaitPublished<ShipmentEtaChanged>(e => e.ShipmentId == id && e.Cause == closure.Reason), Is.EqualTo(1));
+            Assert.That(await ShipmentsApp.WaitPublished<ShipmentEstimatesChanged>(m => m.EtaChanged.Any(e => e.ShipmentId == id && e.Cause == closure.Reason)), Is.EqualTo(1));
             Assert.That(await ShipmentsApp.WaitPublished<ShipmentRerouteRequested>(r => r.ShipmentId == id), Is.EqualTo(1));
         }
 

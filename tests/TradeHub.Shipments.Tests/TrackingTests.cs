@@ -47,7 +47,7 @@ public sealed class TrackingTests
         using var later = await Scenario.Post(carrier, Events(id), Scenario.Event("d2", "DEPA", "CNTSN", s.At(64), retracted: null));
         shipment = await Scenario.Get(carrier, $"/api/shipments/{id}");
         Assert.That(shipment.GetProperty("estimatedArrival").GetDateTimeOffset(), Is.EqualTo(s.At(204)));
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEtaChanged>(e => e.ShipmentId == id), Is.EqualTo(1));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEstimatesChanged>(m => m.EtaChanged.Any(e => e.ShipmentId == id)), Is.EqualTo(1));
     }
 
     [Test]
@@ -77,7 +77,7 @@ public sealed class TrackingTests
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
         var shipment = await Scenario.Get(carrier, $"/api/shipments/{id}");
         Assert.That(shipment.GetProperty("delayed").GetBoolean(), Is.True);
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentDelayed>(e => e.ShipmentId == id), Is.EqualTo(1));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEstimatesChanged>(m => m.Delayed.Any(e => e.ShipmentId == id)), Is.EqualTo(1));
     }
 
     [Test]
@@ -125,6 +125,17 @@ public sealed class TrackingTests
         Assert.That(answer.GetProperty("accepted").GetArrayLength(), Is.EqualTo(100));
         Assert.That(answer.GetProperty("refused")[0].GetProperty("field").GetString(), Is.EqualTo("location"));
         Assert.That(answer.GetProperty("refused")[0].GetProperty("index").GetInt32(), Is.EqualTo(100));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentEventsRecorded>(e => e.ShipmentId == id), Is.EqualTo(1),
+            "the post's events are told in one message");
+        var told = ShipmentsApp.Harness.Published.Select<ShipmentEventsRecorded>(p => p.Context.Message.ShipmentId == id)
+            .Single().Context.Message;
+        Assert.Multiple(() =>
+        {
+            Assert.That(told.Events.Select(e => e.EventId), Is.EqualTo(Enumerable.Range(0, 100).Select(i => $"g{i}")), "the accepted ones, in order");
+            Assert.That(told.Events.Select(e => e.Id).Distinct().Count(), Is.EqualTo(100), "each its own id");
+            Assert.That(told.CarrierOrg, Is.EqualTo(s.Carrier1));
+            Assert.That(told.PartyOrgs, Does.Contain(s.Shipper));
+        });
 
         using var tooMany = await Scenario.Post(carrier, Events(id),
             new { events = Enumerable.Range(0, 501).Select(i => Scenario.Event($"m{i}", "GTOT", "CNTSN", s.At(20))).ToArray() });

@@ -54,7 +54,10 @@ public sealed record ShipmentBooked
     };
 }
 
-/// <summary>A carrier's tracking event was recorded (or retracted an earlier one).</summary>
+/// <summary>
+/// A carrier's tracking event was recorded (or retracted an earlier one). Shipments tells a post's events in one
+/// <see cref="ShipmentEventsRecorded"/>; the consumers still take this one, which outbox rows written before may hold.
+/// </summary>
 public sealed record ShipmentEventRecorded
 {
     public required Guid ShipmentId { get; init; }
@@ -70,6 +73,61 @@ public sealed record ShipmentEventRecorded
     public string? Reason { get; init; }
     public string? RetractedEventId { get; init; }
     public required DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>The public data of shipment.event, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        shipmentId = ShipmentId, EventId, Type, Classifier, Location, EventDateTime, carrier = CarrierOrg, Reason,
+        RetractedEventId, RecordedAt,
+    };
+}
+
+/// <summary>
+/// The tracking events one post of a carrier recorded on a shipment, in the order posted: one message for a batch of up
+/// to 500 rather than one per event. Each event keeps an id of its own, the id of its live event and its webhooks.
+/// </summary>
+public sealed record ShipmentEventsRecorded
+{
+    public required Guid ShipmentId { get; init; }
+    public required IReadOnlyList<string> PartyOrgs { get; init; }
+    public required string CarrierOrg { get; init; }
+    public required IReadOnlyList<RecordedTrackingEvent> Events { get; init; }
+    public required DateTimeOffset RecordedAt { get; init; }
+
+    /// <summary>Each event's id and public data, the same shape as <see cref="ShipmentEventRecorded.PublicData"/>.</summary>
+    public IEnumerable<(Guid Id, object Data)> PublicEvents() => Events.Select(e => (e.Id, (object)new
+    {
+        shipmentId = ShipmentId, e.EventId, e.Type, e.Classifier, e.Location, e.EventDateTime, carrier = CarrierOrg, e.Reason,
+        e.RetractedEventId, RecordedAt,
+    }));
+}
+
+/// <summary>One event of <see cref="ShipmentEventsRecorded"/>.</summary>
+public sealed record RecordedTrackingEvent
+{
+    /// <summary>Unique per recorded event: the live event's and the webhooks' id.</summary>
+    public required Guid Id { get; init; }
+    public required string EventId { get; init; }
+    /// <summary>DEPA, ARRI, GTIN, GTOT, LOAD, DISC, CUSS, CUSI or CUSR.</summary>
+    public required string Type { get; init; }
+    /// <summary>ACT or EST.</summary>
+    public required string Classifier { get; init; }
+    public required string Location { get; init; }
+    public required DateTimeOffset EventDateTime { get; init; }
+    public string? Reason { get; init; }
+    public string? RetractedEventId { get; init; }
+}
+
+/// <summary>
+/// The estimates one transaction moved, in one message however many shipments it moved (a closure moves thousands,
+/// and a message each would queue them behind one another at the relay and at every consumer). Each change keeps its
+/// own <c>Id</c>, the id of its live event and webhooks. Shipments tells estimates only this way; the consumers still
+/// take <see cref="ShipmentEtaChanged"/> and <see cref="ShipmentDelayed"/> alone, which outbox rows written before may hold.
+/// </summary>
+public sealed record ShipmentEstimatesChanged
+{
+    public required IReadOnlyList<ShipmentEtaChanged> EtaChanged { get; init; }
+    public required IReadOnlyList<ShipmentDelayed> Delayed { get; init; }
 }
 
 /// <summary>The estimated arrival moved by more than an hour.</summary>
@@ -83,6 +141,11 @@ public sealed record ShipmentEtaChanged
     /// <summary>What moved it: an event id, or a disruption.</summary>
     public required string Cause { get; init; }
     public required DateTimeOffset ChangedAt { get; init; }
+    /// <summary>Set when told inside <see cref="ShipmentEstimatesChanged"/>: the id of its live event and webhooks.</summary>
+    public Guid Id { get; init; }
+
+    /// <summary>The public data of shipment.eta_changed, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new { shipmentId = ShipmentId, PreviousEstimatedArrival, EstimatedArrival, DeliverBy, Cause, ChangedAt };
 }
 
 /// <summary>The estimated arrival passed the cargo's deliver-by date.</summary>
@@ -93,6 +156,11 @@ public sealed record ShipmentDelayed
     public required DateTimeOffset EstimatedArrival { get; init; }
     public required DateOnly DeliverBy { get; init; }
     public required DateTimeOffset At { get; init; }
+    /// <summary>Set when told inside <see cref="ShipmentEstimatesChanged"/>: the id of its live event and webhooks.</summary>
+    public Guid Id { get; init; }
+
+    /// <summary>The public data of shipment.delayed, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new { shipmentId = ShipmentId, delayed = true, EstimatedArrival, DeliverBy, At };
 }
 
 /// <summary>

@@ -19,8 +19,10 @@ builder.AddBus("webhooks", x =>
     x.AddConsumer<CargoRoutesComputedConsumer>();
     x.AddConsumer<ShipmentBookedConsumer>();
     x.AddConsumer<ShipmentEventRecordedConsumer>();
+    x.AddConsumer<ShipmentEventsRecordedConsumer>();
     x.AddConsumer<ShipmentEtaChangedConsumer>();
     x.AddConsumer<ShipmentDelayedConsumer>();
+    x.AddConsumer<ShipmentEstimatesChangedConsumer>();
     x.AddConsumer<ShipmentExceptionConsumer>();
     x.AddConsumer<ShipmentDeliveredConsumer>();
     x.AddConsumer<PoolMemberJoinedConsumer>();

@@ -16,8 +16,8 @@ namespace TradeHub.Gateway.Events;
 /// </summary>
 public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
-    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>,
-    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>,
+    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>, IConsumer<ShipmentEventsRecorded>,
+    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentEstimatesChanged>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>,
     IConsumer<TenderClosed>, IConsumer<TenderAwarded>,
     IConsumer<PoolMemberJoined>, IConsumer<PoolFormed>, IConsumer<PoolCancelled>, IConsumer<PoolSuggested>
 {
@@ -84,31 +84,40 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<ShipmentEventRecorded> context)
     {
         var e = context.Message;
-        Publish(context, e.PartyOrgs, "shipment.event", new
-        {
-            shipmentId = e.ShipmentId, e.EventId, e.Type, e.Classifier, e.Location, e.EventDateTime, carrier = e.CarrierOrg,
-            e.Reason, e.RetractedEventId, e.RecordedAt,
-        });
+        Publish(context, e.PartyOrgs, "shipment.event", e.PublicData());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A post's events, one live event each, under the event's own id (its webhooks' id too).</summary>
+    public Task Consume(ConsumeContext<ShipmentEventsRecorded> context)
+    {
+        var m = context.Message;
+        foreach (var (id, data) in m.PublicEvents())
+            hub.Publish(m.PartyOrgs, "shipment.event", id.ToString(), JsonSerializer.Serialize(data, Json));
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<ShipmentEtaChanged> context)
     {
         var e = context.Message;
-        Publish(context, e.PartyOrgs, "shipment.eta_changed", new
-        {
-            shipmentId = e.ShipmentId, e.PreviousEstimatedArrival, e.EstimatedArrival, e.DeliverBy, e.Cause, e.ChangedAt,
-        });
+        Publish(context, e.PartyOrgs, "shipment.eta_changed", e.PublicData());
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<ShipmentDelayed> context)
     {
         var e = context.Message;
-        Publish(context, e.PartyOrgs, "shipment.delayed", new
-        {
-            shipmentId = e.ShipmentId, delayed = true, e.EstimatedArrival, e.DeliverBy, e.At,
-        });
+        Publish(context, e.PartyOrgs, "shipment.delayed", e.PublicData());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The estimates one transaction moved: one live event per change, under the change's own id.</summary>
+    public Task Consume(ConsumeContext<ShipmentEstimatesChanged> context)
+    {
+        foreach (var e in context.Message.EtaChanged)
+            hub.Publish(e.PartyOrgs, "shipment.eta_changed", e.Id.ToString(), JsonSerializer.Serialize(e.PublicData(), Json));
+        foreach (var e in context.Message.Delayed)
+            hub.Publish(e.PartyOrgs, "shipment.delayed", e.Id.ToString(), JsonSerializer.Serialize(e.PublicData(), Json));
         return Task.CompletedTask;
     }
 

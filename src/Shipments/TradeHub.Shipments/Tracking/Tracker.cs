@@ -176,12 +176,17 @@ internal static class Tracker
         var retractions = fresh.Where(f => f.RetractedEventId is not null).Select(f => f.RetractedEventId!).Distinct().ToArray();
         if (retractions.Length > 0) await connection.ExecuteAsync(RetractSql, new { row.Id, EventIds = retractions }, tx);
 
-        await work.EnqueueAll(fresh.Select(f => new ShipmentEventRecorded
+        // One message for the post, not one per event: each message costs a publish and, at every consumer, a
+        // transaction of its own (Webhooks' inbox and fan-out), which at a hundred events a post was most of the work.
+        await work.Enqueue(new ShipmentEventsRecorded
         {
-            ShipmentId = row.Id, PartyOrgs = row.Parties, EventId = f.EventId, Type = f.Type, Classifier = f.Classifier,
-            Location = f.Location, EventDateTime = ShipmentRow.Utc(f.EventTime), CarrierOrg = carrier, Reason = f.Reason,
-            RetractedEventId = f.RetractedEventId, RecordedAt = now,
-        }).ToList());
+            ShipmentId = row.Id, PartyOrgs = row.Parties, CarrierOrg = carrier, RecordedAt = now,
+            Events = fresh.Select(f => new RecordedTrackingEvent
+            {
+                Id = Guid.CreateVersion7(), EventId = f.EventId, Type = f.Type, Classifier = f.Classifier, Location = f.Location,
+                EventDateTime = ShipmentRow.Utc(f.EventTime), Reason = f.Reason, RetractedEventId = f.RetractedEventId,
+            }).ToList(),
+        });
 
         var all = recorded.Concat(fresh).ToList();
         await Apply(work, row, legs, all, fresh[^1].EventId, now);
@@ -242,12 +247,12 @@ internal static class Tracker
             Math.Abs((after - before).TotalHours) > 1
                 ? new ShipmentEtaChanged
                 {
-                    ShipmentId = row.Id, PartyOrgs = row.Parties, PreviousEstimatedArrival = before, EstimatedArrival = after,
+                    Id = Guid.CreateVersion7(), ShipmentId = row.Id, PartyOrgs = row.Parties, PreviousEstimatedArrival = before, EstimatedArrival = after,
                     DeliverBy = row.DeliverBy, Cause = cause, ChangedAt = now,
                 }
                 : null,
             delayed && !row.Delayed
-                ? new ShipmentDelayed { ShipmentId = row.Id, PartyOrgs = row.Parties, EstimatedArrival = after, DeliverBy = row.DeliverBy, At = now }
+                ? new ShipmentDelayed { Id = Guid.CreateVersion7(), ShipmentId = row.Id, PartyOrgs = row.Parties, EstimatedArrival = after, DeliverBy = row.DeliverBy, At = now }
                 : null);
     }
 
@@ -274,9 +279,10 @@ internal static class Tracker
                 Since = changes.Select(c => c.PositionSince?.UtcDateTime).ToArray(),
             }, tx);
         }
+        // One message for every estimate this transaction moved, not one per shipment: a closure moves thousands.
         var etaChanged = changes.Where(c => c.EtaChanged is not null).Select(c => c.EtaChanged!).ToList();
-        if (etaChanged.Count > 0) await work.EnqueueAll(etaChanged);
         var delayedEvents = changes.Where(c => c.DelayedEvent is not null).Select(c => c.DelayedEvent!).ToList();
-        if (delayedEvents.Count > 0) await work.EnqueueAll(delayedEvents);
+        if (etaChanged.Count > 0 || delayedEvents.Count > 0)
+            await work.Enqueue(new ShipmentEstimatesChanged { EtaChanged = etaChanged, Delayed = delayedEvents });
     }
 }

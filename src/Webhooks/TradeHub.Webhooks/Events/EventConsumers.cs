@@ -122,11 +122,33 @@ public sealed class ShipmentEventRecordedConsumer(Outbox outbox) : IConsumer<Shi
     public Task Consume(ConsumeContext<ShipmentEventRecorded> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-event-recorded", EventTypes.ShipmentEvent, e.PartyOrgs, e.RecordedAt, new
-        {
-            shipmentId = e.ShipmentId, e.EventId, e.Type, e.Classifier, e.Location, e.EventDateTime, carrier = e.CarrierOrg,
-            e.Reason, e.RetractedEventId, e.RecordedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.shipment-event-recorded", EventTypes.ShipmentEvent, e.PartyOrgs, e.RecordedAt, e.PublicData());
+    }
+}
+
+/// <summary>A post's events in one transaction: one inbox record, one fan-out statement, each event its own webhook-id.</summary>
+public sealed class ShipmentEventsRecordedConsumer(Outbox outbox) : IConsumer<ShipmentEventsRecorded>
+{
+    public Task Consume(ConsumeContext<ShipmentEventsRecorded> context)
+    {
+        var m = context.Message;
+        return Fan.OutMany(outbox, context, "webhooks.shipment-events-recorded", async tx =>
+            await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentEvent,
+                m.PublicEvents().Select(e => (e.Id, (IEnumerable<string>)m.PartyOrgs, m.RecordedAt, e.Data)).ToList()));
+    }
+}
+
+/// <summary>The estimates one transaction moved, in one transaction: each change its own webhook-id and organisations.</summary>
+public sealed class ShipmentEstimatesChangedConsumer(Outbox outbox) : IConsumer<ShipmentEstimatesChanged>
+{
+    public Task Consume(ConsumeContext<ShipmentEstimatesChanged> context)
+    {
+        var m = context.Message;
+        return Fan.OutMany(outbox, context, "webhooks.shipment-estimates-changed", async tx =>
+            await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentEtaChanged,
+                m.EtaChanged.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.ChangedAt, e.PublicData())).ToList())
+            + await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentDelayed,
+                m.Delayed.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.At, e.PublicData())).ToList()));
     }
 }
 
@@ -135,10 +157,7 @@ public sealed class ShipmentEtaChangedConsumer(Outbox outbox) : IConsumer<Shipme
     public Task Consume(ConsumeContext<ShipmentEtaChanged> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-eta-changed", EventTypes.ShipmentEtaChanged, e.PartyOrgs, e.ChangedAt, new
-        {
-            shipmentId = e.ShipmentId, e.PreviousEstimatedArrival, e.EstimatedArrival, e.DeliverBy, e.Cause, e.ChangedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.shipment-eta-changed", EventTypes.ShipmentEtaChanged, e.PartyOrgs, e.ChangedAt, e.PublicData());
     }
 }
 
@@ -147,10 +166,7 @@ public sealed class ShipmentDelayedConsumer(Outbox outbox) : IConsumer<ShipmentD
     public Task Consume(ConsumeContext<ShipmentDelayed> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-delayed", EventTypes.ShipmentDelayed, e.PartyOrgs, e.At, new
-        {
-            shipmentId = e.ShipmentId, delayed = true, e.EstimatedArrival, e.DeliverBy, e.At,
-        });
+        return Fan.Out(outbox, context, "webhooks.shipment-delayed", EventTypes.ShipmentDelayed, e.PartyOrgs, e.At, e.PublicData());
     }
 }
 
@@ -244,6 +260,15 @@ internal static class Fan
                 queued += await WebhookEvent.FanOut(tx.Connection, tx.Transaction, ViewId(context.MessageId!.Value, orgs), type,
                     orgs, occurredAt, data);
         });
+        if (queued > 0) WebhookEvent.Queued();
+    }
+
+    /// <summary>Many events of one message in one transaction; <paramref name="fanOut"/> returns the deliveries queued.</summary>
+    public static async Task OutMany<T>(Outbox outbox, ConsumeContext<T> context, string consumer,
+        Func<OutboxTransaction, Task<int>> fanOut) where T : class
+    {
+        var queued = 0;
+        await outbox.HandleOnce(context, consumer, async tx => queued = await fanOut(tx));
         if (queued > 0) WebhookEvent.Queued();
     }
 

@@ -43,6 +43,40 @@ public static class WebhookEvent
             Body = Body(type, occurredAt, data), OccurredAt = occurredAt,
         }, tx);
 
+    // Each event with its own organisations, passed flat as (event, organisation) pairs.
+    private const string FanOutManySql = """
+        WITH targets AS (
+            SELECT DISTINCT p.event_id, s.id AS subscription_id
+            FROM unnest(@PairEvents, @PairOrgs) AS p(event_id, org)
+            JOIN subscriptions s ON s.org = p.org AND s.enabled AND (@Type = ANY(s.events) OR '*' = ANY(s.events))
+        ), kept AS (
+            INSERT INTO webhook_events (id, type, body, occurred_at)
+            SELECT e.id, @Type, e.body, e.occurred_at FROM unnest(@Ids, @Bodies, @OccurredAts) AS e(id, body, occurred_at)
+            WHERE EXISTS (SELECT 1 FROM targets t WHERE t.event_id = e.id)
+            ON CONFLICT DO NOTHING
+        )
+        INSERT INTO deliveries (id, subscription_id, event_id, event_type, next_attempt_at, created_at)
+        SELECT uuid_v7(), t.subscription_id, t.event_id, @Type, now(), now()
+        FROM unnest(@Ids) WITH ORDINALITY AS e(id, n) JOIN targets t ON t.event_id = e.id ORDER BY e.n, t.subscription_id
+        """;
+
+    /// <summary>
+    /// <see cref="FanOut"/> for many events of one type, each to its own organisations (a carrier's batch of tracking
+    /// events, the estimates a closure moved), in one statement, in order; returns how many deliveries it queued.
+    /// </summary>
+    public static Task<int> FanOutMany(NpgsqlConnection connection, NpgsqlTransaction tx, string type,
+        IReadOnlyList<(Guid Id, IEnumerable<string> Orgs, DateTimeOffset OccurredAt, object Data)> events)
+    {
+        var pairs = events.SelectMany(e => e.Orgs.Where(o => !string.IsNullOrEmpty(o)).Distinct(StringComparer.Ordinal)
+            .Select(org => (e.Id, Org: org))).ToList();
+        return connection.ExecuteAsync(FanOutManySql, new
+        {
+            Type = type, PairEvents = pairs.Select(p => p.Id).ToArray(), PairOrgs = pairs.Select(p => p.Org).ToArray(),
+            Ids = events.Select(e => e.Id).ToArray(), Bodies = events.Select(e => Body(type, e.OccurredAt, e.Data)).ToArray(),
+            OccurredAts = events.Select(e => e.OccurredAt).ToArray(),
+        }, tx);
+    }
+
     private const string ToOneSql = """
         INSERT INTO webhook_events (id, type, body, occurred_at) VALUES (@Id, @Type, @Body, @OccurredAt);
         INSERT INTO deliveries (id, subscription_id, event_id, event_type, next_attempt_at, created_at)
