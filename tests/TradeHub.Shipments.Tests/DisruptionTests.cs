@@ -102,6 +102,34 @@ public sealed class DisruptionTests
     }
 
     [Test]
+    public async Task A_closure_over_more_shipments_than_a_chunk_reaches_each_once_tells_them_together_and_its_lift_gives_every_wait_back()
+    {
+        // The tests run closures in chunks of two (ShipmentsApp): five shipments take three chunks or more.
+        var scenarios = Enumerable.Range(0, 5).Select(_ => new Scenario()).ToList();
+        var ids = new List<Guid>();
+        foreach (var s in scenarios) ids.Add(await InTransit(s));
+        var closure = Closure(scenarios[0], Guid.NewGuid(), "KZAKX", 6, 9);
+
+        await ShipmentsApp.Deliver(closure);
+        await ShipmentsApp.Deliver(closure, Guid.NewGuid()); // the same closure again, as a redelivery under another id
+
+        foreach (var (s, id) in scenarios.Zip(ids))
+            Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(280)), "waited once, not twice");
+        Assert.That(await ShipmentsApp.Scalar<long>(
+            "SELECT count(*) FROM shipment_disruptions WHERE disruption_id = @Id AND shipment_id = ANY(@Ids)",
+            new { Id = closure.DisruptionId, Ids = ids.ToArray() }), Is.EqualTo(5));
+        foreach (var id in ids)
+            Assert.That(await ShipmentsApp.WaitPublished<ShipmentEstimatesChanged>(m => m.EtaChanged.Any(e => e.ShipmentId == id)), Is.EqualTo(1));
+        var messages = ShipmentsApp.Harness.Published.Select<ShipmentEstimatesChanged>(
+            p => p.Context.Message.EtaChanged.Any(e => ids.Contains(e.ShipmentId))).Count();
+        Assert.That(messages, Is.LessThan(5), "changes of one chunk are told in one message");
+
+        await ShipmentsApp.Deliver(closure with { Lifted = true, Reason = "disruption lifted: Altynkol closed for repairs" });
+        foreach (var (s, id) in scenarios.Zip(ids))
+            Assert.That(await EstimatedArrival(s, id), Is.EqualTo(s.At(200)));
+    }
+
+    [Test]
     public async Task A_closed_leg_ahead_blocks_in_either_direction_and_lifting_it_gives_the_wait_back()
     {
         var s = new Scenario();

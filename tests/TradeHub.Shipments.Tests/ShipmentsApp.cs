@@ -31,6 +31,8 @@ public sealed class ShipmentsApp
         Factory = new WebApplicationFactory<Program>().WithWebHostBuilder(b => b
             .UseSetting("ConnectionStrings:Database", connectionString)
             .UseSetting("Auth:DevIssuer:Enabled", "true")
+            // Closures in chunks of two, so that every closure in these tests crosses chunks.
+            .UseSetting("Shipments:DisruptionChunk", "2")
             .ConfigureTestServices(services => services.AddMassTransitTestHarness()));
         Factory.CreateClient().Dispose();
         Harness = Factory.Services.GetRequiredService<ITestHarness>();

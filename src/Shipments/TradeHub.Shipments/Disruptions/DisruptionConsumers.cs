@@ -15,15 +15,21 @@ namespace TradeHub.Shipments.Disruptions;
 /// origin when it has not departed (ShipmentRerouteRequested). A booked shipment is reached too: its carriers can
 /// still take the way around before it leaves. A lifted closure gives its wait back.
 /// </summary>
-public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<RouteNetworkChanged>
+public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider clock, IConfiguration configuration) : IConsumer<RouteNetworkChanged>
 {
     private const string AffectedSql = $"""
         SELECT {ShipmentRow.Columns} FROM shipments s
-        WHERE status IN ('booked', 'in_transit') AND EXISTS (
+        WHERE status IN ('booked', 'in_transit') AND id > @After AND EXISTS (
             SELECT 1 FROM jsonb_array_elements(s.legs) AS l, jsonb_array_elements_text(l -> 'nodes') AS n
             WHERE n = ANY(@NodeIds))
-        ORDER BY id FOR UPDATE
+        ORDER BY id LIMIT @Chunk FOR UPDATE
         """;
+
+    /// <summary>
+    /// Shipments a closure handles per transaction (Shipments:DisruptionChunk): the first ones' alerts leave while the
+    /// rest are still being reached, and the service holds a chunk's rows and messages in memory, not the whole closure's.
+    /// </summary>
+    private int Chunk => configuration.GetValue("Shipments:DisruptionChunk", 1_000);
 
     // One statement for every shipment the closure blocks; a repeat of the message finds its rows and adds nothing.
     private const string InsertSql = """
@@ -57,36 +63,56 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
         var m = context.Message;
         if (m.DisruptionId is not { } disruptionId || m.ClosedFrom is not { } from || m.ClosedTo is not { } to)
             return Task.CompletedTask;
+        if (!m.Lifted) return Close(context, disruptionId, from, to);
         return outbox.HandleOnce(context, "shipments.route-network-changed", async work =>
         {
             var (connection, tx) = work;
             var now = clock.GetUtcNow();
             await connection.ExecuteAsync(SerialiseSql, new { DisruptionId = disruptionId }, tx);
-            if (m.Lifted)
+            await connection.ExecuteAsync(RecordLiftSql, new { DisruptionId = disruptionId, Now = now }, tx);
+            var taken = (await connection.QueryAsync<Taken>(LiftSql, new { DisruptionId = disruptionId }, tx)).AsList();
+            var byShipment = taken.GroupBy(t => t.ShipmentId).ToDictionary(g => g.Key, g => g.ToList());
+            var locked = await connection.QueryAsync<ShipmentRow>(LockManySql, new { Ids = byShipment.Keys.ToArray() }, tx);
+            var given = new List<(ShipmentRow, List<Leg>)>();
+            foreach (var row in locked)
             {
-                await connection.ExecuteAsync(RecordLiftSql, new { DisruptionId = disruptionId, Now = now }, tx);
-                var taken = (await connection.QueryAsync<Taken>(LiftSql, new { DisruptionId = disruptionId }, tx)).AsList();
-                var byShipment = taken.GroupBy(t => t.ShipmentId).ToDictionary(g => g.Key, g => g.ToList());
-                var locked = await connection.QueryAsync<ShipmentRow>(LockManySql, new { Ids = byShipment.Keys.ToArray() }, tx);
-                var given = new List<(ShipmentRow, List<Leg>)>();
-                foreach (var row in locked)
-                {
-                    if (row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) continue;
-                    var legs = Legs.FromJson(row.LegsJson);
-                    foreach (var t in byShipment[row.Id])
-                        legs[t.LegIndex] = legs[t.LegIndex] with { DisruptionHours = Math.Max(0, legs[t.LegIndex].DisruptionHours - t.Hours) };
-                    given.Add((row, legs));
-                }
-                await Tracker.ApplyAll(work, given, m.Reason, now);
-                return;
+                if (row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) continue;
+                var legs = Legs.FromJson(row.LegsJson);
+                foreach (var t in byShipment[row.Id])
+                    legs[t.LegIndex] = legs[t.LegIndex] with { DisruptionHours = Math.Max(0, legs[t.LegIndex].DisruptionHours - t.Hours) };
+                given.Add((row, legs));
             }
-            if (await connection.ExecuteScalarAsync<bool>(WasLiftedSql, new { DisruptionId = disruptionId }, tx)) return;
-            // A closed leg blocks both ways; a closed node blocks every leg through it.
-            var closedLegs = m.LegIds.Count > 0 && m.NodeIds.Count == 2
-                ? new List<(string, string)> { (m.NodeIds[0], m.NodeIds[1]), (m.NodeIds[1], m.NodeIds[0]) }
-                : [];
-            IReadOnlyCollection<string> closedNodes = m.LegIds.Count > 0 ? [] : m.NodeIds.ToHashSet();
-            var rows = (await connection.QueryAsync<ShipmentRow>(AffectedSql, new { NodeIds = m.NodeIds.ToArray() }, tx)).AsList();
+            await Tracker.ApplyAll(work, given, m.Reason, now);
+        });
+    }
+
+    /// <summary>
+    /// The closure in chunks of Shipments:DisruptionChunk shipments by id, each chunk its own transaction under the
+    /// disruption's lock; the message is recorded in the inbox after the last. A lift handled between two chunks takes
+    /// back what the earlier ones did and stops the rest (they find the lift). A redelivery goes over the chunks
+    /// again and adds nothing: a shipment already waiting for this closure keeps its one row in shipment_disruptions.
+    /// </summary>
+    private async Task Close(ConsumeContext<RouteNetworkChanged> context, Guid disruptionId, DateOnly from, DateOnly to)
+    {
+        var m = context.Message;
+        // A closed leg blocks both ways; a closed node blocks every leg through it.
+        var closedLegs = m.LegIds.Count > 0 && m.NodeIds.Count == 2
+            ? new List<(string, string)> { (m.NodeIds[0], m.NodeIds[1]), (m.NodeIds[1], m.NodeIds[0]) }
+            : [];
+        IReadOnlyCollection<string> closedNodes = m.LegIds.Count > 0 ? [] : m.NodeIds.ToHashSet();
+        var after = Guid.Empty;
+        var chunk = Math.Max(1, Chunk);
+        while (true)
+        {
+            await using var work = await outbox.Begin(context.CancellationToken);
+            var (connection, tx) = work;
+            var now = clock.GetUtcNow();
+            await connection.ExecuteAsync(SerialiseSql, new { DisruptionId = disruptionId }, tx);
+            if (await connection.ExecuteScalarAsync<bool>(WasLiftedSql, new { DisruptionId = disruptionId }, tx)) break;
+            var rows = (await connection.QueryAsync<ShipmentRow>(AffectedSql,
+                new { NodeIds = m.NodeIds.ToArray(), After = after, Chunk = chunk }, tx)).AsList();
+            if (rows.Count == 0) break;
+            after = rows[^1].Id;
             var blocked = new List<(ShipmentRow Row, List<Leg> Legs, Blockage Blockage, Guid RequestId)>();
             foreach (var row in rows)
             {
@@ -94,26 +120,31 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
                 if (Blockages.Find(legs, row.PositionLocation, closedNodes, closedLegs, from, to) is { } blockage)
                     blocked.Add((row, legs, blockage, Guid.CreateVersion7()));
             }
-            if (blocked.Count == 0) return;
-            var inserted = (await connection.QueryAsync<Guid>(InsertSql, new
+            if (blocked.Count > 0)
             {
-                DisruptionId = disruptionId, m.Reason, NodeIds = m.NodeIds.ToArray(), Now = now,
-                ShipmentIds = blocked.Select(b => b.Row.Id).ToArray(), LegIndexes = blocked.Select(b => b.Blockage.LegIndex).ToArray(),
-                Hours = blocked.Select(b => b.Blockage.WaitHours).ToArray(), RequestIds = blocked.Select(b => b.RequestId).ToArray(),
-            }, tx)).ToHashSet();
-            var waiting = blocked.Where(b => inserted.Contains(b.Row.Id)).ToList();
-            foreach (var b in waiting)
-            {
-                var leg = b.Legs[b.Blockage.LegIndex];
-                b.Legs[b.Blockage.LegIndex] = leg with { DisruptionHours = leg.DisruptionHours + b.Blockage.WaitHours };
+                var inserted = (await connection.QueryAsync<Guid>(InsertSql, new
+                {
+                    DisruptionId = disruptionId, m.Reason, NodeIds = m.NodeIds.ToArray(), Now = now,
+                    ShipmentIds = blocked.Select(b => b.Row.Id).ToArray(), LegIndexes = blocked.Select(b => b.Blockage.LegIndex).ToArray(),
+                    Hours = blocked.Select(b => b.Blockage.WaitHours).ToArray(), RequestIds = blocked.Select(b => b.RequestId).ToArray(),
+                }, tx)).ToHashSet();
+                var waiting = blocked.Where(b => inserted.Contains(b.Row.Id)).ToList();
+                foreach (var b in waiting)
+                {
+                    var leg = b.Legs[b.Blockage.LegIndex];
+                    b.Legs[b.Blockage.LegIndex] = leg with { DisruptionHours = leg.DisruptionHours + b.Blockage.WaitHours };
+                }
+                await Tracker.ApplyAll(work, waiting.Select(b => (b.Row, b.Legs)).ToList(), m.Reason, now);
+                await work.EnqueueAll(waiting.Select(b => new ShipmentRerouteRequested
+                {
+                    RequestId = b.RequestId, ShipmentId = b.Row.Id, From = b.Row.PositionLocation ?? b.Row.Origin, To = b.Row.Destination,
+                    Date = DateOnly.FromDateTime(b.Blockage.PassesAt.UtcDateTime), Avoid = closedNodes.ToList(), RequestedAt = now,
+                }).ToList());
             }
-            await Tracker.ApplyAll(work, waiting.Select(b => (b.Row, b.Legs)).ToList(), m.Reason, now);
-            await work.EnqueueAll(waiting.Select(b => new ShipmentRerouteRequested
-            {
-                RequestId = b.RequestId, ShipmentId = b.Row.Id, From = b.Row.PositionLocation ?? b.Row.Origin, To = b.Row.Destination,
-                Date = DateOnly.FromDateTime(b.Blockage.PassesAt.UtcDateTime), Avoid = closedNodes.ToList(), RequestedAt = now,
-            }).ToList());
-        });
+            await work.Commit(context.CancellationToken);
+            if (rows.Count < chunk) break;
+        }
+        await outbox.HandleOnce(context, "shipments.route-network-changed", _ => Task.CompletedTask);
     }
 }
 
