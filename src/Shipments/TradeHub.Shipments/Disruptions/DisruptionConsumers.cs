@@ -114,11 +114,15 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
             if (rows.Count == 0) break;
             after = rows[^1].Id;
             var blocked = new List<(ShipmentRow Row, List<Leg> Legs, Blockage Blockage, Guid RequestId)>();
+            // Shipments blocked at the same place, bound for the same destination on the same day share one request.
+            var requests = new Dictionary<(string From, string To, DateOnly Date), Guid>();
             foreach (var row in rows)
             {
                 var legs = Legs.FromJson(row.LegsJson);
-                if (Blockages.Find(legs, row.PositionLocation, closedNodes, closedLegs, from, to) is { } blockage)
-                    blocked.Add((row, legs, blockage, Guid.CreateVersion7()));
+                if (Blockages.Find(legs, row.PositionLocation, closedNodes, closedLegs, from, to) is not { } blockage) continue;
+                var key = (row.PositionLocation ?? row.Origin, row.Destination, DateOnly.FromDateTime(blockage.PassesAt.UtcDateTime));
+                if (!requests.TryGetValue(key, out var requestId)) requests[key] = requestId = Guid.CreateVersion7();
+                blocked.Add((row, legs, blockage, requestId));
             }
             if (blocked.Count > 0)
             {
@@ -135,7 +139,7 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
                     b.Legs[b.Blockage.LegIndex] = leg with { DisruptionHours = leg.DisruptionHours + b.Blockage.WaitHours };
                 }
                 await Tracker.ApplyAll(work, waiting.Select(b => (b.Row, b.Legs)).ToList(), m.Reason, now);
-                await work.EnqueueAll(waiting.Select(b => new ShipmentRerouteRequested
+                await work.EnqueueAll(waiting.GroupBy(b => b.RequestId).Select(g => g.First()).Select(b => new ShipmentRerouteRequested
                 {
                     RequestId = b.RequestId, ShipmentId = b.Row.Id, From = b.Row.PositionLocation ?? b.Row.Origin, To = b.Row.Destination,
                     Date = DateOnly.FromDateTime(b.Blockage.PassesAt.UtcDateTime), Avoid = closedNodes.ToList(), RequestedAt = now,
@@ -148,16 +152,22 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
     }
 }
 
-/// <summary>Routing's answer to a reroute request: the shipment's exception, with the fastest alternative if there is one.</summary>
+/// <summary>
+/// Routing's answer to a reroute request: the exception of every shipment that shares the request (those blocked at the
+/// same place, bound for the same destination on the same day), with the fastest alternative if there is one.
+/// </summary>
 public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<AlternativeRoutesComputed>
 {
     private const string AnswerSql = """
         UPDATE shipment_disruptions SET answered_at = @Now WHERE request_id = @RequestId AND answered_at IS NULL
-        RETURNING reason AS Reason, node_ids AS NodeIds
+        RETURNING shipment_id AS ShipmentId, reason AS Reason, node_ids AS NodeIds
         """;
+
+    private const string ShipmentsSql = $"SELECT {ShipmentRow.Columns} FROM shipments WHERE id = ANY(@Ids)";
 
     private sealed record Request
     {
+        public Guid ShipmentId { get; init; }
         public string Reason { get; init; } = "";
         public string[] NodeIds { get; init; } = [];
     }
@@ -168,25 +178,27 @@ public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvide
             var (connection, tx) = work;
             var m = context.Message;
             var now = clock.GetUtcNow();
-            var request = await connection.QuerySingleOrDefaultAsync<Request>(AnswerSql, new { m.RequestId, Now = now }, tx);
-            if (request is null) return;
-            var row = await connection.QuerySingleOrDefaultAsync<ShipmentRow>(ShipmentsApi.ByIdSql, new { Id = m.ShipmentId }, tx);
-            if (row is null || row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) return;
+            var requests = (await connection.QueryAsync<Request>(AnswerSql, new { m.RequestId, Now = now }, tx))
+                .ToDictionary(r => r.ShipmentId);
+            if (requests.Count == 0) return;
+            var rows = await connection.QueryAsync<ShipmentRow>(ShipmentsSql, new { Ids = requests.Keys.ToArray() }, tx);
             var best = m.Routes.Count > 0 ? m.Routes[0] : null;
-            await work.Enqueue(new ShipmentException
+            var alternative = best is null ? null : new AlternativeRoute
             {
-                ShipmentId = row.Id, PartyOrgs = row.Parties, Reason = request.Reason, NodeIds = request.NodeIds, At = now,
-                EstimatedArrival = ShipmentRow.Utc(row.EstimatedArrival),
-                Alternative = best is null ? null : new AlternativeRoute
+                From = m.From, To = m.To, TotalHours = best.TotalHours, EstimatedArrival = now.AddHours(best.TotalHours),
+                Legs = best.Legs.Select(l => new AlternativeLeg
                 {
-                    From = m.From, To = m.To, TotalHours = best.TotalHours, EstimatedArrival = now.AddHours(best.TotalHours),
-                    Legs = best.Legs.Select(l => new AlternativeLeg
-                    {
-                        From = l.From, To = l.To, Mode = l.Mode, Hours = l.Hours, BorderCrossing = l.BorderCrossing,
-                        GaugeChange = l.GaugeChange,
-                    }).ToList(),
-                },
-            });
+                    From = l.From, To = l.To, Mode = l.Mode, Hours = l.Hours, BorderCrossing = l.BorderCrossing,
+                    GaugeChange = l.GaugeChange,
+                }).ToList(),
+            };
+            await work.EnqueueAll(rows.Where(r => r.Status is not (ShipmentStatus.Delivered or ShipmentStatus.Cancelled))
+                .OrderBy(r => r.Id).Select(row => new ShipmentException
+                {
+                    ShipmentId = row.Id, PartyOrgs = row.Parties, Reason = requests[row.Id].Reason,
+                    NodeIds = requests[row.Id].NodeIds, At = now, EstimatedArrival = ShipmentRow.Utc(row.EstimatedArrival),
+                    Alternative = alternative,
+                }).ToList());
         });
 }
 
