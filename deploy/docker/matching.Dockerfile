@@ -13,6 +13,7 @@ COPY src/Hosting/TradeHub.Hosting/TradeHub.Hosting.csproj src/Hosting/TradeHub.H
 COPY src/Listings/TradeHub.Listings.Contracts/TradeHub.Listings.Contracts.csproj src/Listings/TradeHub.Listings.Contracts/
 COPY src/Routing/TradeHub.Routing.Contracts/TradeHub.Routing.Contracts.csproj src/Routing/TradeHub.Routing.Contracts/
 COPY src/Matching/TradeHub.Matching.Contracts/TradeHub.Matching.Contracts.csproj src/Matching/TradeHub.Matching.Contracts/
+COPY src/Shipments/TradeHub.Shipments.Contracts/TradeHub.Shipments.Contracts.csproj src/Shipments/TradeHub.Shipments.Contracts/
 COPY src/Webhooks/TradeHub.Webhooks.Contracts/TradeHub.Webhooks.Contracts.csproj src/Webhooks/TradeHub.Webhooks.Contracts/
 COPY src/Matching/TradeHub.Matching/TradeHub.Matching.csproj src/Matching/TradeHub.Matching/
 COPY deploy/docker/HealthProbe/TradeHub.HealthProbe.csproj deploy/docker/HealthProbe/

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Brings the whole TradeHub up on this machine, without Docker: installs
 # what is missing, starts PostgreSQL and RabbitMQ (servers.sh), builds the
-# solution, starts the four services in the background, waits until each
+# solution, starts the services in the background, waits until each
 # reports ready, and runs the sample client. Stop it all with down.sh.
 #
 # Ports (environment, defaults): TRADEHUB_GATEWAY_PORT 8080,
 # TRADEHUB_LISTINGS_PORT 8081, TRADEHUB_ROUTING_PORT 8082,
-# TRADEHUB_MATCHING_PORT 8083, TRADEHUB_WEBHOOKS_PORT 8085, plus the server
+# TRADEHUB_MATCHING_PORT 8083, TRADEHUB_SHIPMENTS_PORT 8084,
+# TRADEHUB_WEBHOOKS_PORT 8085, plus the server
 # ports of servers.sh. Webhooks' secret key (it encrypts the signing secrets)
 # is made once into the data folder; local runs allow webhook endpoints on
 # loopback and private addresses (the sample's receiver is one).
@@ -23,11 +24,12 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SERVERS="$LIB_DIR/servers.sh"
 
-SERVICES=(listings routing matching webhooks gateway) # gateway last: it fronts the others
+SERVICES=(listings routing matching shipments webhooks gateway) # gateway last: it fronts the others
 declare -A PORT=(
     [listings]="${TRADEHUB_LISTINGS_PORT:-8081}"
     [routing]="${TRADEHUB_ROUTING_PORT:-8082}"
     [matching]="${TRADEHUB_MATCHING_PORT:-8083}"
+    [shipments]="${TRADEHUB_SHIPMENTS_PORT:-8084}"
     [webhooks]="${TRADEHUB_WEBHOOKS_PORT:-8085}"
     [gateway]="${TRADEHUB_GATEWAY_PORT:-8080}"
 )
@@ -35,10 +37,11 @@ declare -A DLL=(
     [listings]=src/Listings/TradeHub.Listings/bin/Release/net10.0/TradeHub.Listings.dll
     [routing]=src/Routing/TradeHub.Routing/bin/Release/net10.0/TradeHub.Routing.dll
     [matching]=src/Matching/TradeHub.Matching/bin/Release/net10.0/TradeHub.Matching.dll
+    [shipments]=src/Shipments/TradeHub.Shipments/bin/Release/net10.0/TradeHub.Shipments.dll
     [webhooks]=src/Webhooks/TradeHub.Webhooks/bin/Release/net10.0/TradeHub.Webhooks.dll
     [gateway]=src/Gateway/TradeHub.Gateway/bin/Release/net10.0/TradeHub.Gateway.dll
 )
-DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching" "${DB_PREFIX}webhooks")
+DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching" "${DB_PREFIX}shipments" "${DB_PREFIX}webhooks")
 WEBHOOKS_KEY_FILE="$DATA/webhooks-secret-key"
 READY_TIMEOUT=60
 GATEWAY_URL="http://127.0.0.1:${PORT[gateway]}"
@@ -74,7 +77,7 @@ service_env() {
         "Auth__DevIssuer__SigningKey=$DEV_SIGNING_KEY"
     )
     if [[ "$name" == gateway ]]; then
-        for other in listings routing matching webhooks; do
+        for other in listings routing matching shipments webhooks; do
             SERVICE_ENV+=(
                 "Services__${other^}=http://127.0.0.1:${PORT[$other]}"
                 "ReverseProxy__Clusters__${other}__Destinations__primary__Address=http://127.0.0.1:${PORT[$other]}/"

@@ -12,9 +12,9 @@ public sealed partial class KubernetesTests
     private const string Base = "deploy/k8s/base";
     private const string Keda = "deploy/k8s/components/keda";
     private const string Production = "deploy/k8s/overlays/production";
-    private static readonly string[] Consumers = ["listings", "routing", "matching", "webhooks"];
+    private static readonly string[] Consumers = ["listings", "routing", "matching", "shipments", "webhooks"];
     /// <summary>The services KEDA scales on their queues' lag (Webhooks' work is its delivery table: CPU scaling).</summary>
-    private static readonly string[] KedaScaled = ["listings", "routing", "matching"];
+    private static readonly string[] KedaScaled = ["listings", "routing", "matching", "shipments"];
 
     private static List<Dictionary<object, object>> BaseDocs() => DeployFiles.Documents(DeployFiles.K8sFiles(Base)).ToList();
     private static List<Dictionary<object, object>> KedaDocs() => DeployFiles.Documents(DeployFiles.K8sFiles(Keda)).ToList();

@@ -21,7 +21,8 @@ namespace TradeHub.Gateway.Tests;
 public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings, string environment = "Testing")
     : WebApplicationFactory<Program>
 {
-    public static Dictionary<string, string?> Settings(string listings, string routing, string matching) => new()
+    /// <summary>Shipments, when not given, points at an address where nothing listens.</summary>
+    public static Dictionary<string, string?> Settings(string listings, string routing, string matching, string? shipments = null) => new()
     {
         ["Auth:DevIssuer:Enabled"] = "true",
         ["Auth:DevIssuer:AllowOutsideDevelopment"] = "true",
@@ -32,6 +33,8 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         ["Services:Listings"] = listings,
         ["Services:Routing"] = routing,
         ["Services:Matching"] = matching,
+        ["ReverseProxy:Clusters:shipments:Destinations:primary:Address"] = shipments ?? FakeService.DownAddress(),
+        ["Services:Shipments"] = shipments ?? FakeService.DownAddress(),
         // Webhooks stands where matching does: both up or both down.
         ["ReverseProxy:Clusters:webhooks:Destinations:primary:Address"] = matching,
         ["Services:Webhooks"] = matching,

@@ -4,13 +4,13 @@ using System.Text;
 namespace TradeHub.Testing;
 
 /// <summary>
-/// The whole system as real processes: the four services and the gateway, built in Release by
+/// The whole system as real processes: the services and the gateway, built in Release by
 /// deploy/local/test.sh, on their own ports, databases and RabbitMQ virtual host, so a test run never
 /// shares queues with a system started by up.sh. Every process it starts, it stops.
 /// </summary>
 public sealed class RunningSystem : IAsyncDisposable
 {
-    public static readonly string[] Services = ["listings", "routing", "matching", "webhooks"];
+    public static readonly string[] Services = ["listings", "routing", "matching", "shipments", "webhooks"];
 
     /// <summary>The key the test rig gives Webhooks to encrypt signing secrets (base64 of 32 bytes; tests only).</summary>
     public const string WebhooksSecretKey = "dGVzdC1yaWctd2ViaG9va3Mta2V5LTMyLWJ5dGVzISE=";
@@ -60,7 +60,7 @@ public sealed class RunningSystem : IAsyncDisposable
             "listings" => 1,
             "routing" => 2,
             "matching" => 3,
-            // 4 is Shipments'.
+            "shipments" => 4,
             "webhooks" => 5,
             _ => throw new ArgumentOutOfRangeException(nameof(instance)),
         };

@@ -8,18 +8,22 @@
 \getenv routing_password TRADEHUB_POSTGRES_ROUTING_PASSWORD
 \getenv matching_password TRADEHUB_POSTGRES_MATCHING_PASSWORD
 \getenv webhooks_password TRADEHUB_POSTGRES_WEBHOOKS_PASSWORD
+\getenv shipments_password TRADEHUB_POSTGRES_SHIPMENTS_PASSWORD
 
 CREATE ROLE listings LOGIN PASSWORD :'listings_password';
 CREATE ROLE routing LOGIN PASSWORD :'routing_password';
 CREATE ROLE matching LOGIN PASSWORD :'matching_password';
 CREATE ROLE webhooks LOGIN PASSWORD :'webhooks_password';
+CREATE ROLE shipments LOGIN PASSWORD :'shipments_password';
 
 CREATE DATABASE tradehub_listings OWNER listings;
 CREATE DATABASE tradehub_routing OWNER routing;
 CREATE DATABASE tradehub_matching OWNER matching;
 CREATE DATABASE tradehub_webhooks OWNER webhooks;
+CREATE DATABASE tradehub_shipments OWNER shipments;
 
 REVOKE ALL ON DATABASE tradehub_listings FROM PUBLIC;
 REVOKE ALL ON DATABASE tradehub_routing FROM PUBLIC;
 REVOKE ALL ON DATABASE tradehub_matching FROM PUBLIC;
 REVOKE ALL ON DATABASE tradehub_webhooks FROM PUBLIC;
+REVOKE ALL ON DATABASE tradehub_shipments FROM PUBLIC;

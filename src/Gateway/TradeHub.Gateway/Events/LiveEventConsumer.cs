@@ -3,6 +3,7 @@ using MassTransit;
 using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
 using TradeHub.Routing.Contracts;
+using TradeHub.Shipments.Contracts;
 using TradeHub.Webhooks.Contracts;
 
 namespace TradeHub.Gateway.Events;
@@ -13,7 +14,8 @@ namespace TradeHub.Gateway.Events;
 /// </summary>
 public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
-    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>
+    IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>,
+    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -99,6 +101,73 @@ public sealed class LiveEventConsumer(EventHub hub) :
     {
         var w = context.Message;
         Publish(context, [w.Org], "webhook.disabled", new { webhookId = w.WebhookId, w.Url, w.Reason, w.LastStatusCode, w.DisabledAt });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentBooked> context)
+    {
+        var s = context.Message;
+        Publish(context, s.PartyOrgs, "shipment.booked", new
+        {
+            id = s.ShipmentId, s.CargoOfferId, s.MatchId, s.BidId, shipper = s.ShipperOrg, carriers = s.CarrierOrgs,
+            status = "booked", s.Origin, s.Destination, s.DeliverBy, s.PlannedArrival, estimatedArrival = s.PlannedArrival,
+            containers = new { count = s.Containers, type = s.ContainerType },
+            legs = s.Legs.Select(l => new
+            {
+                l.From, l.To, l.Mode, carrier = l.CarrierOrg, l.PlannedDeparture, l.PlannedArrival, l.EstimatedDeparture,
+                l.EstimatedArrival, l.ActualDeparture, l.ActualArrival,
+            }),
+            s.BookedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentEventRecorded> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.event", new
+        {
+            shipmentId = e.ShipmentId, e.EventId, e.Type, e.Classifier, e.Location, e.EventDateTime, carrier = e.CarrierOrg,
+            e.Reason, e.RetractedEventId, e.RecordedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentEtaChanged> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.eta_changed", new
+        {
+            shipmentId = e.ShipmentId, e.PreviousEstimatedArrival, e.EstimatedArrival, e.DeliverBy, e.Cause, e.ChangedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentDelayed> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.delayed", new
+        {
+            shipmentId = e.ShipmentId, delayed = true, e.EstimatedArrival, e.DeliverBy, e.At,
+        });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentException> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.exception", new { shipmentId = e.ShipmentId, e.Reason, e.NodeIds, e.At });
+        return Task.CompletedTask;
+    }
+
+    public Task Consume(ConsumeContext<ShipmentDelivered> context)
+    {
+        var e = context.Message;
+        Publish(context, e.PartyOrgs, "shipment.delivered", new
+        {
+            shipmentId = e.ShipmentId, e.CargoOfferId, status = "delivered", e.Origin, e.Destination, e.DeliverBy,
+            e.DeliveredAt, e.OnTime,
+        });
         return Task.CompletedTask;
     }
 

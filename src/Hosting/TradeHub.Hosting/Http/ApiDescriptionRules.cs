@@ -31,6 +31,9 @@ public static class ApiDescriptionRules
         ["Matches"] = "Proposed pairings of cargo with capacity or of trade offers.",
         ["Flows"] = "Matched trade flows for trade offices.",
         ["Events"] = "Live events as server-sent events.",
+        ["Shipments"] = "Booked shipments leg by leg: tracking events, estimated times, delivery and share links.",
+        ["Tracking"] = "A shared shipment's public tracking page (no token; the link is the secret).",
+        ["Corridor performance"] = "Transit times and border dwell from actual events, for trade offices.",
         ["Webhooks"] = "Signed HTTP callbacks of the organisation's events, their deliveries and replays.",
         ["Dev"] = "Local development helpers (absent in production).",
     };

@@ -1,0 +1,127 @@
+using System.Text.Json;
+using Dapper;
+using MassTransit;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Contracts;
+using TradeHub.Matching.Contracts;
+using TradeHub.Routing.Contracts;
+
+namespace TradeHub.Shipments.Booking;
+
+/// <summary>The shipper, places, dates and containers of a cargo offer; it may complete a deal that arrived first.</summary>
+public sealed class CargoOfferPostedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CargoOfferPosted>
+{
+    private const string InsertSql = """
+        INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type)
+        VALUES (@CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    public Task Consume(ConsumeContext<CargoOfferPosted> context) =>
+        outbox.HandleOnce(context, "shipments.cargo-offer-posted", async work =>
+        {
+            var (connection, tx) = work;
+            var m = context.Message;
+            await connection.Lock(tx, [], [m.CargoOfferId]);
+            await connection.ExecuteAsync(InsertSql, m, tx);
+            await Booking.BookReady(work, m.CargoOfferId, clock);
+        });
+}
+
+/// <summary>The cargo offer's current routes (legs with hours); a higher version replaces a lower one.</summary>
+public sealed class CargoRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CargoRoutesComputed>
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    private const string UpsertSql = """
+        INSERT INTO cargo_routes (cargo_offer_id, version, routes) VALUES (@CargoOfferId, @Version, CAST(@Routes AS jsonb))
+        ON CONFLICT (cargo_offer_id) DO UPDATE SET version = excluded.version, routes = excluded.routes
+        WHERE cargo_routes.version < excluded.version
+        """;
+
+    public Task Consume(ConsumeContext<CargoRoutesComputed> context) =>
+        outbox.HandleOnce(context, "shipments.cargo-routes-computed", async work =>
+        {
+            var (connection, tx) = work;
+            var m = context.Message;
+            await connection.Lock(tx, [], [m.CargoOfferId]);
+            await connection.ExecuteAsync(UpsertSql,
+                new { m.CargoOfferId, m.Version, Routes = JsonSerializer.Serialize(m.Routes, Json) }, tx);
+            await Booking.BookReady(work, m.CargoOfferId, clock);
+        });
+}
+
+/// <summary>A capacity offer's departure window and transit days; it may complete a match that arrived first.</summary>
+public sealed class CapacityOfferPostedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CapacityOfferPosted>
+{
+    private const string InsertSql = """
+        INSERT INTO capacity_offers (id, carrier_org, from_node, to_node, mode, departure_from, departure_to, transit_days)
+        VALUES (@CapacityOfferId, @CarrierOrg, @From, @To, @Mode, @DepartureFrom, @DepartureTo, @TransitDays)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    private const string WaitingSql = "SELECT DISTINCT cargo_offer_id FROM pending_deals WHERE capacity_offer_ids @> ARRAY[@Id]";
+
+    public Task Consume(ConsumeContext<CapacityOfferPosted> context) =>
+        outbox.HandleOnce(context, "shipments.capacity-offer-posted", async work =>
+        {
+            var (connection, tx) = work;
+            var m = context.Message;
+            await connection.Lock(tx, [m.CapacityOfferId], []);
+            await connection.ExecuteAsync(InsertSql, m, tx);
+            var waiting = (await connection.QueryAsync<Guid>(WaitingSql, new { Id = m.CapacityOfferId }, tx)).AsList();
+            if (waiting.Count == 0) return;
+            await connection.Lock(tx, [], waiting);
+            foreach (var cargoOfferId in waiting.Order()) await Booking.BookReady(work, cargoOfferId, clock);
+        });
+}
+
+/// <summary>A confirmed cargo-capacity match books a shipment over the match's legs, each with its carrier.</summary>
+public sealed class MatchConfirmedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<MatchConfirmed>
+{
+    public Task Consume(ConsumeContext<MatchConfirmed> context)
+    {
+        var m = context.Message;
+        if (m.Kind != "cargo-capacity" || m.Legs.Count == 0) return Task.CompletedTask;
+        var capacityIds = m.Legs.Select(l => l.CapacityOfferId).ToHashSet();
+        var cargoOfferId = m.OfferIds.FirstOrDefault(id => !capacityIds.Contains(id));
+        if (cargoOfferId == Guid.Empty) return Task.CompletedTask;
+        var deal = Deal.OfMatch(m.MatchId, cargoOfferId,
+            m.Legs.Select(l => new DealLeg(l.CapacityOfferId, l.CarrierOrg, l.From, l.To, l.Mode)).ToList());
+        return outbox.HandleOnce(context, "shipments.match-confirmed", async work =>
+        {
+            var (connection, tx) = work;
+            await connection.Lock(tx, capacityIds, [cargoOfferId]);
+            await Booking.Receive(work, deal, clock);
+        });
+    }
+}
+
+/// <summary>An awarded bid books a shipment with the bid's carrier on every leg of its route (else the offer's best route).</summary>
+public sealed class BidAwardedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<BidAwarded>
+{
+    public Task Consume(ConsumeContext<BidAwarded> context)
+    {
+        var m = context.Message;
+        var deal = Deal.OfBid(m.BidId, m.CargoOfferId, m.CarrierOrg, m.RouteId);
+        return outbox.HandleOnce(context, "shipments.bid-awarded", async work =>
+        {
+            var (connection, tx) = work;
+            await connection.Lock(tx, [], [m.CargoOfferId]);
+            await Booking.Receive(work, deal, clock);
+        });
+    }
+}
+
+public static class BookingRegistration
+{
+    /// <summary>The consumers that book shipments (the service and the tests register the same set).</summary>
+    public static void AddBookingConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<CargoOfferPostedConsumer>();
+        x.AddConsumer<CargoRoutesComputedConsumer>();
+        x.AddConsumer<CapacityOfferPostedConsumer>();
+        x.AddConsumer<MatchConfirmedConsumer>();
+        x.AddConsumer<BidAwardedConsumer>();
+    }
+}
