@@ -41,6 +41,10 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         tokens["tianjin-trade-office"] = await gateway.Token("tianjin-trade-office", "trade_office");
         Say($"  {tokens.Count} organisations signed in (suffix -{run})");
 
+        Step("tianjin-foods' own system registers a webhook (POST /api/webhooks) to hear of its bids and routes");
+        await using var erp = await ErpEndpoint.Start();
+        var webhookId = await RegisterWebhook(erp);
+
         Step("Morning: SMEs in Tianjin post cargo to Tashkent and Minsk");
         var toTashkent = await PostCargo("tianjin-machinery", "UZTAS", 2, "40HC", 36_000, "847989", "Packaging machinery for a Tashkent plant", 9_800);
         var toMinsk = await PostCargo("tianjin-home-goods", "BYMSQ", 1, "40HC", 18_000, "940360", "Wooden furniture", 7_500);
@@ -80,6 +84,22 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
 
         Step("What the Tianjin trade office sees: GET /api/flows?groupBy=corridor");
         await PrintFlows();
+
+        if (webhookId is not null)
+        {
+            Step("What tianjin-foods' system was told: signed webhooks, each verified before it was believed");
+            await ShowWebhooks(erp, webhookId);
+        }
+
+        Step("Shipments move: carriers report actual events, shippers confirm delivery, both sides rate each other");
+        await DeliverAndRate();
+
+        Step("Trust: two carriers' scores with their explanations (GET /api/organisations/{org}/trust)");
+        await PrintTrust("caspian-forwarding");
+        await PrintTrust("china-rail-express");
+
+        Step("A shipper requires a minimum trust score: a carrier without a record cannot bid");
+        await MinimumTrust();
 
         Say("");
         Say(shortfalls.Count == 0
@@ -268,6 +288,46 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         }
     }
 
+    // ------------------------------------------------------------------ webhooks
+
+    private async Task<string?> RegisterWebhook(ErpEndpoint erp)
+    {
+        try
+        {
+            var created = await gateway.Create(tokens["tianjin-foods"], "/api/webhooks", new
+            {
+                url = erp.Url, events = new[] { "bid.placed", "bid.awarded", "routes.changed" },
+                description = "ERP of tianjin-foods",
+            });
+            erp.Secret = created!["secret"]!.GetValue<string>();
+            var id = created["id"]!.GetValue<string>();
+            Say($"  webhook {id} -> {erp.Url}; secret {erp.Secret[..10]}... shown once, kept by the ERP to verify signatures");
+            return id;
+        }
+        catch (ApiException e) when (e.Message.Contains(" 400 ", StringComparison.Ordinal))
+        {
+            // A system that does not allow endpoints on private addresses (compose, Kubernetes) refuses loopback.
+            Say($"  skipped: this system refuses a webhook endpoint on this machine ({e.Message})");
+            return null;
+        }
+    }
+
+    private async Task ShowWebhooks(ErpEndpoint erp, string webhookId)
+    {
+        bool Complete() => erp.Applied.Values.Count(t => t == "bid.placed") >= 2 && erp.Applied.Values.Contains("bid.awarded");
+        var deadline = DateTime.UtcNow + wait;
+        while (!Complete() && DateTime.UtcNow < deadline) await Task.Delay(250);
+        foreach (var group in erp.Applied.Values.GroupBy(t => t).OrderBy(g => g.Key, StringComparer.Ordinal))
+            Say($"  {group.Key,-16} {group.Count()} delivery(ies), signature verified");
+        Say($"  refused (bad signature): {erp.Refused}");
+        var log = await gateway.Get(tokens["tianjin-foods"], $"/api/webhooks/{webhookId}/deliveries");
+        foreach (var delivery in Items(log).Take(5))
+            Say($"    {delivery["eventType"],-16} {delivery["webhookId"]} {delivery["status"]} after {delivery["attempts"]} attempt(s), " +
+                $"last answer {delivery["lastStatusCode"]?.ToString() ?? "-"}");
+        if (!Complete()) Shortfall($"the ERP was not told of both bids and the award within {wait.TotalSeconds:0} s");
+        if (erp.Refused > 0) Shortfall($"{erp.Refused} webhook(s) did not verify");
+    }
+
     // ------------------------------------------------------------------ trade
 
     private async Task TradeOffers()
@@ -379,6 +439,121 @@ public sealed class TradingDay(Gateway gateway, TimeSpan wait)
         foreach (var r in rows)
             Say($"  {r.Origin,-7} {r.Destination,-11} {r.Corridor.PadRight(corridorWidth)} {r.Matches,7} {r.Containers,10} {r.Weight / 1000m,10:0.0}");
         Say("  (all flows on the platform; rows from Tianjin first. Prices of single deals are never shown, nor rows of fewer than 3 deals.)");
+    }
+
+    // ------------------------------------------------------------------ shipments and trust
+
+    /// <summary>The stars each shipper gives, by shipment in the order listed; carriers give their shippers five.</summary>
+    private static readonly int[] ShipperStars = [5, 4, 5, 5, 4];
+
+    /// <summary>
+    /// Every booked shipment of the day is carried and delivered. caspian-forwarding reports each leg's actual departure
+    /// and arrival; on a matched shipment the first carrier reports its departure but no arrival at the hand-over, so
+    /// by the published formula its leg is not on time. Each shipper rates its carriers, each carrier its shipper.
+    /// </summary>
+    private async Task DeliverAndRate()
+    {
+        var shippers = new[] { "tianjin-machinery", "tianjin-home-goods", "tianjin-foods" };
+        var booked = new List<JsonNode>();
+        foreach (var sme in shippers)
+        {
+            var list = await gateway.Poll(tokens[sme], "/api/shipments?status=booked", a => Items(a).Any(), TimeSpan.FromSeconds(Math.Min(wait.TotalSeconds, 20)));
+            booked.AddRange(Items(list).Where(x => booked.All(b => b["id"]!.ToString() != x["id"]!.ToString())));
+        }
+        if (booked.Count == 0)
+        {
+            Shortfall("no shipment was booked from the day's awards and matches (is the shipments service running?)");
+            return;
+        }
+        var now = DateTimeOffset.UtcNow;
+        var n = 0;
+        foreach (var shipment in booked)
+        {
+            var id = shipment["id"]!.ToString();
+            var shipper = Short(shipment["shipper"]!.GetValue<string>());
+            var legs = shipment["legs"]!.AsArray().Select(l => l!).ToList();
+            var start = now.AddHours(-2 * legs.Count - 1);
+            for (var i = 0; i < legs.Count; i++)
+            {
+                var carrier = Short(legs[i]["carrier"]!.GetValue<string>());
+                var reportsArrival = carrier == "caspian-forwarding" || i == legs.Count - 1;
+                var events = new List<object>
+                {
+                    new { eventId = $"{id[..8]}-{i}-dep", type = "DEPA", classifier = "ACT", location = legs[i]["from"]!.GetValue<string>(), eventDateTime = start.AddHours(2 * i) },
+                };
+                if (reportsArrival && i < legs.Count - 1)
+                    events.Add(new { eventId = $"{id[..8]}-{i}-arr", type = "ARRI", classifier = "ACT", location = legs[i]["to"]!.GetValue<string>(), eventDateTime = start.AddHours(2 * i + 1) });
+                if (i > 0 && carrier != "caspian-forwarding") continue; // a later rail carrier reports nothing
+                await gateway.Post(tokens[carrier], $"/api/shipments/{id}/events", new { events });
+            }
+            await gateway.Post(tokens[shipper], $"/api/shipments/{id}/delivery", new { deliveredAt = now, note = "Received in Tashkent, seals intact" });
+            var stars = ShipperStars[n++ % ShipperStars.Length];
+            foreach (var carrier in legs.Select(l => Short(l["carrier"]!.GetValue<string>())).Distinct())
+            {
+                var worse = carrier == "china-rail-express" ? 3 : stars;
+                await gateway.Create(tokens[shipper], $"/api/shipments/{id}/rating",
+                    new { stars = worse, carrier = Org(carrier), comment = worse < 4 ? "No arrival reported at the border" : null });
+                await gateway.Create(tokens[carrier], $"/api/shipments/{id}/rating", new { stars = 5 });
+            }
+            Say($"  shipment {id} ({shipment["origin"]} -> {shipment["destination"]}, {string.Join(" + ", legs.Select(l => Short(l["carrier"]!.GetValue<string>())).Distinct())}): delivered, rated {stars} stars by {Org(shipper)}");
+        }
+    }
+
+    /// <summary>The organisation name without the run's suffix.</summary>
+    private string Short(string org) => org.EndsWith($"-{run}", StringComparison.Ordinal) ? org[..^(run.Length + 1)] : org;
+
+    private async Task PrintTrust(string carrier)
+    {
+        var trust = await gateway.Get(tokens["tianjin-foods"], $"/api/organisations/{Org(carrier)}/trust");
+        Say($"  {Org(carrier)}: score {trust?["score"]} from {trust?["shipments"]} delivered shipment(s), " +
+            $"on time {trust?["onTimeShare"]?.ToString() ?? "-"}, {trust?["ratings"]?["count"]} rating(s), mean {trust?["ratings"]?["mean"]?.ToString() ?? "-"}");
+        foreach (var component in trust?["components"]?.AsArray() ?? [])
+            Say($"    {component!["name"],-11} weight {component["weight"],-5} value {component["value"]}");
+        foreach (var line in trust?["explanation"]?.AsArray() ?? [])
+            Say($"    - {line}");
+    }
+
+    private async Task MinimumTrust()
+    {
+        var caspian = (await gateway.Get(tokens["tianjin-foods"], $"/api/organisations/{Org("caspian-forwarding")}/trust"))?["score"]?.GetValue<int>() ?? 0;
+        var minimum = Math.Min(caspian, 70);
+        var cargo = (await gateway.Create(tokens["tianjin-foods"], "/api/cargo-offers", new
+        {
+            origin = "CNTSN", destination = "UZTAS", readyDate = Date(5), deliverBy = Date(40),
+            containers = new { count = 1, type = "40HC" }, weightKg = 14_000, hsCode = "200819", description = "Dried apricots",
+            hazardous = false, minTrustScore = minimum,
+        }))!["id"]!.GetValue<string>();
+        Say($"  {Org("tianjin-foods")} posts cargo {cargo} for carriers with a trust score of at least {minimum}");
+        try
+        {
+            await gateway.Create(tokens["silk-road-trucking"], $"/api/cargo-offers/{cargo}/bids", new
+            {
+                price = new { amount = 3_900, currency = "USD" }, transitDays = 11, validUntil = Date(10),
+            });
+            Shortfall($"{Org("silk-road-trucking")} (no record) could bid on an offer requiring {minimum}");
+        }
+        catch (ApiException e) when (e.Message.Contains(" 403 ", StringComparison.Ordinal))
+        {
+            Say($"  {Org("silk-road-trucking")} (no delivered shipment yet) is refused: 403");
+        }
+        // Listings learns the score from TrustScoreChanged through the broker: it may take a moment.
+        JsonNode? bid = null;
+        for (var attempt = 0; attempt < 20 && bid is null; attempt++)
+        {
+            try
+            {
+                bid = await gateway.Create(tokens["caspian-forwarding"], $"/api/cargo-offers/{cargo}/bids", new
+                {
+                    price = new { amount = 4_050, currency = "USD" }, transitDays = 13, validUntil = Date(10),
+                });
+            }
+            catch (ApiException e) when (e.Message.Contains(" 403 ", StringComparison.Ordinal))
+            {
+                await Task.Delay(500);
+            }
+        }
+        if (bid is null) Shortfall($"{Org("caspian-forwarding")} with score {caspian} could not bid on an offer requiring {minimum}");
+        else Say($"  {Org("caspian-forwarding")} bids; the shipper sees its trust score {bid["carrierTrustScore"]} beside the bid");
     }
 
     // ------------------------------------------------------------------ output

@@ -210,7 +210,9 @@ public class OutboxAndInboxTests
         // A redelivery after a crash carries the same MessageId: the relay publishes a row again when it died before deleting it.
         await bus.Publish(message, c => c.MessageId = messageId);
         await bus.Publish(message, c => c.MessageId = messageId);
-        await Until(() => Task.FromResult(ParcelWeighedConsumer.Deliveries.Count(d => d == messageId) >= 2));
+        // Both deliveries arrived (each is counted as its consumer starts) and the first one's transaction committed.
+        await Until(async () => ParcelWeighedConsumer.Deliveries.Count(d => d == messageId) >= 2
+                                && await Scalar("SELECT count(*) FROM inbox WHERE message_id = @messageId", new { messageId }) > 0);
 
         Assert.That(ParcelWeighedConsumer.Deliveries.Count(d => d == messageId), Is.EqualTo(2), "both deliveries arrived");
         Assert.That(await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }), Is.EqualTo(1));

@@ -5,8 +5,8 @@ using TradeHub.Testing;
 namespace TradeHub.Webhooks.Tests;
 
 /// <summary>
-/// The whole system once for every Webhooks test (real processes, PostgreSQL, RabbitMQ), with retries, circuits and
-/// the failing-for-too-long limit shortened from days to seconds so the tests see them happen.
+/// The whole system once for every Webhooks test (real processes, PostgreSQL, RabbitMQ), with retries, circuits,
+/// the failing-for-too-long limit, the retention sweep and proposal expiry shortened from days or hours to seconds so the tests see them happen.
 /// </summary>
 [SetUpFixture]
 public sealed class WebhooksSystem
@@ -20,6 +20,9 @@ public sealed class WebhooksSystem
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
 
     public const int PerEndpointConcurrency = 4;
+
+    /// <summary>How often finished deliveries past their retention (the default 30 days) are pruned, here.</summary>
+    public static readonly TimeSpan RetentionSweepInterval = TimeSpan.FromSeconds(1);
 
     [OneTimeSetUp]
     public async Task Start()
@@ -35,7 +38,10 @@ public sealed class WebhooksSystem
             ["Webhooks__CircuitBreakDuration"] = "00:00:01",
             ["Webhooks__CircuitSamplingDuration"] = "00:00:05",
             ["Webhooks__PollInterval"] = "00:00:00.200",
+            ["Webhooks__RetentionSweepInterval"] = RetentionSweepInterval.ToString(),
         };
+        // Proposals nobody decides expire within seconds (the next expiry sweep), so match.expired is seen here.
+        System.Settings["matching"] = new Dictionary<string, string> { ["Matching__ProposalLifetime"] = "00:00:05" };
         await System.Start();
     }
 

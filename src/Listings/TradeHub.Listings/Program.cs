@@ -17,6 +17,7 @@ builder.AddBus("listings", x =>
 {
     x.AddConsumer<MatchConfirmedConsumer>();
     x.AddConsumer<CapacityReservedConsumer>();
+    x.AddConsumer<TrustScoreChangedConsumer>();
 });
 builder.AddOutbox(typeof(CargoOfferPosted).Assembly);
 builder.Services.AddSingleton(TimeProvider.System);

@@ -38,6 +38,8 @@ public static class MatchingSetup
         x.AddConsumer<TradeOfferPostedConsumer>().Endpoint(e => e.Name = TradeQueue);
         x.AddConsumer<TradeOfferWithdrawnConsumer>().Endpoint(e => e.Name = TradeQueue);
         x.AddConsumer<LogisticsCostTableComputedConsumer>().Endpoint(e => e.Name = TradeQueue);
+        // Trust scores only feed the match views, not what is proposed: their own competing-consumer queue.
+        x.AddConsumer<TrustScoreChangedConsumer>();
         x.AddConfigureEndpointsCallback((_, name, endpoint) =>
         {
             if (name is not (CargoCapacityQueue or TradeQueue)) return;

@@ -5,6 +5,7 @@ using TradeHub.Shipments.Booking;
 using TradeHub.Shipments.Performance;
 using TradeHub.Shipments.Sharing;
 using TradeHub.Shipments.Tracking;
+using TradeHub.Shipments.Trust;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("shipments");
@@ -20,6 +21,7 @@ app.MapShipmentsApi();
 app.MapTrackingApi();
 app.MapSharingApi();
 app.MapCorridorPerformanceApi();
+app.MapTrustApi();
 app.Run();
 
 public partial class Program;

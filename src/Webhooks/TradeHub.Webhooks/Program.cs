@@ -13,9 +13,16 @@ builder.AddBus("webhooks", x =>
 {
     x.AddConsumer<MatchProposedConsumer>();
     x.AddConsumer<MatchConfirmedConsumer>();
+    x.AddConsumer<MatchExpiredConsumer>();
     x.AddConsumer<BidPlacedConsumer>();
     x.AddConsumer<BidAwardedConsumer>();
     x.AddConsumer<CargoRoutesComputedConsumer>();
+    x.AddConsumer<ShipmentBookedConsumer>();
+    x.AddConsumer<ShipmentEventRecordedConsumer>();
+    x.AddConsumer<ShipmentEtaChangedConsumer>();
+    x.AddConsumer<ShipmentDelayedConsumer>();
+    x.AddConsumer<ShipmentExceptionConsumer>();
+    x.AddConsumer<ShipmentDeliveredConsumer>();
 });
 builder.AddOutbox(typeof(TradeHub.Webhooks.Contracts.WebhookDisabled).Assembly);
 builder.AddWebhooks();

@@ -43,6 +43,15 @@ public sealed class WebhooksOptions
     /// <summary>How long the old secret keeps signing after a rotation.</summary>
     public TimeSpan RotationOverlap { get; set; } = TimeSpan.FromHours(24);
 
+    /// <summary>
+    /// Succeeded and failed deliveries (and their attempts) are kept this long after they finished, then pruned; a
+    /// replay reaches back no further. Pending deliveries are kept however old.
+    /// </summary>
+    public TimeSpan KeepDeliveriesFor { get; set; } = TimeSpan.FromDays(30);
+
+    /// <summary>How often the retention sweep runs.</summary>
+    public TimeSpan RetentionSweepInterval { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>How often the dispatcher looks for due deliveries when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 }

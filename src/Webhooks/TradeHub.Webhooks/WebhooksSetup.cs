@@ -17,6 +17,7 @@ public static class WebhooksSetup
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Sender>();
         builder.Services.AddHostedService<Dispatcher>();
+        builder.Services.AddHostedService<DeliveryRetention>();
 
         // One pipeline per endpoint (scheme, host, port): its own concurrency limit and circuit, so one dead
         // endpoint never takes the others' slots or trips their circuit. No retries here: the delivery table retries.

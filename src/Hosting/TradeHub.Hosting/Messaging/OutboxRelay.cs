@@ -5,12 +5,13 @@ using MassTransit;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using TradeHub.Hosting.Background;
 
 namespace TradeHub.Hosting.Messaging;
 
 /// <summary>
 /// Publishes outbox rows to the bus. Wakes when a transaction of this process committed events
-/// (<see cref="OutboxSignal"/>) and polls as a fallback, which finds the rows of other instances. Rows are locked with
+/// (<see cref="OutboxSignal"/>) and polls as a fallback, which finds the rows of other instances (<see cref="WakeLoop"/>). Rows are locked with
 /// SKIP LOCKED, so several instances share the work. Message types come from the allow-list (<see cref="OutboxTypes"/>).
 /// A batch is deleted in the statement that takes it, published concurrently, and the delete commits only once every
 /// publish of it is confirmed: a failure or a crash before that rolls it back, so the rows are published again
@@ -36,34 +37,8 @@ public sealed class OutboxRelay(
         RETURNING id AS Id, message_type AS MessageType, body::text AS Body, trace_parent AS TraceParent
         """;
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) => Run(stoppingToken);
-
-    private async Task Run(CancellationToken stoppingToken)
-    {
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                signal.Clear(); // this pass sees every commit made before it starts
-                while (await PublishBatch(stoppingToken) == BatchSize) { }
-                failures = 0;
-                await signal.Wait(Fallback, stoppingToken);
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e)
-            {
-                // Database or broker away: back off and try again; the rows wait in the table.
-                failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(failures, 6))));
-                log.LogWarning(e, "Outbox relay failed ({Failures} in a row); retrying in {Delay}", failures, delay);
-                try { await Task.Delay(delay, stoppingToken); } catch (OperationCanceledException) { return; }
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        WakeLoop.Run("Outbox relay", signal, Fallback, async ct => await PublishBatch(ct) == BatchSize, log, stoppingToken);
 
     /// <summary>Publishes one batch and returns how many rows it took.</summary>
     internal async Task<int> PublishBatch(CancellationToken ct)

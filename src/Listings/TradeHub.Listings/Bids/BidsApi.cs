@@ -7,6 +7,7 @@ using TradeHub.Hosting.Messaging;
 using TradeHub.Listings.CargoOffers;
 using TradeHub.Listings.Common;
 using TradeHub.Listings.Contracts;
+using TradeHub.Shipments.Contracts;
 
 namespace TradeHub.Listings.Bids;
 
@@ -25,17 +26,18 @@ public sealed class PlaceBidValidator : AbstractValidator<PlaceBid>
     }
 }
 
-/// <summary>A bid as its carrier and the cargo owner see it.</summary>
+/// <summary>A bid as its carrier and the cargo owner see it, with the carrier's trust score (docs/trust.md).</summary>
 public sealed record BidView(
     Guid Id, Guid CargoOfferId, string Carrier, Money Price, int TransitDays, DateOnly ValidUntil,
-    string? RouteId, string? Note, string Status, DateTime CreatedAt);
+    string? RouteId, string? Note, string Status, DateTime CreatedAt, int CarrierTrustScore);
 
+/// <summary>A bids row with the carrier's latest trust score (none received yet: null).</summary>
 internal sealed record BidRow(
     Guid Id, Guid CargoOfferId, string CarrierOrg, decimal PriceAmount, string PriceCurrency, int TransitDays,
-    DateOnly ValidUntil, string? RouteId, string? Note, string Status, DateTime CreatedAt)
+    DateOnly ValidUntil, string? RouteId, string? Note, string Status, DateTime CreatedAt, int? CarrierTrustScore)
 {
     public BidView View() => new(Id, CargoOfferId, CarrierOrg, new Money(PriceAmount, PriceCurrency), TransitDays,
-        ValidUntil, RouteId, Note, Status, CreatedAt);
+        ValidUntil, RouteId, Note, Status, CreatedAt, CarrierTrustScore ?? TrustScoreChanged.WithoutRecord);
 }
 
 public static class BidsApi
@@ -43,8 +45,11 @@ public static class BidsApi
     private const string Columns = """
         id AS Id, cargo_offer_id AS CargoOfferId, carrier_org AS CarrierOrg, price_amount AS PriceAmount,
         price_currency AS PriceCurrency, transit_days AS TransitDays, valid_until AS ValidUntil, route_id AS RouteId,
-        note AS Note, status AS Status, created_at AS CreatedAt
+        note AS Note, status AS Status, created_at AS CreatedAt,
+        (SELECT t.score FROM trust_scores t WHERE t.org = bids.carrier_org) AS CarrierTrustScore
         """;
+
+    private const string TrustScoreSql = "SELECT score FROM trust_scores WHERE org = @Org";
 
     private const string InsertSql = """
         INSERT INTO bids (id, cargo_offer_id, carrier_org, price_amount, price_currency, transit_days, valid_until, route_id, note, created_at)
@@ -97,10 +102,16 @@ public static class BidsApi
             if (request.ValidUntil > offer.DeliverBy)
                 return CreateOutcome.Refuse(TypedResults.ValidationProblem(new Dictionary<string, string[]>
                     { ["validUntil"] = ["'validUntil' must not be after the cargo offer's deliverBy."] }));
+            var trustScore = await connection.QuerySingleOrDefaultAsync<int?>(TrustScoreSql, new { caller.Org }, tx)
+                ?? TrustScoreChanged.WithoutRecord;
+            if (offer.MinTrustScore is { } minimum && trustScore < minimum)
+                return CreateOutcome.Refuse(Creation.Forbidden(
+                    $"This cargo offer takes bids only from carriers with a trust score of at least {minimum}; " +
+                    $"{caller.Org} has {trustScore} (GET /api/organisations/{caller.Org}/trust explains it)."));
 
             var bid = new BidRow(Guid.CreateVersion7(), cargoOfferId, caller.Org, request.Price!.Amount!.Value,
                 request.Price.Currency!, request.TransitDays!.Value, request.ValidUntil!.Value, request.RouteId, request.Note,
-                BidStatus.Open, clock.GetUtcNow().UtcDateTime);
+                BidStatus.Open, clock.GetUtcNow().UtcDateTime, trustScore);
             await connection.ExecuteAsync(InsertSql, bid, tx);
             await work.Enqueue(new BidPlaced
             {

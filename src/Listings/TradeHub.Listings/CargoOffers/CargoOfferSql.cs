@@ -10,14 +10,16 @@ internal static class CargoOfferSql
         deliver_by AS DeliverBy, container_count AS ContainerCount, container_type AS ContainerType,
         weight_kg AS WeightKg, hs_code AS HsCode, description AS Description, hazardous AS Hazardous,
         target_price_amount AS TargetPriceAmount, target_price_currency AS TargetPriceCurrency,
-        status AS Status, created_at AS CreatedAt
+        status AS Status, created_at AS CreatedAt, min_trust_score AS MinTrustScore
         """;
 
     public const string Insert = """
         INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count,
-            container_type, weight_kg, hs_code, description, hazardous, target_price_amount, target_price_currency, created_at)
+            container_type, weight_kg, hs_code, description, hazardous, target_price_amount, target_price_currency, created_at,
+            min_trust_score)
         VALUES (@Id, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount,
-            @ContainerType, @WeightKg, @HsCode, @Description, @Hazardous, @TargetPriceAmount, @TargetPriceCurrency, @CreatedAt)
+            @ContainerType, @WeightKg, @HsCode, @Description, @Hazardous, @TargetPriceAmount, @TargetPriceCurrency, @CreatedAt,
+            @MinTrustScore)
         """;
 
     /// <summary>The offer and its CargoOfferPosted in one round trip.</summary>
@@ -45,4 +47,4 @@ internal static class CargoOfferSql
 internal sealed record CargoOfferRow(
     Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate, DateOnly DeliverBy,
     int ContainerCount, string ContainerType, decimal WeightKg, string? HsCode, string? Description, bool Hazardous,
-    decimal? TargetPriceAmount, string? TargetPriceCurrency, string Status, DateTime CreatedAt);
+    decimal? TargetPriceAmount, string? TargetPriceCurrency, string Status, DateTime CreatedAt, int? MinTrustScore);

@@ -12,13 +12,13 @@ namespace TradeHub.Listings.CargoOffers;
 public sealed record CargoOfferView(
     Guid Id, string Owner, string Origin, string Destination, DateOnly ReadyDate, DateOnly DeliverBy,
     Containers Containers, decimal WeightKg, string? HsCode, string? Description, bool Hazardous,
-    Money? TargetPrice, string Status, DateTime CreatedAt)
+    Money? TargetPrice, string Status, DateTime CreatedAt, int? MinTrustScore)
 {
     internal static CargoOfferView From(CargoOfferRow r, Caller caller) => new(
         r.Id, r.OwnerOrg, r.Origin, r.Destination, r.ReadyDate, r.DeliverBy,
         new Containers(r.ContainerCount, r.ContainerType), r.WeightKg, r.HsCode, r.Description, r.Hazardous,
         r.OwnerOrg == caller.Org && r.TargetPriceAmount is not null ? new Money(r.TargetPriceAmount, r.TargetPriceCurrency) : null,
-        r.Status, r.CreatedAt);
+        r.Status, r.CreatedAt, r.MinTrustScore);
 }
 
 public static class CargoOffersApi
@@ -52,7 +52,8 @@ public static class CargoOffersApi
                 Guid.CreateVersion7(), caller.Org, request.Origin!, request.Destination!, request.ReadyDate!.Value,
                 request.DeliverBy!.Value, request.Containers!.Count!.Value, request.Containers.Type!, request.WeightKg!.Value,
                 request.HsCode, request.Description, request.Hazardous ?? false,
-                request.TargetPrice?.Amount, request.TargetPrice?.Currency, OfferStatus.Open, clock.GetUtcNow().UtcDateTime);
+                request.TargetPrice?.Amount, request.TargetPrice?.Currency, OfferStatus.Open, clock.GetUtcNow().UtcDateTime,
+                request.MinTrustScore);
             await tx.Connection.ExecuteAsync(CargoOfferSql.InsertPosted, tx.Event(new CargoOfferPosted
             {
                 CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Origin = row.Origin, Destination = row.Destination,

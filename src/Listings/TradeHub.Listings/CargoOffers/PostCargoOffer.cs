@@ -3,10 +3,13 @@ using TradeHub.Listings.Common;
 
 namespace TradeHub.Listings.CargoOffers;
 
-/// <summary>A shipment to move: two 40' containers Tianjin to Tashkent, ready on a date, to arrive by another.</summary>
+/// <summary>
+/// A shipment to move: two 40' containers Tianjin to Tashkent, ready on a date, to arrive by another; optionally only
+/// for carriers whose trust score (docs/trust.md) reaches a minimum.
+/// </summary>
 public sealed record PostCargoOffer(
     string? Origin, string? Destination, DateOnly? ReadyDate, DateOnly? DeliverBy, Containers? Containers,
-    decimal? WeightKg, string? HsCode, string? Description, bool? Hazardous, Money? TargetPrice);
+    decimal? WeightKg, string? HsCode, string? Description, bool? Hazardous, Money? TargetPrice, int? MinTrustScore = null);
 
 public sealed class PostCargoOfferValidator : AbstractValidator<PostCargoOffer>
 {
@@ -30,5 +33,6 @@ public sealed class PostCargoOfferValidator : AbstractValidator<PostCargoOffer>
         RuleFor(r => r.HsCode).Matches("^[0-9]{6}$").WithMessage("'hsCode' must be a 6-digit HS code.");
         RuleFor(r => r.Description).MaximumLength(2000);
         RuleFor(r => r.TargetPrice).ValidMoney().When(r => r.TargetPrice is not null);
+        RuleFor(r => r.MinTrustScore).InclusiveBetween(0, 100).WithMessage("'minTrustScore' must be from 0 to 100.");
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using TradeHub.Matching.Contracts;
 using TradeHub.Matching.Offers;
+using TradeHub.Shipments.Contracts;
 
 namespace TradeHub.Matching.Matches;
 
@@ -42,8 +43,12 @@ public sealed class MatchRow
 
     public IReadOnlyList<MatchedLeg> MatchedLegs => JsonSerializer.Deserialize<List<MatchedLeg>>(Legs, OpenOffers.Json) ?? [];
 
-    /// <summary>The match as the organisation <paramref name="viewer"/> sees it: the first party also gets its own notes.</summary>
-    public MatchView View(string viewer)
+    /// <summary>
+    /// The match as the organisation <paramref name="viewer"/> sees it: the first party also gets its own notes; each
+    /// carrier of a cargo-capacity match with its trust score from <paramref name="trust"/> (none known: the score
+    /// without a record).
+    /// </summary>
+    public MatchView View(string viewer, IReadOnlyDictionary<string, int>? trust = null)
     {
         var legs = MatchedLegs;
         var owner = PartyOrgs.Length > 0 && PartyOrgs[0] == viewer;
@@ -51,7 +56,8 @@ public sealed class MatchRow
             owner && OwnerNotes.Length > 0 ? [.. Explanation, .. OwnerNotes] : Explanation, OfferIds,
             RouteSummary is null ? null : new RouteView(RouteId, RouteSummary),
             Kind == MatchKinds.CargoCapacity
-                ? legs.Select(l => new LegView(l.CapacityOfferId, l.From, l.To, l.Mode, l.CarrierOrg, l.Containers)).ToList()
+                ? legs.Select(l => new LegView(l.CapacityOfferId, l.From, l.To, l.Mode, l.CarrierOrg, l.Containers,
+                    trust?.GetValueOrDefault(l.CarrierOrg, TrustScoreChanged.WithoutRecord))).ToList()
                 : null,
             PriceAmount is { } amount && PriceCurrency is { } currency ? new Money(amount, currency) : null,
             PartyOrgs, AcceptedBy, DeclineReason, new DateTimeOffset(DateTime.SpecifyKind(ProposedAt, DateTimeKind.Utc)));
@@ -67,8 +73,12 @@ public sealed record MatchView(
 /// <summary>The route a match travels: the route option's id (cargo) and a readable summary.</summary>
 public sealed record RouteView(string? Id, string Summary);
 
-/// <summary>One carrier's part of a cargo-capacity match.</summary>
-public sealed record LegView(Guid CapacityOfferId, string From, string To, string Mode, string Carrier, int Containers);
+/// <summary>
+/// One carrier's part of a cargo-capacity match, with the carrier's trust score (docs/trust.md) where the match is
+/// read (list and get; the answer to an accept or decline leaves it out).
+/// </summary>
+public sealed record LegView(
+    Guid CapacityOfferId, string From, string To, string Mode, string Carrier, int Containers, int? CarrierTrustScore);
 
 /// <summary>An amount of money; for cargo the total carriage, for trade the landed cost per unit.</summary>
 public sealed record Money(decimal Amount, string Currency);

@@ -23,6 +23,15 @@ public static class MatchesApi
 
     private const string GetSql = $"SELECT {MatchRow.Columns} FROM matches WHERE id = @Id AND party_orgs @> ARRAY[@Org]";
 
+    private const string TrustSql = "SELECT org, score FROM trust_scores WHERE org = ANY(@Orgs)";
+
+    /// <summary>The latest trust scores Shipments published for the parties of these matches.</summary>
+    private static async Task<IReadOnlyDictionary<string, int>> TrustOf(NpgsqlConnection connection,
+        IEnumerable<MatchRow> rows, CancellationToken ct) =>
+        (await connection.QueryAsync<(string Org, int Score)>(new CommandDefinition(TrustSql,
+            new { Orgs = rows.SelectMany(r => r.PartyOrgs).Distinct().ToArray() }, cancellationToken: ct)))
+        .ToDictionary(t => t.Org, t => t.Score);
+
     public static IEndpointRouteBuilder MapMatchesApi(this IEndpointRouteBuilder app)
     {
         var matches = app.MapGroup("/api/matches").RequireAuthorization().WithTags("Matches");
@@ -43,11 +52,13 @@ public static class MatchesApi
             if (errors.Count > 0) return TypedResults.ValidationProblem(errors, title: "The query has invalid parameters.");
 
             await using var connection = await dataSource.OpenConnectionAsync(ct);
-            var rows = (await connection.QueryAsync<MatchRow>(new CommandDefinition(ListSql, new
+            var stored = (await connection.QueryAsync<MatchRow>(new CommandDefinition(ListSql, new
             {
                 Caller.From(http.User).Org, OfferId = offer, Status = string.IsNullOrEmpty(status) ? null : status,
                 After = after, Take = size + 1,
-            }, cancellationToken: ct))).Select(r => r.View(Caller.From(http.User).Org)).ToList();
+            }, cancellationToken: ct))).AsList();
+            var trust = await TrustOf(connection, stored, ct);
+            var rows = stored.Select(r => r.View(Caller.From(http.User).Org, trust)).ToList();
             return TypedResults.Ok(Cursor.Page(rows, size, r => r.Id));
         }).WithName("listMatches").WithSummary("Lists the caller's organisation's matches, newest first, a page at a time.");
 
@@ -59,7 +70,7 @@ public static class MatchesApi
                 new { Id = id, Caller.From(http.User).Org }, cancellationToken: ct));
             return row is null
                 ? TypedResults.Problem(statusCode: 404, title: "No such match among yours.")
-                : TypedResults.Ok(row.View(Caller.From(http.User).Org));
+                : TypedResults.Ok(row.View(Caller.From(http.User).Org, await TrustOf(connection, [row], ct)));
         }).WithName("getMatch").WithSummary("One match the caller's organisation is party to.");
 
         matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,

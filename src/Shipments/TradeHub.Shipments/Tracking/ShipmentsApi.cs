@@ -6,6 +6,7 @@ using TradeHub.Hosting.Http;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Shipments.Common;
 using TradeHub.Shipments.Contracts;
+using TradeHub.Shipments.Trust;
 
 namespace TradeHub.Shipments.Tracking;
 
@@ -104,6 +105,7 @@ public static class ShipmentsApi
             ShipmentId = id, CargoOfferId = row.CargoOfferId, PartyOrgs = row.Parties, Origin = row.Origin,
             Destination = row.Destination, DeliverBy = row.DeliverBy, DeliveredAt = deliveredAt, OnTime = onTime,
         });
+        await TrustRecord.Refresh(work, row.Parties, clock.GetUtcNow());
         await work.Commit(http.RequestAborted);
         var updated = await connection.QuerySingleAsync<ShipmentRow>(ByIdSql, new { Id = id });
         return TypedResults.Ok(updated.View());

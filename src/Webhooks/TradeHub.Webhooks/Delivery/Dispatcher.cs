@@ -1,7 +1,7 @@
 using System.Diagnostics.Metrics;
-using System.Threading.Channels;
 using Dapper;
 using Npgsql;
+using TradeHub.Hosting.Background;
 
 namespace TradeHub.Webhooks.Delivery;
 
@@ -26,14 +26,13 @@ public sealed class Dispatcher(
     /// <summary>Wakes every dispatcher of this process (after a transaction that queued deliveries committed).</summary>
     public static void WakeAll() => Queued?.Invoke();
 
-    private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(
-        new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly WakeSignal _wake = new();
 
     private int _inFlight;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _sends = new();
     private double _queueAgeSeconds;
 
-    private void Wake() => _wake.Writer.TryWrite(true);
+    private void Wake() => _wake.Wake();
 
     // Heads: the oldest pending delivery of each enabled subscription, when it is due and nobody holds it. The
     // lock is taken on those rows only (SKIP LOCKED: another instance's claim is passed over, never waited for);
@@ -84,48 +83,27 @@ public sealed class Dispatcher(
         }
     }
 
-    private async Task Run(CancellationToken stoppingToken)
+    private Task Run(CancellationToken stoppingToken)
     {
-        var failures = 0;
         var lastAge = DateTime.MinValue;
-        while (!stoppingToken.IsCancellationRequested)
+        return WakeLoop.Run("Webhook dispatcher", _wake, options.PollInterval, async ct =>
         {
-            try
+            var free = options.MaxInFlight - Volatile.Read(ref _inFlight);
+            if (free > 0)
             {
-                _wake.Reader.TryRead(out _);
-                var free = options.MaxInFlight - Volatile.Read(ref _inFlight);
-                if (free > 0)
-                {
-                    var claimed = await Claim(free, stoppingToken);
-                    foreach (var delivery in claimed) Start(delivery, stoppingToken);
-                    // A full batch may leave more due: look again at once.
-                    if (claimed.Count == free && claimed.Count > 0) continue;
-                }
-                if (DateTime.UtcNow - lastAge > TimeSpan.FromSeconds(5))
-                {
-                    await using var command = db.CreateCommand(QueueAgeSql);
-                    _queueAgeSeconds = (double)(await command.ExecuteScalarAsync(stoppingToken))!;
-                    lastAge = DateTime.UtcNow;
-                }
-                failures = 0;
-                using var poll = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                poll.CancelAfter(options.PollInterval);
-                try { await _wake.Reader.WaitToReadAsync(poll.Token); }
-                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested) { }
+                var claimed = await Claim(free, ct);
+                foreach (var delivery in claimed) Start(delivery, ct);
+                // A full batch may leave more due: look again at once.
+                if (claimed.Count == free && claimed.Count > 0) return true;
             }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            if (DateTime.UtcNow - lastAge > TimeSpan.FromSeconds(5))
             {
-                return;
+                await using var command = db.CreateCommand(QueueAgeSql);
+                _queueAgeSeconds = (double)(await command.ExecuteScalarAsync(ct))!;
+                lastAge = DateTime.UtcNow;
             }
-            catch (Exception e)
-            {
-                // Database away: back off; the deliveries wait in their table.
-                failures++;
-                var delay = TimeSpan.FromMilliseconds(Math.Min(5000, 100 * Math.Pow(2, Math.Min(failures, 6))));
-                log.LogWarning(e, "Webhook dispatcher failed ({Failures} in a row); retrying in {Delay}", failures, delay);
-                try { await Task.Delay(delay, stoppingToken); } catch (OperationCanceledException) { return; }
-            }
-        }
+            return false;
+        }, log, stoppingToken);
     }
 
     private async Task<IReadOnlyList<ClaimedDelivery>> Claim(int take, CancellationToken ct)

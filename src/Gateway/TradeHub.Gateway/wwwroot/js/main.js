@@ -189,7 +189,9 @@ async function mountView() {
     host.replaceChildren(h("p", { class: "card" }, `Unknown role: ${claims.role}`));
     return;
   }
-  const module = await load();
+  // Both modules before the host is touched: the view and the panel then mount together, so a second mountView
+  // (a language switch) cannot land between them and leave a panel under the wrong view.
+  const [module, integrations] = await Promise.all([load(), import("./views/integrations.js")]);
   const ctx = {
     claims, map: state.map, network: state.network, toast, fmt,
     onEvent: (fn) => state.eventHandlers.add(fn),
@@ -198,6 +200,8 @@ async function mountView() {
   host.replaceChildren();
   host.dataset.role = claims.role;
   state.view = module.mount(host, ctx) || {};
+  // Every organisation, whatever its role, may have webhooks: the Integrations panel follows the role's view.
+  integrations.mount(host, ctx);
 }
 
 start();
