@@ -14,7 +14,9 @@ COPY src/Listings/TradeHub.Listings.Contracts/TradeHub.Listings.Contracts.csproj
 COPY src/Routing/TradeHub.Routing.Contracts/TradeHub.Routing.Contracts.csproj src/Routing/TradeHub.Routing.Contracts/
 COPY src/Matching/TradeHub.Matching.Contracts/TradeHub.Matching.Contracts.csproj src/Matching/TradeHub.Matching.Contracts/
 COPY src/Shipments/TradeHub.Shipments.Contracts/TradeHub.Shipments.Contracts.csproj src/Shipments/TradeHub.Shipments.Contracts/
+COPY src/Tenders/TradeHub.Tenders.Contracts/TradeHub.Tenders.Contracts.csproj src/Tenders/TradeHub.Tenders.Contracts/
 COPY src/Webhooks/TradeHub.Webhooks.Contracts/TradeHub.Webhooks.Contracts.csproj src/Webhooks/TradeHub.Webhooks.Contracts/
+COPY src/Pools/TradeHub.Pools.Contracts/TradeHub.Pools.Contracts.csproj src/Pools/TradeHub.Pools.Contracts/
 COPY src/Gateway/TradeHub.Gateway/TradeHub.Gateway.csproj src/Gateway/TradeHub.Gateway/
 COPY deploy/docker/HealthProbe/TradeHub.HealthProbe.csproj deploy/docker/HealthProbe/
 RUN dotnet restore src/Gateway/TradeHub.Gateway/TradeHub.Gateway.csproj \

@@ -17,13 +17,23 @@ GATEWAY_URL="http://127.0.0.1:${TRADEHUB_GATEWAY_PORT:-8080}"
 OUT="$REPO/.local/bench"
 
 # Measured as deployed (Production: no developer exception page, no DI scope validation), unless set otherwise.
-export TRADEHUB_ENVIRONMENT="${TRADEHUB_ENVIRONMENT:-Production}"
+# The webhook bench (--webhooks) is the exception: its receivers are plain http on loopback, and the Webhooks
+# service takes http endpoints only in Development (https is required everywhere else).
+if [[ " $* " == *" --webhooks "* ]]; then
+    export TRADEHUB_ENVIRONMENT="${TRADEHUB_ENVIRONMENT:-Development}"
+else
+    export TRADEHUB_ENVIRONMENT="${TRADEHUB_ENVIRONMENT:-Production}"
+fi
 export RateLimiting__PermitsPerSecond="${RateLimiting__PermitsPerSecond:-1000000}"
 export RateLimiting__Burst="${RateLimiting__Burst:-1000000}"
 export RateLimiting__AddressPermitsPerSecond="${RateLimiting__AddressPermitsPerSecond:-1000000}"
 export RateLimiting__AddressBurst="${RateLimiting__AddressBurst:-1000000}"
 export RateLimiting__GlobalPermitsPerSecond="${RateLimiting__GlobalPermitsPerSecond:-1000000}"
 export RateLimiting__GlobalBurst="${RateLimiting__GlobalBurst:-1000000}"
+export RateLimiting__DevTokensPerMinute="${RateLimiting__DevTokensPerMinute:-100000}"
+# The shipments phase sends a hundred shipment.event per batch to each party's stream; the generator reads them all,
+# but a burst must not push the eta_changed it times out of the gateway's per-client buffer.
+export Events__ClientBuffer="${Events__ClientBuffer:-200000}"
 
 # A vhost of its own (RabbitMq__VirtualHost) is created if missing, through the management API.
 ensure_vhost() {

@@ -8,7 +8,7 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-SERVICES=(gateway webhooks shipments matching routing listings) # reverse start order
+SERVICES=(gateway pools tenders webhooks shipments matching routing listings) # reverse start order
 STOP_TIMEOUT=15
 
 # The pid of a service we started, if that process still runs dotnet (a

@@ -7,9 +7,11 @@
 # Ports (environment, defaults): TRADEHUB_GATEWAY_PORT 8080,
 # TRADEHUB_LISTINGS_PORT 8081, TRADEHUB_ROUTING_PORT 8082,
 # TRADEHUB_MATCHING_PORT 8083, TRADEHUB_SHIPMENTS_PORT 8084,
-# TRADEHUB_WEBHOOKS_PORT 8085, plus the server
-# ports of servers.sh. Webhooks' secret key (it encrypts the signing secrets)
-# is made once into the data folder; local runs allow webhook endpoints on
+# TRADEHUB_WEBHOOKS_PORT 8085, TRADEHUB_TENDERS_PORT 8086, TRADEHUB_POOLS_PORT
+# 8087, plus the server ports of servers.sh. TRADEHUB_POOLS_SWEEP_INTERVAL
+# (default 00:00:02 here) is how often Pools closes pools past their cut-off,
+# short so the sample day's pools run and cancel within it. Webhooks' secret
+# key (it encrypts the signing secrets) is made once into the data folder; local runs allow webhook endpoints on
 # loopback and private addresses (the sample's receiver is one).
 # TRADEHUB_SKIP_SAMPLE=1 skips the sample client; TRADEHUB_ENVIRONMENT (default
 # Development) is the services' ASPNETCORE_ENVIRONMENT. TRADEHUB_DB_PREFIX (default
@@ -24,13 +26,15 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 SERVERS="$LIB_DIR/servers.sh"
 
-SERVICES=(listings routing matching shipments webhooks gateway) # gateway last: it fronts the others
+SERVICES=(listings routing matching shipments webhooks tenders pools gateway) # gateway last: it fronts the others
 declare -A PORT=(
     [listings]="${TRADEHUB_LISTINGS_PORT:-8081}"
     [routing]="${TRADEHUB_ROUTING_PORT:-8082}"
     [matching]="${TRADEHUB_MATCHING_PORT:-8083}"
     [shipments]="${TRADEHUB_SHIPMENTS_PORT:-8084}"
     [webhooks]="${TRADEHUB_WEBHOOKS_PORT:-8085}"
+    [tenders]="${TRADEHUB_TENDERS_PORT:-8086}"
+    [pools]="${TRADEHUB_POOLS_PORT:-8087}"
     [gateway]="${TRADEHUB_GATEWAY_PORT:-8080}"
 )
 declare -A DLL=(
@@ -39,9 +43,11 @@ declare -A DLL=(
     [matching]=src/Matching/TradeHub.Matching/bin/Release/net10.0/TradeHub.Matching.dll
     [shipments]=src/Shipments/TradeHub.Shipments/bin/Release/net10.0/TradeHub.Shipments.dll
     [webhooks]=src/Webhooks/TradeHub.Webhooks/bin/Release/net10.0/TradeHub.Webhooks.dll
+    [tenders]=src/Tenders/TradeHub.Tenders/bin/Release/net10.0/TradeHub.Tenders.dll
+    [pools]=src/Pools/TradeHub.Pools/bin/Release/net10.0/TradeHub.Pools.dll
     [gateway]=src/Gateway/TradeHub.Gateway/bin/Release/net10.0/TradeHub.Gateway.dll
 )
-DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching" "${DB_PREFIX}shipments" "${DB_PREFIX}webhooks")
+DATABASES=("${DB_PREFIX}listings" "${DB_PREFIX}routing" "${DB_PREFIX}matching" "${DB_PREFIX}shipments" "${DB_PREFIX}webhooks" "${DB_PREFIX}tenders" "${DB_PREFIX}pools")
 WEBHOOKS_KEY_FILE="$DATA/webhooks-secret-key"
 READY_TIMEOUT=60
 GATEWAY_URL="http://127.0.0.1:${PORT[gateway]}"
@@ -77,7 +83,7 @@ service_env() {
         "Auth__DevIssuer__SigningKey=$DEV_SIGNING_KEY"
     )
     if [[ "$name" == gateway ]]; then
-        for other in listings routing matching shipments webhooks; do
+        for other in listings routing matching shipments webhooks tenders pools; do
             SERVICE_ENV+=(
                 "Services__${other^}=http://127.0.0.1:${PORT[$other]}"
                 "ReverseProxy__Clusters__${other}__Destinations__primary__Address=http://127.0.0.1:${PORT[$other]}/"
@@ -86,6 +92,9 @@ service_env() {
     else
         if [[ "$name" == webhooks ]]; then
             SERVICE_ENV+=("Webhooks__SecretKey=$(webhooks_key)" Webhooks__AllowPrivateAddresses=true)
+        fi
+        if [[ "$name" == pools ]]; then
+            SERVICE_ENV+=("Pools__SweepInterval=${TRADEHUB_POOLS_SWEEP_INTERVAL:-00:00:02}")
         fi
         SERVICE_ENV+=("ConnectionStrings__Database=Host=127.0.0.1;Port=$PG_PORT;Database=${DB_PREFIX}$name;Username=postgres;Password=$PG_PASSWORD")
     fi

@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using TradeHub.Sample.Api;
 
 namespace TradeHub.Sample;
 
@@ -7,10 +7,8 @@ public sealed record RouteLeg(string From, string To, string Mode, double Hours,
 {
     public bool IsCrossing => BorderCrossing || GaugeChange;
 
-    public static RouteLeg Of(JsonNode leg) => new(
-        leg["from"]!.GetValue<string>(), leg["to"]!.GetValue<string>(), leg["mode"]!.GetValue<string>(),
-        leg["hours"]?.GetValue<double>() ?? 0, leg["costUsd"]?.GetValue<decimal>() ?? 0,
-        leg["borderCrossing"]?.GetValue<bool>() ?? false, leg["gaugeChange"]?.GetValue<bool>() ?? false);
+    public static RouteLeg Of(RouteLegView leg) =>
+        new(leg.From, leg.To, leg.Mode, leg.Hours, (decimal)leg.CostUsd, leg.BorderCrossing, leg.GaugeChange);
 }
 
 /// <summary>A lane one carrier offers capacity on: consecutive legs of one mode.</summary>

@@ -1,68 +1,105 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
+using Microsoft.Extensions.Http.Resilience;
+using Polly;
+using Polly.Timeout;
+using TradeHub.Sample.Api;
 
 namespace TradeHub.Sample;
 
-/// <summary>A failed call, with what the gateway answered (RFC 7807 problem details when it sent them).</summary>
-public sealed class ApiException(string message) : Exception(message);
+/// <summary>The gateway could not be used at all: nothing answers, it is not ready, or its dev issuer is off.</summary>
+public sealed class GatewayUnavailableException(string message) : Exception(message);
 
-/// <summary>The gateway's public API over HTTP: dev tokens, JSON in and out, Idempotency-Key on creating POSTs.</summary>
-public sealed class Gateway(Uri baseAddress) : IDisposable
+/// <summary>
+/// The gateway's public API through <see cref="TradeHubClient"/>, the client generated from docs/openapi/v1.json at
+/// build time. What the document does not describe stays here: the readiness probe, the bearer token of each
+/// organisation, an Idempotency-Key on every POST (kept across retries, so a repeated create is harmless) and
+/// waiting out a rate limit or a service briefly away behind the gateway.
+/// </summary>
+public sealed class Gateway : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
-    private readonly HttpClient http = new() { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(15) };
+    private readonly HttpMessageHandler pipeline;
+    private readonly Dictionary<string, (HttpClient Http, TradeHubClient Api)> clients = new(StringComparer.Ordinal);
 
-    public Uri BaseAddress => baseAddress;
+    public Gateway(Uri baseAddress)
+    {
+        BaseAddress = baseAddress;
+        var retry = new HttpRetryStrategyOptions
+        {
+            MaxRetryAttempts = 4,
+            BackoffType = DelayBackoffType.Linear,
+            Delay = TimeSpan.FromSeconds(1),
+            UseJitter = false,
+            ShouldHandle = args => ValueTask.FromResult(args.Outcome switch
+            {
+                { Exception: HttpRequestException or TimeoutRejectedException } => true,
+                { Result.StatusCode: HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable or HttpStatusCode.GatewayTimeout } => true,
+                _ => false,
+            }),
+        };
+        var resilience = new ResiliencePipelineBuilder<HttpResponseMessage>()
+            .AddRetry(retry)
+            .AddTimeout(TimeSpan.FromSeconds(15))
+            .Build();
+        pipeline = new IdempotencyKeys { InnerHandler = new ResilienceHandler(resilience) { InnerHandler = new SocketsHttpHandler() } };
+    }
 
-    /// <summary>Throws with a clear message when nothing answers at the gateway's address.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>The API as the holder of this token (a bearer token of the dev issuer); "" for no token.</summary>
+    public TradeHubClient As(string token)
+    {
+        if (clients.TryGetValue(token, out var known)) return known.Api;
+        var http = new HttpClient(pipeline, disposeHandler: false) { BaseAddress = BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
+        if (token.Length > 0) http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var api = new TradeHubClient(http);
+        clients[token] = (http, api);
+        return api;
+    }
+
+    /// <summary>The API without a token (the dev issuer, a shared tracking link).</summary>
+    public TradeHubClient Anonymous => As("");
+
+    /// <summary>Throws with a clear message when nothing answers at the gateway's address (health is not part of the API).</summary>
     public async Task EnsureReachable()
     {
         try
         {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
-            using var response = await http.GetAsync("health/ready", cts.Token);
+            using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+            using var response = await http.GetAsync(new Uri("health/ready", UriKind.Relative));
             if (!response.IsSuccessStatusCode)
-                throw new ApiException($"the gateway at {baseAddress} answers, but is not ready (GET /health/ready: {(int)response.StatusCode}). " +
-                                       "Wait for the services to start, or look at their logs.");
+                throw new GatewayUnavailableException($"the gateway at {BaseAddress} answers, but is not ready (GET /health/ready: {(int)response.StatusCode}). " +
+                                                      "Wait for the services to start, or look at their logs.");
         }
         catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
         {
-            throw new ApiException($"the gateway at {baseAddress} is unreachable ({e.Message}). " +
-                                   "Start TradeHub first (deploy/local/up.sh) or pass --gateway <url>.");
+            throw new GatewayUnavailableException($"the gateway at {BaseAddress} is unreachable ({e.Message}). " +
+                                                  "Start TradeHub first (deploy/local/up.sh) or pass --gateway <url>.");
         }
     }
 
     /// <summary>A token of the local dev issuer for an organisation and role.</summary>
     public async Task<string> Token(string organisation, string role)
     {
-        using var response = await http.PostAsync("api/dev/tokens", Body(new { organisation, role }));
-        if (response.StatusCode == HttpStatusCode.NotFound)
-            throw new ApiException("POST /api/dev/tokens is 404: the gateway's dev issuer is off (Auth__DevIssuer__Enabled=false). " +
-                                   "The sample signs in with dev tokens; run it against a local or staging system.");
-        var token = (await Read(response, "POST /api/dev/tokens"))?["token"]?.GetValue<string>();
-        return token ?? throw new ApiException("POST /api/dev/tokens answered without a token");
+        try
+        {
+            return (await Anonymous.IssueDevTokenAsync(new DevTokenRequest { Organisation = organisation, Role = role })).Token;
+        }
+        catch (ApiException e) when (e.StatusCode == (int)HttpStatusCode.NotFound)
+        {
+            throw new GatewayUnavailableException("POST /api/dev/tokens is 404: the gateway's dev issuer is off (Auth__DevIssuer__Enabled=false). " +
+                                                  "The sample signs in with dev tokens; run it against a local or staging system.");
+        }
     }
 
-    public Task<JsonNode?> Get(string token, string path) => Send(HttpMethod.Get, token, path, null, idempotent: false);
-
-    /// <summary>A creating POST; a fresh Idempotency-Key per call makes a retry of the same call safe.</summary>
-    public Task<JsonNode?> Create(string token, string path, object body) => Send(HttpMethod.Post, token, path, body, idempotent: true);
-
-    public Task<JsonNode?> Post(string token, string path, object? body = null) => Send(HttpMethod.Post, token, path, body, idempotent: false);
-
-    public Task<JsonNode?> Delete(string token, string path) => Send(HttpMethod.Delete, token, path, null, idempotent: false);
-
     /// <summary>Asks until the answer satisfies done, or gives up after the timeout (null then).</summary>
-    public async Task<JsonNode?> Poll(string token, string path, Func<JsonNode?, bool> done, TimeSpan timeout)
+    public static async Task<T?> Poll<T>(Func<Task<T>> ask, Func<T, bool> done, TimeSpan timeout) where T : class
     {
         var deadline = DateTime.UtcNow + timeout;
         var delay = TimeSpan.FromMilliseconds(250);
         while (true)
         {
-            var answer = await Get(token, path);
+            var answer = await ask();
             if (done(answer)) return answer;
             if (DateTime.UtcNow + delay > deadline) return null;
             await Task.Delay(delay);
@@ -70,52 +107,20 @@ public sealed class Gateway(Uri baseAddress) : IDisposable
         }
     }
 
-    private async Task<JsonNode?> Send(HttpMethod method, string token, string path, object? body, bool idempotent)
+    public void Dispose()
     {
-        var idempotencyKey = Guid.NewGuid().ToString();
-        for (var attempt = 1; ; attempt++)
-        {
-            using var request = new HttpRequestMessage(method, path.TrimStart('/'));
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            if (idempotent) request.Headers.Add("Idempotency-Key", idempotencyKey);
-            if (body is not null) request.Content = Body(body);
-            try
-            {
-                using var response = await http.SendAsync(request);
-                // Rate limited or a service briefly away behind the gateway: wait and try again (the same
-                // Idempotency-Key makes a repeated create harmless).
-                if (attempt < 5 && response.StatusCode is HttpStatusCode.TooManyRequests or HttpStatusCode.ServiceUnavailable
-                        or HttpStatusCode.GatewayTimeout)
-                {
-                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(attempt));
-                    continue;
-                }
-                return await Read(response, $"{method} {path}");
-            }
-            catch (Exception e) when (attempt < 3 && e is HttpRequestException or TaskCanceledException)
-            {
-                await Task.Delay(TimeSpan.FromSeconds(attempt));
-            }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-            {
-                throw new ApiException($"{method} {path}: the gateway at {baseAddress} did not answer ({e.Message})");
-            }
-        }
+        foreach (var (http, _) in clients.Values) http.Dispose();
+        pipeline.Dispose();
     }
 
-    private static StringContent Body(object body) =>
-        new(JsonSerializer.Serialize(body, Json), Encoding.UTF8, "application/json");
-
-    private static async Task<JsonNode?> Read(HttpResponseMessage response, string call)
+    /// <summary>A fresh Idempotency-Key on each POST, set once before the retries so that every attempt carries it.</summary>
+    private sealed class IdempotencyKeys : DelegatingHandler
     {
-        var text = await response.Content.ReadAsStringAsync();
-        if (!response.IsSuccessStatusCode)
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
         {
-            var detail = text.Length > 600 ? text[..600] + "..." : text;
-            throw new ApiException($"{call} answered {(int)response.StatusCode} {response.ReasonPhrase}: {detail}");
+            if (request.Method == HttpMethod.Post && !request.Headers.Contains("Idempotency-Key"))
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString());
+            return base.SendAsync(request, cancellationToken);
         }
-        return string.IsNullOrWhiteSpace(text) ? null : JsonNode.Parse(text);
     }
-
-    public void Dispose() => http.Dispose();
 }

@@ -1,4 +1,6 @@
+using Polly.Timeout;
 using TradeHub.Sample;
+using TradeHub.Sample.Api;
 
 // Plays a trading day through the gateway's public API. Exit codes: 0 the day went as expected,
 // 1 it ran but something did not happen (listed at the end), 2 the gateway could not be used at all.
@@ -33,8 +35,19 @@ try
     await day.Play();
     return day.Shortfalls.Count == 0 ? 0 : 1;
 }
-catch (ApiException e)
+catch (GatewayUnavailableException e)
 {
     Console.Error.WriteLine($"error: {e.Message}");
+    return 2;
+}
+catch (ApiException e)
+{
+    var answer = e.Response is { Length: > 600 } text ? text[..600] + "..." : e.Response;
+    Console.Error.WriteLine($"error: the gateway answered {e.StatusCode}: {answer}");
+    return 2;
+}
+catch (Exception e) when (e is HttpRequestException or TimeoutRejectedException)
+{
+    Console.Error.WriteLine($"error: the gateway at {baseAddress} did not answer ({e.Message})");
     return 2;
 }

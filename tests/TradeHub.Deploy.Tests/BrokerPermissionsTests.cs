@@ -9,8 +9,8 @@ namespace TradeHub.Deploy.Tests;
 /// </summary>
 public sealed partial class BrokerPermissionsTests
 {
-    private static readonly string[] Producers = ["listings", "routing", "matching", "shipments", "webhooks"];
-    private static readonly string[] Processes = ["listings", "routing", "matching", "shipments", "webhooks", "gateway"];
+    private static readonly string[] Producers = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools"];
+    private static readonly string[] Processes = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools", "gateway"];
 
     public sealed record Grant(string User, string Configure, string Write, string Read);
 

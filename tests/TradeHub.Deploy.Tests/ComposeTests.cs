@@ -5,7 +5,7 @@ namespace TradeHub.Deploy.Tests;
 public sealed partial class ComposeTests
 {
     private static readonly string ComposeFile = DeployFiles.PathOf("deploy/compose/compose.yaml");
-    private static readonly string[] Consumers = ["listings", "routing", "matching", "shipments", "webhooks"];
+    private static readonly string[] Consumers = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools"];
 
     private static Dictionary<object, object> Services() => DeployFiles.Documents(ComposeFile).Single().Map("services")!;
 

@@ -14,7 +14,7 @@ namespace TradeHub.Deploy.Tests;
 /// </summary>
 public static partial class ConfigurationSurface
 {
-    public static readonly string[] ServiceNames = ["listings", "routing", "matching", "shipments", "webhooks"];
+    public static readonly string[] ServiceNames = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools"];
 
     public static readonly IReadOnlySet<string> Keys = Build();
 

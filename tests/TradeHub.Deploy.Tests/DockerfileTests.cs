@@ -4,7 +4,7 @@ namespace TradeHub.Deploy.Tests;
 
 public sealed partial class DockerfileTests
 {
-    private static readonly string[] Images = ["listings", "routing", "matching", "shipments", "webhooks", "gateway"];
+    private static readonly string[] Images = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools", "gateway"];
 
     private static string Dockerfile(string name) => File.ReadAllText(DeployFiles.PathOf($"deploy/docker/{name}.Dockerfile"));
 

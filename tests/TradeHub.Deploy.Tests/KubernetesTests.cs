@@ -12,7 +12,7 @@ public sealed partial class KubernetesTests
     private const string Base = "deploy/k8s/base";
     private const string Keda = "deploy/k8s/components/keda";
     private const string Production = "deploy/k8s/overlays/production";
-    private static readonly string[] Consumers = ["listings", "routing", "matching", "shipments", "webhooks"];
+    private static readonly string[] Consumers = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools"];
     /// <summary>The services KEDA scales on their queues' lag (Webhooks' work is its delivery table: CPU scaling).</summary>
     private static readonly string[] KedaScaled = ["listings", "routing", "matching", "shipments"];
 

@@ -41,7 +41,7 @@ public sealed class WebhooksWiringTests
     public void The_local_scripts_start_webhooks_with_a_key_and_its_own_database()
     {
         var up = File.ReadAllText(DeployFiles.PathOf("deploy/local/up.sh"));
-        Assert.That(up, Does.Contain("SERVICES=(listings routing matching shipments webhooks gateway)"));
+        Assert.That(up, Does.Contain("SERVICES=(listings routing matching shipments webhooks tenders pools gateway)"));
         Assert.That(up, Does.Contain("Webhooks__SecretKey="));
         Assert.That(up, Does.Contain("\"${DB_PREFIX}webhooks\""));
         Assert.That(File.ReadAllText(DeployFiles.PathOf("deploy/local/down.sh")), Does.Contain("webhooks"));

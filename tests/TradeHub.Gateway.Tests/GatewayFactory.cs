@@ -38,13 +38,17 @@ public sealed class GatewayFactory(IReadOnlyDictionary<string, string?> settings
         // Webhooks stands where matching does: both up or both down.
         ["ReverseProxy:Clusters:webhooks:Destinations:primary:Address"] = matching,
         ["Services:Webhooks"] = matching,
+        ["ReverseProxy:Clusters:pools:Destinations:primary:Address"] = matching,
+        ["Services:Pools"] = matching,
     };
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment(environment);
         foreach (var (key, value) in settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness());
+        // The harness's default inactivity (1.2 s) ends a wait for a consumed message early on a busy machine.
+        builder.ConfigureTestServices(services => services.AddMassTransitTestHarness(x =>
+            x.SetTestTimeouts(testTimeout: TimeSpan.FromSeconds(60), testInactivityTimeout: TimeSpan.FromSeconds(15))));
     }
 
     public HttpClient ClientAs(string organisation, string role)

@@ -264,7 +264,7 @@ public sealed class ProxyTests
     {
         var checks = _gateway.Services.GetRequiredService<IOptions<HealthCheckServiceOptions>>().Value.Registrations
             .Where(r => r.Tags.Contains("ready")).Select(r => r.Name).ToList();
-        Assert.That(checks, Is.SupersetOf(new[] { "listings", "routing", "matching", "webhooks" }));
+        Assert.That(checks, Is.SupersetOf(new[] { "listings", "routing", "matching", "webhooks", "pools" }));
         Assert.That(checks.Any(n => n.Contains("masstransit", StringComparison.OrdinalIgnoreCase)), Is.True, string.Join(", ", checks));
     }
 

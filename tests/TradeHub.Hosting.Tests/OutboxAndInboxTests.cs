@@ -24,10 +24,15 @@ public sealed record ParcelWeighed
 public sealed class ParcelWeighedConsumer(Outbox outbox) : IConsumer<ParcelWeighed>
 {
     public static readonly ConcurrentBag<Guid> Deliveries = [];
+    public static readonly ConcurrentDictionary<Guid, int> Unreachable = new();
 
     public async Task Consume(ConsumeContext<ParcelWeighed> context)
     {
         Deliveries.Add(context.MessageId!.Value);
+        // The database is unreachable for this parcel's first attempts (a restart as the consumer sees it).
+        if (Unreachable.TryGetValue(context.Message.ParcelId, out var left) && left > 0
+            && Unreachable.TryUpdate(context.Message.ParcelId, left - 1, left))
+            throw new NpgsqlException("Exception while reading from stream", new IOException("Connection reset by peer"));
         // A poison message: no retry can make a negative weight valid.
         if (context.Message.WeightKg < 0) throw new InvalidOperationException("A parcel cannot weigh less than nothing.");
         await outbox.HandleOnce(context, "tests.parcel-weighed", tx =>
@@ -89,9 +94,9 @@ public class OutboxAndInboxTests
         return await connection.ExecuteScalarAsync<long>(sql, args);
     }
 
-    private static async Task Until(Func<Task<bool>> condition)
+    private static async Task Until(Func<Task<bool>> condition, TimeSpan? patience = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(20);
+        var deadline = DateTime.UtcNow + (patience ?? TimeSpan.FromSeconds(20));
         while (!await condition() && DateTime.UtcNow < deadline) await Task.Delay(50);
     }
 
@@ -242,6 +247,36 @@ public class OutboxAndInboxTests
         }
         Assert.That(parked, Is.EqualTo(1), "the poison message is parked after its retries");
         Assert.That(ParcelWeighedConsumer.Deliveries.Count(d => d == poisonId), Is.GreaterThan(1), "it was retried first");
+    }
+
+    [Test]
+    public async Task A_message_that_meets_a_database_restart_is_handled_once_the_database_is_back()
+    {
+        var bus = _host.Services.GetRequiredService<IBus>();
+        var parcel = Guid.NewGuid();
+        var messageId = NewId.NextGuid();
+        // As many failed attempts as the short retries allow (1 + 5): only waiting out the outage saves the message.
+        ParcelWeighedConsumer.Unreachable[parcel] = 6;
+        await bus.Publish(new ParcelWeighed { ParcelId = parcel, WeightKg = 12 }, c => c.MessageId = messageId);
+
+        await Until(async () => await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }) == 1,
+            TimeSpan.FromSeconds(120));
+        Assert.That(await Scalar("SELECT count(*) FROM weighings WHERE parcel_id = @parcel", new { parcel }), Is.EqualTo(1),
+            $"handled after {ParcelWeighedConsumer.Deliveries.Count(d => d == messageId)} deliveries");
+        Assert.That(ParcelWeighedConsumer.Deliveries.Count(d => d == messageId), Is.EqualTo(7), "six failures, then the one that counted");
+    }
+
+    [Test]
+    public void A_database_that_is_unreachable_or_shutting_down_is_waited_out_and_a_bad_statement_is_not()
+    {
+        Assert.Multiple(() =>
+        {
+            Assert.That(TradeHub.Hosting.Messaging.Bus.IsDatabaseUnavailable(new NpgsqlException("reading from stream", new IOException())), Is.True);
+            Assert.That(TradeHub.Hosting.Messaging.Bus.IsDatabaseUnavailable(new PostgresException("terminating connection due to administrator command", "FATAL", "FATAL", "57P01")), Is.True);
+            Assert.That(TradeHub.Hosting.Messaging.Bus.IsDatabaseUnavailable(new PostgresException("the database system is starting up", "FATAL", "FATAL", "57P03")), Is.True);
+            Assert.That(TradeHub.Hosting.Messaging.Bus.IsDatabaseUnavailable(new PostgresException("syntax error", "ERROR", "ERROR", "42601")), Is.False);
+            Assert.That(TradeHub.Hosting.Messaging.Bus.IsDatabaseUnavailable(new PostgresException("duplicate key", "ERROR", "ERROR", "23505")), Is.False);
+        });
     }
 
     [Test]

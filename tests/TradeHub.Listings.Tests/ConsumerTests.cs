@@ -78,3 +78,63 @@ public class ConsumerTests
         Assert.That(await Status("capacity_offers", offer), Is.EqualTo("open"));
     }
 }
+
+/// <summary>A tender's award becomes the winning carriers' capacity, reserved for the shipper.</summary>
+public class TenderAwardConsumerTests
+{
+    [Test]
+    public async Task An_award_posts_each_winning_lane_as_capacity_of_its_carrier_reserved_for_the_shipper()
+    {
+        var tenderId = Guid.NewGuid();
+        var shipper = $"tender-shipper-{Guid.NewGuid():N}"[..24];
+        var carrier = $"tender-rail-{Guid.NewGuid():N}"[..24];
+        var from = DateOnly.FromDateTime(DateTime.UtcNow.AddDays(10));
+        TradeHub.Tenders.Contracts.AwardedLane Lane(string reference, string destination, int count, decimal price) => new()
+        {
+            LaneRef = reference, Origin = "CNTSN", Destination = destination, Mode = "rail", ContainerCount = count, ContainerType = "40HC",
+            From = from, To = from.AddDays(30), CarrierOrg = carrier, PackageRef = "central-asia", PricePerContainer = price,
+        };
+        var message = Guid.NewGuid();
+        await ListingsApp.Factory.Services.GetRequiredService<IBus>().Publish(new TradeHub.Tenders.Contracts.TenderAwarded
+        {
+            TenderId = tenderId, OwnerOrg = shipper, Status = "awarded", Optimal = true, TotalCost = 14400m, Currency = "USD",
+            Lanes = [Lane("TAS", "UZTAS", 4, 2100m), Lane("ALA", "KZALA", 3, 2000m)], Uncovered = [], Bidders = [carrier],
+            AwardedAt = DateTimeOffset.UtcNow,
+        }, c => c.MessageId = message);
+        // Twice: the inbox makes the second a no-op.
+        await ListingsApp.Factory.Services.GetRequiredService<IBus>().Publish(new TradeHub.Tenders.Contracts.TenderAwarded
+        {
+            TenderId = tenderId, OwnerOrg = shipper, Status = "awarded", Optimal = true, TotalCost = 14400m, Currency = "USD",
+            Lanes = [Lane("TAS", "UZTAS", 4, 2100m), Lane("ALA", "KZALA", 3, 2000m)], Uncovered = [], Bidders = [carrier],
+            AwardedAt = DateTimeOffset.UtcNow,
+        }, c => c.MessageId = message);
+
+        await using var connection = await ListingsApp.Db.OpenConnectionAsync();
+        List<(string carrier_org, string to_node, int container_count, decimal price_per_container_amount, string reserved_for)> rows = [];
+        for (var i = 0; i < 300 && rows.Count < 2; i++)
+        {
+            await Task.Delay(100);
+            rows = (await connection.QueryAsync<(string, string, int, decimal, string)>(
+                "SELECT carrier_org, to_node, container_count, price_per_container_amount, reserved_for FROM capacity_offers WHERE tender_id = @Id ORDER BY to_node",
+                new { Id = tenderId })).AsList();
+        }
+        await Task.Delay(500);
+        var count = await connection.ExecuteScalarAsync<int>("SELECT count(*) FROM capacity_offers WHERE tender_id = @Id", new { Id = tenderId });
+
+        Assert.That(count, Is.EqualTo(2));
+        Assert.That(rows.Select(r => r.to_node), Is.EqualTo(new[] { "KZALA", "UZTAS" }));
+        Assert.That(rows.All(r => r.carrier_org == carrier && r.reserved_for == shipper), Is.True);
+        Assert.That(rows[1].price_per_container_amount, Is.EqualTo(2100m));
+        var transitDays = await connection.ExecuteScalarAsync<int>(
+            "SELECT transit_days FROM capacity_offers WHERE tender_id = @Id AND to_node = 'UZTAS'", new { Id = tenderId });
+        Assert.That(transitDays, Is.EqualTo(TradeHub.Listings.Common.CorridorTransit.FromEmbeddedCorridorData().Days("CNTSN", "UZTAS", "rail")));
+        Assert.That(transitDays, Is.GreaterThan(1), "the corridor network's time, not a placeholder day");
+
+        using var asShipper = ListingsApp.As(shipper, "sme");
+        using var asOther = ListingsApp.As("someone-else", "sme");
+        var shipperSees = await asShipper.GetStringAsync("/api/capacity-offers?to=UZTAS&limit=500");
+        var otherSees = await asOther.GetStringAsync("/api/capacity-offers?to=UZTAS&limit=500");
+        Assert.That(shipperSees, Does.Contain(shipper));
+        Assert.That(otherSees, Does.Not.Contain(shipper));
+    }
+}

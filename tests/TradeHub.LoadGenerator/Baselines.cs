@@ -62,6 +62,62 @@ public static class Baselines
     }
 
     /// <summary>
+    /// Rows inserted 100 a statement (<c>INSERT ... SELECT * FROM unnest(...)</c>), each statement its own commit, from 8
+    /// connections, into a scratch database: the ceiling for tracking events, which a carrier posts in batches.
+    /// </summary>
+    public static async Task<BaselineResult> PostgresBatchedInserts(string server, TimeSpan duration)
+    {
+        const string database = "tradehub_bench_batched";
+        const int rowsPerStatement = 100;
+        var admin = new NpgsqlConnectionStringBuilder(server) { Database = "postgres", Pooling = false }.ConnectionString;
+        await using (var c = new NpgsqlConnection(admin))
+        {
+            await c.OpenAsync();
+            await Exec(c, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+            await Exec(c, $"CREATE DATABASE {database}");
+        }
+        try
+        {
+            var cs = new NpgsqlConnectionStringBuilder(server) { Database = database, MaxPoolSize = Connections + 2, MaxAutoPrepare = 10 }.ConnectionString;
+            await using var source = NpgsqlDataSource.Create(cs);
+            // Shaped like a tracking event row: a key of two parts, a few short texts, a time.
+            await using (var c = await source.OpenConnectionAsync())
+                await Exec(c, """
+                    CREATE TABLE rows (shipment_id uuid NOT NULL, event_id text NOT NULL, type text NOT NULL,
+                        location text NOT NULL, event_time timestamptz NOT NULL, PRIMARY KEY (shipment_id, event_id))
+                    """);
+            long count = 0;
+            var clock = Stopwatch.StartNew();
+            var until = clock.Elapsed + duration;
+            await Task.WhenAll(Enumerable.Range(0, Connections).Select(async _ =>
+            {
+                await using var c = await source.OpenConnectionAsync();
+                await using var cmd = new NpgsqlCommand(
+                    "INSERT INTO rows SELECT $1, e.id, 'GTIN', 'CNTSN', now() + e.n * interval '1 minute' FROM unnest($2::text[]) WITH ORDINALITY AS e(id, n)", c);
+                cmd.Parameters.Add(new NpgsqlParameter { Value = Guid.Empty });
+                cmd.Parameters.Add(new NpgsqlParameter { Value = Array.Empty<string>() });
+                var ids = new string[rowsPerStatement];
+                while (clock.Elapsed < until)
+                {
+                    for (var i = 0; i < ids.Length; i++) ids[i] = "e-" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    cmd.Parameters[0].Value = Guid.CreateVersion7();
+                    cmd.Parameters[1].Value = ids;
+                    await cmd.ExecuteNonQueryAsync();
+                    Interlocked.Add(ref count, rowsPerStatement);
+                }
+            }));
+            return new BaselineResult("pg_batched_inserts", "INSERT ... SELECT unnest, 100 rows a statement, own commit, 8 connections", count, clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            NpgsqlConnection.ClearAllPools();
+            await using var c = new NpgsqlConnection(admin);
+            await c.OpenAsync();
+            await Exec(c, $"DROP DATABASE IF EXISTS {database} WITH (FORCE)");
+        }
+    }
+
+    /// <summary>
     /// Persistent publishes to a durable scratch queue with publisher confirms (RabbitMQ.Client 7): 8 channels, each
     /// awaiting the confirm of its message before the next, as an outbox relay does.
     /// </summary>

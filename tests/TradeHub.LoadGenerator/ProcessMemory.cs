@@ -7,16 +7,16 @@ namespace TradeHub.LoadGenerator;
 /// <summary>Samples VmRSS of each service process every half second; keeps the maximum per service.</summary>
 public sealed class ProcessMemory : IAsyncDisposable
 {
-    private static readonly string[] Services = ["listings", "routing", "matching", "gateway"];
+    private static readonly string[] DefaultServices = ["listings", "routing", "matching", "gateway", "shipments"];
     private readonly Dictionary<string, int> _pids = new();
     private readonly ConcurrentDictionary<string, long> _maxKb = new();
     private readonly ConcurrentDictionary<string, long> _startKb = new();
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public ProcessMemory(string? pidDir)
+    public ProcessMemory(string? pidDir, IReadOnlyList<string>? services = null)
     {
-        foreach (var service in Services)
+        foreach (var service in services ?? DefaultServices)
         {
             var pid = FromPidFile(pidDir, service) ?? FromPgrep(service);
             if (pid is { } p) _pids[service] = p;

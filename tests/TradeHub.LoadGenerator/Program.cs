@@ -2,7 +2,7 @@ using System.Diagnostics;
 using TradeHub.LoadGenerator;
 
 // Load generator for TradeHub: baselines on the same servers, then a flat-out cargo ingest phase and a paced mixed
-// phase with post-to-match timing over /api/events. Exit codes: 0 ran, 2 could not run (bad options, no gateway).
+// phase with post-to-match timing over /api/events, and (--phases shipments) tracking events and a disruption. Exit codes: 0 ran, 2 could not run (bad options, no gateway).
 Options options;
 try { options = Options.Parse(args); }
 catch (Exception e) when (e is ArgumentException or FormatException)
@@ -12,6 +12,20 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 }
 
 using var api = new Api(options.Gateway, Math.Max(options.Concurrency, 16));
+if (options.Webhooks || options.Pools)
+{
+    try
+    {
+        var health = await api.Send(HttpMethod.Get, null, "health/ready", parse: false);
+        if (health.Status != 200) throw new InvalidOperationException($"the gateway at {options.Gateway} is not ready (GET /health/ready: {health.Status})");
+        return options.Pools ? await new PoolBench(options, api).Run() : await new WebhookBench(options, api).Run();
+    }
+    catch (Exception e) when (e is InvalidOperationException or HttpRequestException)
+    {
+        Console.Error.WriteLine($"error: {e.Message}");
+        return 2;
+    }
+}
 var report = new Report(options);
 var workload = new Workload(options, api);
 try
@@ -32,13 +46,22 @@ try
 
     Console.WriteLine($"signing in {options.SmeOrgs} SME and {options.CarrierOrgs} carrier organisations (run {workload.RunId}) ...");
     await workload.SignIn();
-    await using var events = new LiveEvents(options.Gateway, workload.OnEvent);
+    var shipments = new ShipmentsBench(options, api, workload);
+    await using var events = new LiveEvents(options.Gateway, (org, e) =>
+    {
+        workload.OnEvent(org, e);
+        shipments.OnEvent(e);
+    });
     for (var i = 0; i < workload.SmeTokens.Length; i++) events.Listen(i, workload.SmeTokens[i]);
     await events.WaitConnected(workload.SmeTokens.Length, TimeSpan.FromSeconds(15));
-    Console.WriteLine("warm-up: routes of one cargo offer per pair, capacity along each first route ...");
-    await workload.WarmUp(TimeSpan.FromSeconds(60));
+    var cargoPhases = options.Runs("ingest") || options.Runs("match");
+    if (cargoPhases)
+    {
+        Console.WriteLine("warm-up: routes of one cargo offer per pair, capacity along each first route ...");
+        await workload.WarmUp(TimeSpan.FromSeconds(60));
+    }
 
-    if (options.WarmupSeconds > 0)
+    if (cargoPhases && options.WarmupSeconds > 0)
     {
         // A freshly started service spends a good part of its CPU re-compiling hot code (tiered JIT) in its first
         // minute under load; the figures are of a system that has been running, as a deployed one has.
@@ -87,6 +110,11 @@ try
         phase.Cpu = memory.CpuSeconds().ToDictionary(c => c.Key, c => c.Value - cpu.GetValueOrDefault(c.Key));
         phase.ServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
         report.Add(phase, matches);
+    }
+    if (options.Runs("shipments") || options.Runs("disruption"))
+    {
+        await shipments.Run(events, memory, options.Duration / 2.0, options.DisruptionShipments, tracking: options.Runs("shipments"));
+        report.Shipments = shipments.Result;
     }
     report.Events = events.Count;
     Console.WriteLine($"withdrew {await workload.WithdrawCapacity()} capacity offers of this run");

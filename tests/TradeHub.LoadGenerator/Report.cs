@@ -8,6 +8,12 @@ namespace TradeHub.LoadGenerator;
 /// <summary>The figures of a run as a table and as JSON, each system figure also as a ratio to its baseline.</summary>
 public sealed class Report(Options options)
 {
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        WriteIndented = true,
+        NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals,
+    };
+
     private readonly List<(PhaseStats Phase, MatchStats Matches)> _phases = [];
     private readonly DateTimeOffset _started = DateTimeOffset.UtcNow;
     public BaselineResult? Pg { get; set; }
@@ -15,6 +21,8 @@ public sealed class Report(Options options)
     public ProcessMemory? Memory { get; set; }
     public Dictionary<string, double> Drain { get; } = new();
     public long Events { get; set; }
+    /// <summary>The shipments phase's figures (ShipmentsBench), as they go into the JSON.</summary>
+    public object? Shipments { get; set; }
 
     public void Add(PhaseStats phase, MatchStats matches) => _phases.Add((phase, matches));
 
@@ -169,9 +177,9 @@ public sealed class Report(Options options)
             targets = Targets().Select(t => new { name = t.Name, measured = t.Measured, met = t.Met }),
             maxRssMb = Memory?.MaxKb.OrderBy(m => m.Key, StringComparer.Ordinal).ToDictionary(m => m.Key, m => Math.Round(m.Value / 1024.0, 1)),
             sseEvents = Events,
+            shipments = Shipments,
         };
-        return JsonSerializer.Serialize(doc, new JsonSerializerOptions(JsonSerializerDefaults.Web) { WriteIndented = true,
-            NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals });
+        return JsonSerializer.Serialize(doc, JsonOptions);
     }
 
     private static double Round(double v) => double.IsNaN(v) || double.IsInfinity(v) ? v : Math.Round(v, 2);

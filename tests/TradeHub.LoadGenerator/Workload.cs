@@ -67,6 +67,8 @@ public sealed class Workload(Options options, Api api)
     public IReadOnlyList<Lane> Lanes => _lanes;
     public string[] SmeTokens => _sme;
     public string RunId => _run;
+    /// <summary>The name of SME organisation i (the one <see cref="SmeTokens"/>[i] signs in as).</summary>
+    public string SmeOrg(int i) => $"load-sme-{i}-{_run}";
 
     private string Date(int days) => _today.AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 

@@ -36,8 +36,8 @@ public sealed class ReliabilitySystem
         containers = new { count = 1, type = "40HC" }, weightKg = 15000, hsCode = "520100",
     };
 
-    /// <summary>Posts a cargo offer the way a careful client does: one Idempotency-Key, retried until accepted.</summary>
-    public static async Task<string?> PostUntilAccepted(ApiClient client, object body, TimeSpan patience)
+    /// <summary>Posts a cargo offer (or another creation) the way a careful client does: one Idempotency-Key, retried until accepted.</summary>
+    public static async Task<string?> PostUntilAccepted(ApiClient client, object body, TimeSpan patience, string path = "/api/cargo-offers")
     {
         var key = Guid.NewGuid().ToString();
         var deadline = DateTime.UtcNow + patience;
@@ -45,7 +45,7 @@ public sealed class ReliabilitySystem
         {
             try
             {
-                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/cargo-offers")
+                using var request = new HttpRequestMessage(HttpMethod.Post, path)
                 {
                     Content = JsonContent.Create(body),
                 };
@@ -61,5 +61,33 @@ public sealed class ReliabilitySystem
             await Task.Delay(250);
         }
         return null;
+    }
+
+    /// <summary>
+    /// A carrier bids on the offer and the shipper awards the bid, each retried through outages; true once the award
+    /// is answered 200 (or 409: an earlier attempt of it went through).
+    /// </summary>
+    public static async Task<bool> BidAndAward(ApiClient carrier, ApiClient shipper, string cargoOfferId, TimeSpan patience)
+    {
+        var bid = await PostUntilAccepted(carrier, new
+        {
+            price = new { amount = 2500, currency = "USD" }, transitDays = 12, validUntil = Day(10),
+        }, patience, $"/api/cargo-offers/{cargoOfferId}/bids");
+        if (bid is null) return false;
+        var deadline = DateTime.UtcNow + patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            try
+            {
+                using var answer = await shipper.Http.PostAsync($"/api/cargo-offers/{cargoOfferId}/bids/{bid}/award", null);
+                if ((int)answer.StatusCode is 200 or 409) return true;
+                if ((int)answer.StatusCode is >= 400 and < 500 and not 408 and not 429)
+                    throw new InvalidOperationException($"award refused: {(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+            }
+            catch (HttpRequestException) { }
+            catch (TaskCanceledException) { }
+            await Task.Delay(250);
+        }
+        return false;
     }
 }

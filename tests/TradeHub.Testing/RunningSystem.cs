@@ -10,7 +10,7 @@ namespace TradeHub.Testing;
 /// </summary>
 public sealed class RunningSystem : IAsyncDisposable
 {
-    public static readonly string[] Services = ["listings", "routing", "matching", "shipments", "webhooks"];
+    public static readonly string[] Services = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools"];
 
     /// <summary>The key the test rig gives Webhooks to encrypt signing secrets (base64 of 32 bytes; tests only).</summary>
     public const string WebhooksSecretKey = "dGVzdC1yaWctd2ViaG9va3Mta2V5LTMyLWJ5dGVzISE=";
@@ -62,6 +62,8 @@ public sealed class RunningSystem : IAsyncDisposable
             "matching" => 3,
             "shipments" => 4,
             "webhooks" => 5,
+            "tenders" => 6,
+            "pools" => 7,
             _ => throw new ArgumentOutOfRangeException(nameof(instance)),
         };
         return _basePort + offset + 10 * index;

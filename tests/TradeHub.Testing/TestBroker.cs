@@ -74,6 +74,22 @@ public static class TestBroker
         return queue["messages"]?.GetValue<long>() ?? 0;
     }
 
+    /// <summary>
+    /// Why the first message of an error queue failed: MassTransit's fault headers (exception type and message), read
+    /// without taking the message off the queue; empty when the queue is empty.
+    /// </summary>
+    public static async Task<string> FirstFault(string vhost, string queue)
+    {
+        using var http = Management();
+        var answer = await http.PostAsync($"queues/{Uri.EscapeDataString(vhost)}/{Uri.EscapeDataString(queue)}/get",
+            JsonContent.Create(new { count = 1, ackmode = "ack_requeue_true", encoding = "auto", truncate = 2000 }));
+        if (!answer.IsSuccessStatusCode) return "";
+        var messages = JsonNode.Parse(await answer.Content.ReadAsStringAsync())!.AsArray();
+        if (messages.Count == 0) return "";
+        var headers = messages[0]!["properties"]?["headers"];
+        return $"{headers?["MT-Fault-ExceptionType"]}: {headers?["MT-Fault-Message"]}";
+    }
+
     /// <summary>Every queue of a virtual host with its message count.</summary>
     public static async Task<IReadOnlyDictionary<string, long>> Queues(string vhost)
     {

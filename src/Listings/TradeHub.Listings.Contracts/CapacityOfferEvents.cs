@@ -17,6 +17,10 @@ public sealed record CapacityOfferPosted
     public required string PriceCurrency { get; init; }
     public required int TransitDays { get; init; }
     public required DateTimeOffset PostedAt { get; init; }
+    /// <summary>The shipper a tender awarded this capacity to: only that shipper's cargo may use it. Null for open capacity.</summary>
+    public string? ReservedFor { get; init; }
+    /// <summary>The tender whose award created this capacity.</summary>
+    public Guid? TenderId { get; init; }
 }
 
 /// <summary>

@@ -17,11 +17,13 @@ builder.AddBus("listings", x =>
 {
     x.AddConsumer<MatchConfirmedConsumer>();
     x.AddConsumer<CapacityReservedConsumer>();
+    x.AddConsumer<TenderAwardedConsumer>();
     x.AddConsumer<TrustScoreChangedConsumer>();
 });
 builder.AddOutbox(typeof(CargoOfferPosted).Assembly);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(KnownNodes.FromEmbeddedCorridorData());
+builder.Services.AddSingleton(CorridorTransit.FromEmbeddedCorridorData());
 builder.Services.AddHostedService<ExpiryJob>();
 
 var app = builder.Build();

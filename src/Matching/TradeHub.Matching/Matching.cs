@@ -1,3 +1,4 @@
+using TradeHub.Matching.Flows;
 using MassTransit;
 using TradeHub.Matching.CargoMatching;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -33,13 +34,18 @@ public static class MatchingSetup
         x.AddConsumer<CargoOfferWithdrawnConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
         x.AddConsumer<CargoRoutesComputedConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
         x.AddConsumer<BidAwardedConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
+        x.AddConsumer<CargoOfferPooledConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
+        x.AddConsumer<CargoOfferUnpooledConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
         x.AddConsumer<CapacityOfferPostedConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
         x.AddConsumer<CapacityOfferWithdrawnConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
         x.AddConsumer<TradeOfferPostedConsumer>().Endpoint(e => e.Name = TradeQueue);
         x.AddConsumer<TradeOfferWithdrawnConsumer>().Endpoint(e => e.Name = TradeQueue);
         x.AddConsumer<LogisticsCostTableComputedConsumer>().Endpoint(e => e.Name = TradeQueue);
-        // Trust scores only feed the match views, not what is proposed: their own competing-consumer queue.
+        // Trust scores and shipments only feed the match and flow views, not what is proposed: their own
+        // competing-consumer queues.
         x.AddConsumer<TrustScoreChangedConsumer>();
+        x.AddConsumer<ShipmentBookedConsumer>();
+        x.AddConsumer<ShipmentDeliveredConsumer>();
         x.AddConfigureEndpointsCallback((_, name, endpoint) =>
         {
             if (name is not (CargoCapacityQueue or TradeQueue)) return;

@@ -45,6 +45,24 @@ public sealed record CargoRoutesComputed
     /// <summary>Why the routes were computed: posted, disruption or restored.</summary>
     public required string Reason { get; init; }
     public required DateTimeOffset ComputedAt { get; init; }
+
+    /// <summary>
+    /// The public data of routes.changed, one shape wherever an organisation is told (the gateway's /api/events and
+    /// the webhooks), serialised with the web defaults (camelCase).
+    /// </summary>
+    public object PublicData() => new
+    {
+        CargoOfferId, status = "ready", Version, Reason, ComputedAt,
+        routes = Routes.Select(o => new
+        {
+            id = o.RouteId,
+            legs = o.Legs.Select(l => new
+            {
+                l.From, l.To, l.Mode, l.DistanceKm, l.Hours, l.CostUsd, l.Co2Kg, l.BorderCrossing, l.GaugeChange,
+            }),
+            o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
+        }),
+    };
 }
 
 /// <summary>The route network changed (a disruption opened or closed, nodes or legs edited).</summary>
@@ -53,6 +71,29 @@ public sealed record RouteNetworkChanged
     public required IReadOnlyList<string> NodeIds { get; init; }
     public required string Reason { get; init; }
     public required DateTimeOffset ChangedAt { get; init; }
+    /// <summary>The disruption opened or lifted, when the change is one. Added later: optional, like the fields below.</summary>
+    public Guid? DisruptionId { get; init; }
+    /// <summary>The closed leg (its two ends are NodeIds); empty for a closed node.</summary>
+    public IReadOnlyList<string> LegIds { get; init; } = [];
+    /// <summary>The closure's first and last day (inclusive, UTC).</summary>
+    public DateOnly? ClosedFrom { get; init; }
+    public DateOnly? ClosedTo { get; init; }
+    /// <summary>The disruption was lifted: routes through it are open again.</summary>
+    public bool Lifted { get; init; }
+}
+
+/// <summary>Routes from a shipment's position to its destination, answering Shipments' ShipmentRerouteRequested.</summary>
+public sealed record AlternativeRoutesComputed
+{
+    public required Guid RequestId { get; init; }
+    public required Guid ShipmentId { get; init; }
+    public required string From { get; init; }
+    public required string To { get; init; }
+    /// <summary>Fastest first; empty when no route avoids the closure.</summary>
+    public required IReadOnlyList<RouteOption> Routes { get; init; }
+    /// <summary>Why there is no route, when there is none.</summary>
+    public string? Reason { get; init; }
+    public required DateTimeOffset ComputedAt { get; init; }
 }
 
 /// <summary>Cheapest and fastest logistics between two cities, per 40' container.</summary>

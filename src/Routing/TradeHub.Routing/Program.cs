@@ -15,6 +15,7 @@ builder.AddBus("routing", x =>
     x.AddConsumer<CargoOfferWithdrawnConsumer>();
     x.AddConsumer<CargoOfferExpiredConsumer>();
     x.AddConsumer<LogisticsCostTableRequestedConsumer>();
+    x.AddConsumer<ShipmentRerouteRequestedConsumer>();
 });
 builder.AddOutbox(typeof(TradeHub.Routing.Contracts.CargoRoutesComputed).Assembly);
 builder.AddRouteNetwork();

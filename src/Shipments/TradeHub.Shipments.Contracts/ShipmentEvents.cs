@@ -19,9 +19,13 @@ public sealed record ShipmentLeg
 public sealed record ShipmentBooked
 {
     public required Guid ShipmentId { get; init; }
+    /// <summary>The cargo offer; for a pool member with loose cargo (no cargo offer) its member id.</summary>
     public required Guid CargoOfferId { get; init; }
     public Guid? MatchId { get; init; }
     public Guid? BidId { get; init; }
+    /// <summary>The consolidation pool whose train carries it, and the member it is (a pool's shipments).</summary>
+    public Guid? PoolId { get; init; }
+    public Guid? PoolMemberId { get; init; }
     public required string ShipperOrg { get; init; }
     public required IReadOnlyList<string> CarrierOrgs { get; init; }
     /// <summary>Shipper and carriers: who may see the shipment.</summary>
@@ -77,14 +81,59 @@ public sealed record ShipmentDelayed
     public required DateTimeOffset At { get; init; }
 }
 
-/// <summary>Something ahead of a shipment in transit blocks or slows it (a disruption on its route).</summary>
+/// <summary>
+/// Something ahead of a shipment in transit blocks it (a disruption on its route when the shipment would pass): the
+/// estimates already wait out the closure; Routing's best alternative from the shipment's position is proposed.
+/// </summary>
 public sealed record ShipmentException
 {
     public required Guid ShipmentId { get; init; }
     public required IReadOnlyList<string> PartyOrgs { get; init; }
     public required string Reason { get; init; }
+    /// <summary>The blocked nodes (a closed leg's two ends).</summary>
     public required IReadOnlyList<string> NodeIds { get; init; }
     public required DateTimeOffset At { get; init; }
+    /// <summary>The estimated arrival when the shipment waits out the closure on its booked route.</summary>
+    public DateTimeOffset? EstimatedArrival { get; init; }
+    /// <summary>Routing's fastest route from the shipment's position to its destination around the closure; null when none.</summary>
+    public AlternativeRoute? Alternative { get; init; }
+}
+
+/// <summary>A route proposed around a disruption, from the shipment's position to its destination.</summary>
+public sealed record AlternativeRoute
+{
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public required IReadOnlyList<AlternativeLeg> Legs { get; init; }
+    public required double TotalHours { get; init; }
+    /// <summary>The arrival if the shipment leaves its position on this route now.</summary>
+    public required DateTimeOffset EstimatedArrival { get; init; }
+}
+
+public sealed record AlternativeLeg
+{
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public required string Mode { get; init; }
+    public required double Hours { get; init; }
+    public required bool BorderCrossing { get; init; }
+    public required bool GaugeChange { get; init; }
+}
+
+/// <summary>
+/// Shipments asks Routing for routes from a blocked shipment's position to its destination on the date it would
+/// pass the closure; Routing answers with AlternativeRoutesComputed carrying the same RequestId.
+/// </summary>
+public sealed record ShipmentRerouteRequested
+{
+    public required Guid RequestId { get; init; }
+    public required Guid ShipmentId { get; init; }
+    public required string From { get; init; }
+    public required string To { get; init; }
+    public required DateOnly Date { get; init; }
+    /// <summary>Nodes the alternative must not pass (a closed node).</summary>
+    public required IReadOnlyList<string> Avoid { get; init; }
+    public required DateTimeOffset RequestedAt { get; init; }
 }
 
 /// <summary>The shipper confirmed delivery.</summary>

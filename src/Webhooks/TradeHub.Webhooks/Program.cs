@@ -23,6 +23,10 @@ builder.AddBus("webhooks", x =>
     x.AddConsumer<ShipmentDelayedConsumer>();
     x.AddConsumer<ShipmentExceptionConsumer>();
     x.AddConsumer<ShipmentDeliveredConsumer>();
+    x.AddConsumer<PoolMemberJoinedConsumer>();
+    x.AddConsumer<PoolFormedConsumer>();
+    x.AddConsumer<PoolCancelledConsumer>();
+    x.AddConsumer<PoolSuggestedConsumer>();
 });
 builder.AddOutbox(typeof(TradeHub.Webhooks.Contracts.WebhookDisabled).Assembly);
 builder.AddWebhooks();

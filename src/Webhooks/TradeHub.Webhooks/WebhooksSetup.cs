@@ -15,6 +15,7 @@ public static class WebhooksSetup
         builder.Services.AddSingleton(SecretBox.FromConfiguration(options, builder.Environment.IsDevelopment()));
         builder.Services.AddSingleton<UrlSafety>();
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Completions>();
         builder.Services.AddSingleton<Sender>();
         builder.Services.AddHostedService<Dispatcher>();
         builder.Services.AddHostedService<DeliveryRetention>();

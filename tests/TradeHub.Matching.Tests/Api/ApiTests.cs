@@ -50,7 +50,8 @@ public class ApiTests
     public async Task EmptyTables()
     {
         await using var connection = await dataSource.OpenConnectionAsync();
-        await connection.ExecuteAsync("TRUNCATE matches, flows, capacity_offers, cargo_offers, offer_closures, outbox");
+        await connection.ExecuteAsync(
+            "TRUNCATE matches, flows, flow_shipments, capacity_offers, cargo_offers, offer_closures, outbox, trust_scores");
     }
 
     private HttpClient Client(string org, string role)
@@ -120,6 +121,29 @@ public class ApiTests
         Assert.That(accept.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
     }
 
+    private static TradeHub.Shipments.Contracts.TrustScoreChanged Trust(string org, int score, DateTimeOffset changedAt) => new()
+    {
+        Org = org, Score = score, PreviousScore = TradeHub.Shipments.Contracts.TrustScoreChanged.WithoutRecord, Shipments = 4,
+        ChangedAt = changedAt,
+    };
+
+    [Test]
+    public async Task Each_carrier_of_a_match_shows_its_latest_trust_score_and_one_without_a_record_the_score_without_one()
+    {
+        var id = await Proposed();
+        await Deliver(Trust("china-rail", 77, DateTimeOffset.UtcNow));
+        await Deliver(Trust("china-rail", 30, DateTimeOffset.UtcNow.AddHours(-1)));
+
+        var one = await Client("tianjin-textiles", Roles.Sme).GetFromJsonAsync<JsonElement>($"/api/matches/{id}");
+        var list = await Client("tianjin-textiles", Roles.Sme).GetFromJsonAsync<JsonElement>($"/api/matches?offerId={Cargo}");
+
+        int[] Scores(JsonElement match) =>
+            match.GetProperty("legs").EnumerateArray().Select(l => l.GetProperty("carrierTrustScore").GetInt32()).ToArray();
+        var expected = new[] { 77, TradeHub.Shipments.Contracts.TrustScoreChanged.WithoutRecord };
+        Assert.That(Scores(one), Is.EqualTo(expected), "an older change arriving late changes nothing");
+        Assert.That(Scores(list.GetProperty("items")[0]), Is.EqualTo(expected));
+    }
+
     [Test]
     public async Task Only_the_shipper_sees_the_price_against_its_target()
     {
@@ -167,10 +191,10 @@ public class ApiTests
         var csv = await office.GetAsync("/api/flows.csv?origin=CNTSN&groupBy=hsChapter");
 
         Assert.That(alone, Is.EqualTo("[]"), "one deal alone is withheld");
-        Assert.That(json, Is.EqualTo("""[{"origin":"CNTSN","destination":"UZTAS","corridor":"CNKHG","matches":3,"containers":6,"weightKg":108000}]"""));
+        Assert.That(json, Is.EqualTo("""[{"origin":"CNTSN","destination":"UZTAS","corridor":"CNKHG","matches":3,"shipped":0,"delivered":0,"containers":6,"weightKg":108000}]"""));
         Assert.That(csv.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/csv"));
         Assert.That(await csv.Content.ReadAsStringAsync(), Is.EqualTo(
-            "origin,destination,hsChapter,matches,containers,weightKg\nCNTSN,UZTAS,52,3,6,108000\n"));
+            "origin,destination,hsChapter,matches,shipped,delivered,containers,weightKg\nCNTSN,UZTAS,52,3,0,0,6,108000\n"));
     }
 
     [Test]
@@ -188,14 +212,58 @@ public class ApiTests
     }
 
     /// <summary>Deals of 2 containers and 36 t each, as confirmed matches leave them in the flows read model.</summary>
-    private async Task AddFlows(int count, string origin, string destination, string corridor, string hsChapter)
+    private async Task<List<Guid>> AddFlows(int count, string origin, string destination, string corridor, string hsChapter)
     {
         await using var connection = await dataSource.OpenConnectionAsync();
+        var ids = new List<Guid>();
         for (var i = 0; i < count; i++)
+        {
+            ids.Add(Guid.NewGuid());
             await connection.ExecuteAsync("""
                 INSERT INTO flows (source_id, source, origin, destination, corridor, mode, hs_chapter, month, containers, weight_kg, at)
                 VALUES (@Id, 'match', @Origin, @Destination, @Corridor, 'rail', @HsChapter, date_trunc('month', now()), 2, 36000, now())
-                """, new { Id = Guid.NewGuid(), Origin = origin, Destination = destination, Corridor = corridor, HsChapter = hsChapter });
+                """, new { Id = ids[^1], Origin = origin, Destination = destination, Corridor = corridor, HsChapter = hsChapter });
+        }
+        return ids;
+    }
+
+    private async Task Deliver<T>(T message) where T : class
+    {
+        var harness = factory.Services.GetRequiredService<MassTransit.Testing.ITestHarness>();
+        var id = Guid.NewGuid();
+        await harness.Bus.Publish(message, ctx => ctx.MessageId = id);
+        for (var i = 0; i < 200 && !harness.Consumed.Select<T>(c => c.Context.MessageId == id).Any(); i++) await Task.Delay(100);
+        var consumed = harness.Consumed.Select<T>(c => c.Context.MessageId == id).FirstOrDefault();
+        Assert.That(consumed, Is.Not.Null, $"{typeof(T).Name} was not consumed");
+        Assert.That(consumed!.Exception, Is.Null, consumed.Exception?.ToString());
+    }
+
+    private static TradeHub.Shipments.Contracts.ShipmentBooked Booked(Guid shipmentId, Guid matchId) => new()
+    {
+        ShipmentId = shipmentId, CargoOfferId = Guid.NewGuid(), MatchId = matchId, ShipperOrg = "tianjin-textiles",
+        CarrierOrgs = ["china-rail"], PartyOrgs = ["tianjin-textiles", "china-rail"], Origin = "CNTSN", Destination = "UZTAS",
+        DeliverBy = new DateOnly(2027, 4, 1), Containers = 2, ContainerType = "40HC", Legs = [],
+        PlannedArrival = DateTimeOffset.UtcNow, BookedAt = DateTimeOffset.UtcNow,
+    };
+
+    private static TradeHub.Shipments.Contracts.ShipmentDelivered Delivered(Guid shipmentId) => new()
+    {
+        ShipmentId = shipmentId, CargoOfferId = Guid.NewGuid(), PartyOrgs = ["tianjin-textiles", "china-rail"], Origin = "CNTSN",
+        Destination = "UZTAS", DeliverBy = new DateOnly(2027, 4, 1), DeliveredAt = DateTimeOffset.UtcNow, OnTime = true,
+    };
+
+    [Test]
+    public async Task Flows_count_the_deals_shipped_and_delivered_beside_the_matches_whichever_shipment_event_comes_first()
+    {
+        var deals = await AddFlows(3, "CNTSN", "UZTAS", "CNKHG", "52");
+        Guid booked = Guid.NewGuid(), delivered = Guid.NewGuid();
+        await Deliver(Booked(booked, deals[0]));
+        await Deliver(Delivered(delivered));
+        await Deliver(Booked(delivered, deals[1]));
+
+        var json = await Client("tianjin-trade-office", Roles.TradeOffice).GetStringAsync("/api/flows?city=CNTSN&groupBy=corridor");
+
+        Assert.That(json, Is.EqualTo("""[{"origin":"CNTSN","destination":"UZTAS","corridor":"CNKHG","matches":3,"shipped":2,"delivered":1,"containers":6,"weightKg":108000}]"""));
     }
 
     [Test]

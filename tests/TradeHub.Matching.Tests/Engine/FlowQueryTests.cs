@@ -26,12 +26,12 @@ public class FlowQueryTests
     [Test]
     public void Csv_has_a_header_and_one_line_per_group_with_risky_cells_quoted()
     {
-        var csv = FlowsApi.Csv([("CNTSN", "UZTAS", "rail", 2, 3, 40000.5m), ("CNTSN", "BYMSQ", "=cmd,x", 1, 1, 100m)], "mode");
+        var csv = FlowsApi.Csv([("CNTSN", "UZTAS", "rail", 2, 1, 0, 3, 40000.5m), ("CNTSN", "BYMSQ", "=cmd,x", 1, 0, 0, 1, 100m)], "mode");
 
         Assert.That(csv, Is.EqualTo(
-            "origin,destination,mode,matches,containers,weightKg\n" +
-            "CNTSN,UZTAS,rail,2,3,40000.5\n" +
-            "CNTSN,BYMSQ,\"'=cmd,x\",1,1,100\n"));
+            "origin,destination,mode,matches,shipped,delivered,containers,weightKg\n" +
+            "CNTSN,UZTAS,rail,2,1,0,3,40000.5\n" +
+            "CNTSN,BYMSQ,\"'=cmd,x\",1,0,0,1,100\n"));
     }
 
     [TestCase("=1+1", "'=1+1")]

@@ -18,7 +18,7 @@ public class ScoringTests
 
         Assert.That(match.Explanation, Is.EqualTo(new[]
         {
-            "covers 1 of 1 legs with one carrier",
+            "covers 1 of 1 leg with one carrier",
             "departs 2 days after ready date",
             "arrives 9 days before deliver-by",
             "price 2200 USD",

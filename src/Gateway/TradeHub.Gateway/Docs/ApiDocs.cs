@@ -14,12 +14,14 @@ namespace TradeHub.Gateway.Docs;
 /// </summary>
 public sealed class ApiDocument(
     [FromKeyedServices("v1")] IOpenApiDocumentProvider gateway,
-    IHttpClientFactory clients, ServiceDirectory services, TimeProvider clock, ILogger<ApiDocument> log)
+    IHttpClientFactory clients, ServiceDirectory services, TimeProvider clock, ILogger<ApiDocument> log) : IDisposable
 {
     private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan FreshWhenPartial = TimeSpan.FromSeconds(5);
     private readonly SemaphoreSlim _gate = new(1, 1);
     private (string Json, DateTimeOffset Until)? _cached;
+
+    public void Dispose() => _gate.Dispose();
 
     public async Task<string> Get(CancellationToken ct)
     {
@@ -61,6 +63,7 @@ public sealed class ApiDocument(
 
         var fetched = await Task.WhenAll(services.Services.Select(s => Fetch(s.Key, s.Value, ct)));
         var missing = new JsonArray();
+        var clashes = new JsonArray();
         foreach (var (name, document) in fetched)
         {
             if (document is null)
@@ -71,9 +74,16 @@ public sealed class ApiDocument(
             ServiceDocuments.Sanitise(document);
             Copy(document["paths"] as JsonObject, paths);
             CopyTags(document["tags"] as JsonArray, merged);
-            Copy((document["components"] as JsonObject)?["schemas"] as JsonObject, schemas);
+            foreach (var clash in CopySchemas((document["components"] as JsonObject)?["schemas"] as JsonObject, schemas))
+                clashes.Add($"{name}: {clash}");
         }
         if (missing.Count > 0) merged["x-tradehub-unavailable"] = missing;
+        if (clashes.Count > 0)
+        {
+            // Kept visible: a client generated from this document would send the first service's shape to the other.
+            merged["x-tradehub-schema-clashes"] = clashes;
+            log.LogWarning("Schemas named alike with other shapes in two services: {Clashes}", clashes.ToJsonString());
+        }
         return (merged.ToJsonString(), missing.Count == 0);
     }
 
@@ -92,13 +102,27 @@ public sealed class ApiDocument(
         }
     }
 
-    /// <summary>First one wins: the services share schema names only for the same shared shapes.</summary>
+    /// <summary>First one wins: services may share a schema name only for the same shape.</summary>
     private static void Copy(JsonObject? from, JsonObject to)
     {
         if (from is null) return;
         foreach (var (key, value) in from)
             if (!to.ContainsKey(key) && value is not null)
                 to[key] = value.DeepClone();
+    }
+
+    /// <summary>Copies the schemas a service adds and names those it defines otherwise than the document already does.</summary>
+    private static List<string> CopySchemas(JsonObject? from, JsonObject to)
+    {
+        var clashes = new List<string>();
+        if (from is null) return clashes;
+        foreach (var (key, value) in from)
+        {
+            if (value is null) continue;
+            if (!to.TryGetPropertyValue(key, out var existing)) to[key] = value.DeepClone();
+            else if (!JsonNode.DeepEquals(existing, value)) clashes.Add(key);
+        }
+        return clashes;
     }
 
     /// <summary>Each service declares the tags of its operations; the merged document declares each name once.</summary>

@@ -50,7 +50,7 @@ public static class EventsApi
             .WithName("streamEvents")
             .WithSummary("Server-sent events for the caller's organisation: match.proposed, match.confirmed, match.expired, " +
                          "bid.placed, bid.awarded, routes.changed, webhook.disabled, shipment.booked, shipment.event, " +
-                         "shipment.eta_changed, shipment.delayed, shipment.exception, shipment.delivered; send Last-Event-ID to catch up after a reconnect.")
+                         "shipment.eta_changed, shipment.delayed, shipment.exception, shipment.delivered, pool.joined, pool.formed, pool.cancelled, pool.suggested; send Last-Event-ID to catch up after a reconnect.")
             .Produces<string>(StatusCodes.Status200OK, "text/event-stream")
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status403Forbidden)

@@ -2,8 +2,10 @@ using System.Text.Json;
 using MassTransit;
 using TradeHub.Listings.Contracts;
 using TradeHub.Matching.Contracts;
+using TradeHub.Pools.Contracts;
 using TradeHub.Routing.Contracts;
 using TradeHub.Shipments.Contracts;
+using TradeHub.Tenders.Contracts;
 using TradeHub.Webhooks.Contracts;
 
 namespace TradeHub.Gateway.Events;
@@ -15,7 +17,9 @@ namespace TradeHub.Gateway.Events;
 public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
     IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>,
-    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>
+    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>,
+    IConsumer<TenderClosed>, IConsumer<TenderAwarded>,
+    IConsumer<PoolMemberJoined>, IConsumer<PoolFormed>, IConsumer<PoolCancelled>, IConsumer<PoolSuggested>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -80,19 +84,7 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var r = context.Message;
-        Publish(context, [r.OwnerOrg], "routes.changed", new
-        {
-            r.CargoOfferId, status = "ready", r.Version, r.Reason, r.ComputedAt,
-            routes = r.Routes.Select(o => new
-            {
-                id = o.RouteId,
-                legs = o.Legs.Select(l => new
-                {
-                    l.From, l.To, l.Mode, l.DistanceKm, l.Hours, l.CostUsd, l.Co2Kg, l.BorderCrossing, l.GaugeChange,
-                }),
-                o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
-            }),
-        });
+        Publish(context, [r.OwnerOrg], "routes.changed", r.PublicData());
         return Task.CompletedTask;
     }
 
@@ -156,7 +148,10 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<ShipmentException> context)
     {
         var e = context.Message;
-        Publish(context, e.PartyOrgs, "shipment.exception", new { shipmentId = e.ShipmentId, e.Reason, e.NodeIds, e.At });
+        Publish(context, e.PartyOrgs, "shipment.exception", new
+        {
+            shipmentId = e.ShipmentId, e.Reason, e.NodeIds, e.At, e.EstimatedArrival, e.Alternative,
+        });
         return Task.CompletedTask;
     }
 
@@ -171,8 +166,100 @@ public sealed class LiveEventConsumer(EventHub hub) :
         return Task.CompletedTask;
     }
 
+    /// <summary>A pool gained a member: told to its operator and the joining SME, never to the other members.</summary>
+    public Task Consume(ConsumeContext<PoolMemberJoined> context)
+    {
+        var j = context.Message;
+        Publish(context, [j.OperatorOrg, j.MemberOrg], "pool.joined", new
+        {
+            id = j.PoolId, memberId = j.MemberId, member = j.MemberOrg, fill = new { containers = j.Containers },
+            pricePerContainer = new { amount = j.PricePerContainerAmount, currency = j.PriceCurrency }, j.JoinedAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The train runs: the operator hears of every member, each member only of its own part.</summary>
+    public Task Consume(ConsumeContext<PoolFormed> context)
+    {
+        var f = context.Message;
+        object Pool(IEnumerable<PoolMember> members) => new
+        {
+            id = f.PoolId, status = "running", f.From, f.To, f.DepartureDate, f.ContainerType,
+            fill = new { containers = f.Containers },
+            pricePerContainer = new { amount = f.PricePerContainerAmount, currency = f.PriceCurrency },
+            members = members.Select(m => new
+            {
+                id = m.MemberId, org = m.Org, m.CargoOfferId, m.FullContainers, m.SharedContainers, m.WeightKg, m.VolumeM3,
+                price = new { amount = m.PriceAmount, currency = f.PriceCurrency },
+            }),
+            f.FormedAt,
+        };
+        Publish(context, [f.OperatorOrg], "pool.formed", Pool(f.Members));
+        foreach (var org in f.Members.GroupBy(m => m.Org).Where(g => g.Key != f.OperatorOrg))
+            Publish(context, [org.Key], "pool.formed", Pool(org));
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The pool did not reach its minimum: its operator and members are told (no member names the others).</summary>
+    public Task Consume(ConsumeContext<PoolCancelled> context)
+    {
+        var c = context.Message;
+        Publish(context, c.MemberOrgs.Append(c.OperatorOrg).Distinct(), "pool.cancelled", new
+        {
+            id = c.PoolId, status = "cancelled", c.From, c.To, c.DepartureDate, fill = new { containers = c.Containers },
+            c.MinContainers, reason = $"{c.Containers} of the {c.MinContainers} containers needed by the cut-off",
+            c.CancelledAt,
+        });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A new cargo offer fits an open pool: its owner is invited, with the price now and at full fill.</summary>
+    public Task Consume(ConsumeContext<PoolSuggested> context)
+    {
+        var s = context.Message;
+        Publish(context, [s.OwnerOrg], "pool.suggested", new
+        {
+            id = s.PoolId, s.CargoOfferId, s.From, s.To, s.DepartureDate, s.Cutoff,
+            containers = new { count = s.Containers, type = s.ContainerType },
+            priceNow = new { amount = s.PriceNowAmount, currency = s.PriceCurrency },
+            priceAtFullFill = new { amount = s.PriceAtFullFillAmount, currency = s.PriceCurrency }, s.SuggestedAt,
+        });
+        return Task.CompletedTask;
+    }
+
     private static IEnumerable<object> Legs(IReadOnlyList<MatchedLeg> legs) =>
         legs.Select(l => new { l.CapacityOfferId, l.From, l.To, carrier = l.CarrierOrg, l.Mode, l.Containers });
+
+    /// <summary>The owner and every bidder hear that a tender closed; bids stay sealed, so nobody hears who else bid.</summary>
+    public Task Consume(ConsumeContext<TenderClosed> context)
+    {
+        var t = context.Message;
+        Publish(context, [t.OwnerOrg], "tender.closed", new { id = t.TenderId, status = "solving", bids = t.Bidders.Count, t.ClosedAt });
+        foreach (var bidder in t.Bidders)
+            Publish(context, [bidder], "tender.closed", new { id = t.TenderId, status = "solving", t.ClosedAt });
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The owner hears the whole award; each bidder only the lanes it won (none, for a losing bid).</summary>
+    public Task Consume(ConsumeContext<TenderAwarded> context)
+    {
+        var t = context.Message;
+        Publish(context, [t.OwnerOrg], "tender.awarded", new
+        {
+            id = t.TenderId, t.Status, t.Optimal, t.TotalCost, t.Currency,
+            assignments = t.Lanes.Select(l => new { l.LaneRef, carrier = l.CarrierOrg, l.PackageRef, l.PricePerContainer }),
+            t.Uncovered, t.AwardedAt,
+        });
+        foreach (var bidder in t.Bidders.Where(b => b != t.OwnerOrg))
+            Publish(context, [bidder], "tender.awarded", new
+            {
+                id = t.TenderId, t.Status,
+                assignments = t.Lanes.Where(l => l.CarrierOrg == bidder)
+                    .Select(l => new { l.LaneRef, carrier = l.CarrierOrg, l.PackageRef, l.PricePerContainer }),
+                t.AwardedAt,
+            });
+        return Task.CompletedTask;
+    }
 
     private void Publish<T>(ConsumeContext context, IEnumerable<string> orgs, string type, T resource) =>
         hub.Publish(orgs, type, (context.MessageId ?? NewId.NextGuid()).ToString(),

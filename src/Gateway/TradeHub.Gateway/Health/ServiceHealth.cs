@@ -5,7 +5,7 @@ namespace TradeHub.Gateway.Health;
 /// <summary>Section Services: each service's own base address (for readiness and its OpenAPI document).</summary>
 public sealed class ServiceDirectory(IReadOnlyDictionary<string, Uri> services)
 {
-    public static readonly string[] Names = ["listings", "routing", "matching", "shipments", "webhooks"];
+    public static readonly string[] Names = ["listings", "routing", "matching", "shipments", "webhooks", "tenders", "pools"];
     public IReadOnlyDictionary<string, Uri> Services { get; } = services;
 
     public static ServiceDirectory From(IConfiguration configuration, int[] defaultPorts) =>
@@ -21,7 +21,7 @@ public static class ServiceHealth
     /// <summary>The gateway is ready when the bus answers (MassTransit's own check) and every service says it is ready.</summary>
     public static WebApplicationBuilder AddServiceHealth(this WebApplicationBuilder builder)
     {
-        var directory = ServiceDirectory.From(builder.Configuration, [8081, 8082, 8083, 8084, 8085]);
+        var directory = ServiceDirectory.From(builder.Configuration, [8081, 8082, 8083, 8084, 8085, 8086, 8087]);
         builder.Services.AddSingleton(directory);
         builder.Services.AddHttpClient(Client, c => c.Timeout = TimeSpan.FromSeconds(3));
         var checks = builder.Services.AddHealthChecks();

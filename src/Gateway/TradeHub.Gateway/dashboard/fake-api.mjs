@@ -44,7 +44,7 @@ csv("edges.csv").filter((e) => !e.source.includes("MACRO-EDGE")).forEach((e, i) 
   legs.push({ id: `L${i}b`, from: e.to, to: e.from, ...base, borderCrossing: border(e.from) });
 });
 
-const db = { cargo: [], capacity: [], trade: [], bids: [], matches: [], disruptions: [], flows: [] };
+const db = { cargo: [], capacity: [], trade: [], bids: [], matches: [], disruptions: [], flows: [], shipments: [], tenders: [] };
 const streams = new Set();
 let eventId = 0;
 const uuid = () => crypto.randomUUID();
@@ -225,7 +225,180 @@ on("POST", "/api/cargo-offers/([^/]+)/bids/([^/]+)/award", (req, res, [id, bidId
   recordFlow(o, "rail");
   send(res, 200, view(o, who));
   emit("bid.awarded", bid);
+  book(o, bid);
 }, "sme");
+
+// ---- shipments: an awarded bid books one over the offer's first route, the bid's carrier on every leg ----
+function book(o, bid) {
+  const route = routesFor(o)[0];
+  if (!route) return;
+  let at = new Date(`${o.readyDate}T08:00:00Z`).getTime();
+  const legsOf = route.legs.map((l) => {
+    const dep = new Date(at).toISOString(); at += l.hours * 3_600_000;
+    const arr = new Date(at).toISOString();
+    return { from: l.from, to: l.to, mode: l.mode, carrier: bid.carrier, hours: l.hours, crossing: l.borderCrossing ? `${l.from}-${l.to}` : null,
+      plannedDeparture: dep, plannedArrival: arr, estimatedDeparture: dep, estimatedArrival: arr, actualDeparture: null, actualArrival: null };
+  });
+  const s = { id: uuid(), cargoOfferId: o.id, bidId: bid.id, shipper: o.owner, carriers: [bid.carrier], status: "booked", delayed: false,
+    origin: o.origin, destination: o.destination, deliverBy: o.deliverBy, containers: o.containers, legs: legsOf, events: [], bookedAt: new Date().toISOString() };
+  reestimate(s);
+  db.shipments.unshift(s);
+  emit("shipment.booked", shipmentView(s));
+}
+function reestimate(s) {
+  let ready = null;
+  for (const l of s.legs) {
+    const est = (type) => s.events.filter((e) => e.classifier === "EST" && e.type === type && e.location === (type === "DEPA" ? l.from : l.to)).at(-1)?.eventDateTime;
+    const act = (type, place) => s.events.filter((e) => e.classifier === "ACT" && e.type === type && e.location === place).at(-1)?.eventDateTime ?? null;
+    l.actualDeparture = act("DEPA", l.from);
+    l.actualArrival = act("ARRI", l.to);
+    const dep = l.actualDeparture ?? est("DEPA") ?? new Date(Math.max(Date.parse(l.plannedDeparture), ready ?? 0)).toISOString();
+    l.estimatedDeparture = dep;
+    l.estimatedArrival = l.actualArrival ?? est("ARRI") ?? new Date(Date.parse(dep) + l.hours * 3_600_000).toISOString();
+    ready = Date.parse(l.estimatedArrival);
+  }
+  const last = s.events.filter((e) => e.classifier === "ACT").at(-1);
+  if (last) { s.position = { location: last.location, since: last.eventDateTime }; if (s.status === "booked") s.status = "in_transit"; }
+  const wasDelayed = s.delayed;
+  s.delayed = Date.parse(s.legs.at(-1).estimatedArrival) > Date.parse(`${s.deliverBy}T23:59:59Z`);
+  if (s.delayed && !wasDelayed) emit("shipment.delayed", { shipmentId: s.id, delayed: true, estimatedArrival: s.legs.at(-1).estimatedArrival, deliverBy: s.deliverBy });
+}
+const shipmentView = ({ events, legs: l, ...s }) => ({ ...s, plannedArrival: l.at(-1).plannedArrival, estimatedArrival: l.at(-1).estimatedArrival,
+  actualArrival: l.at(-1).actualArrival, position: s.position ?? null, legs: l.map(({ hours, crossing, ...x }) => x) });
+const party = (s, who) => s.shipper === who.org || s.carriers.includes(who.org);
+on("GET", "/api/shipments", (req, res, _, who) => {
+  const q = new URL(req.url, "http://x").searchParams;
+  send(res, 200, { items: db.shipments.filter((s) => party(s, who) && (!q.get("status") || s.status === q.get("status"))).map(shipmentView), nextCursor: null });
+});
+on("GET", "/api/shipments/([^/]+)", (req, res, [id], who) => {
+  const s = db.shipments.find((x) => x.id === id && party(x, who));
+  return s ? send(res, 200, shipmentView(s)) : problem(res, 404, "No such shipment among yours.");
+});
+on("GET", "/api/shipments/([^/]+)/events", (req, res, [id], who) => {
+  const s = db.shipments.find((x) => x.id === id && party(x, who));
+  if (!s) return problem(res, 404, "No such shipment among yours.");
+  const items = s.legs.flatMap((l, i) => [
+    { eventId: null, type: "DEPA", classifier: "PLN", location: l.from, eventDateTime: l.plannedDeparture, leg: i, carrier: l.carrier, reason: null },
+    { eventId: null, type: "ARRI", classifier: "PLN", location: l.to, eventDateTime: l.plannedArrival, leg: i, carrier: l.carrier, reason: null },
+    ...(l.actualDeparture ? [] : [{ eventId: null, type: "DEPA", classifier: "EST", location: l.from, eventDateTime: l.estimatedDeparture, leg: i, carrier: l.carrier, reason: null }]),
+    ...(l.actualArrival ? [] : [{ eventId: null, type: "ARRI", classifier: "EST", location: l.to, eventDateTime: l.estimatedArrival, leg: i, carrier: l.carrier, reason: null }]),
+  ]).concat(s.events.filter((e) => e.classifier === "ACT"));
+  const order = { PLN: 0, EST: 1, ACT: 2 };
+  items.sort((a, b) => a.eventDateTime.localeCompare(b.eventDateTime) || order[a.classifier] - order[b.classifier]);
+  send(res, 200, { shipmentId: id, items });
+});
+on("POST", "/api/shipments/([^/]+)/events", async (req, res, [id], who) => {
+  const s = db.shipments.find((x) => x.id === id && party(x, who));
+  if (!s) return problem(res, 404, "No such shipment among yours.");
+  if (!s.carriers.includes(who.org)) return problem(res, 403, "Only the carrier of a leg posts its events.");
+  const b = await body(req);
+  const types = ["DEPA", "ARRI", "GTIN", "GTOT", "LOAD", "DISC", "CUSS", "CUSI", "CUSR"];
+  const errors = check([["eventId", !!b.eventId, "'Event Id' must not be empty."], ["type", types.includes(b.type), `'type' must be one of ${types.join(", ")}.`],
+    ["classifier", ["ACT", "EST"].includes(b.classifier), "'classifier' must be ACT or EST."],
+    ["location", s.legs.some((l) => l.from === b.location || l.to === b.location), `'location' ${b.location} is not on the shipment's route.`],
+    ["eventDateTime", !Number.isNaN(Date.parse(b.eventDateTime)) && (b.classifier !== "ACT" || Date.parse(b.eventDateTime) <= Date.now() + 86_400_000), "'eventDateTime' is more than a day ahead."]]);
+  if (errors) return problem(res, 400, "The events cannot be true of this shipment.", errors);
+  const leg = s.legs.find((l) => (b.type === "ARRI" ? l.to : l.from) === b.location) ?? s.legs.find((l) => l.to === b.location);
+  if (b.classifier === "ACT" && b.type === "ARRI" && leg.actualDeparture && b.eventDateTime < leg.actualDeparture)
+    return problem(res, 400, "The events cannot be true of this shipment.", { eventDateTime: ["'eventDateTime' is an arrival before the leg departed."] });
+  const e = { eventId: b.eventId, type: b.type, classifier: b.classifier, location: b.location, eventDateTime: new Date(b.eventDateTime).toISOString(),
+    leg: s.legs.indexOf(leg), carrier: who.org, reason: b.reason ?? null };
+  if (!s.events.some((x) => x.eventId === e.eventId)) { s.events.push(e); reestimate(s); emit("shipment.event", { shipmentId: s.id, ...e }); }
+  send(res, 202, { shipmentId: s.id, accepted: [{ eventId: e.eventId, duplicate: false }], refused: [] });
+}, "carrier");
+on("GET", "/api/corridors/performance", (req, res) => {
+  const groupBy = new URL(req.url, "http://x").searchParams.get("groupBy") || "corridor";
+  const groups = new Map();
+  for (const s of db.shipments) {
+    const dwells = s.legs.filter((l) => l.crossing).map((l) => {
+      const at = s.events.filter((e) => e.classifier === "ACT" && (e.location === l.from || e.location === l.to)).map((e) => Date.parse(e.eventDateTime));
+      return { key: l.crossing, hours: at.length < 2 ? null : (Math.max(...at) - Math.min(...at)) / 3_600_000 };
+    });
+    const samples = groupBy === "crossing" ? dwells : [{ key: groupBy === "month" ? s.bookedAt.slice(0, 7) : `${s.origin}-${s.destination}`,
+      hours: dwells.reduce((a, d) => a + (d.hours ?? 0), 0) || null }];
+    for (const d of samples) (groups.get(d.key) ?? groups.set(d.key, []).get(d.key)).push({ s, hours: d.hours });
+  }
+  const pct = (xs, p) => { const v = xs.filter((x) => x !== null).sort((a, b) => a - b); return v.length ? v[Math.max(0, Math.ceil(p * v.length) - 1)] : null; };
+  send(res, 200, [...groups].filter(([, xs]) => xs.length >= 3).map(([key, xs]) => ({ [groupBy]: key, shipments: xs.length,
+    delivered: xs.filter((x) => x.s.status === "delivered").length, onTimeShare: null, transitDaysP50: null, transitDaysP90: null,
+    borderDwellHoursP50: pct(xs.map((x) => x.hours), 0.5), borderDwellHoursP90: pct(xs.map((x) => x.hours), 0.9) })));
+}, "flows");
+
+// ---- tenders: the award here is an exhaustive search over small tenders (the service solves it with CP-SAT) ----
+const tenderSummary = (x) => ({ id: x.id, ownerOrg: x.ownerOrg, title: x.title, closesAt: x.closesAt, status: x.status, laneCount: x.lanes.length, createdAt: x.createdAt });
+on("POST", "/api/tenders", async (req, res, _, who) => {
+  const b = await body(req);
+  const lanes = Array.isArray(b.lanes) ? b.lanes : [];
+  const errors = check([["title", !!b.title, "'Title' must not be empty."], ["closesAt", Date.parse(b.closesAt) > Date.now(), "'closesAt' must be in the future."],
+    ["lanes", lanes.length > 0, "'Lanes' must not be empty."],
+    ...lanes.flatMap((l, i) => [[`lanes[${i}].origin`, nodeIds.has(l.origin), "'Origin' is not a node of the route network."],
+      [`lanes[${i}].destination`, nodeIds.has(l.destination) && l.destination !== l.origin, "'destination' must differ from 'origin'."]])]);
+  if (errors) return problem(res, 400, "The request has invalid fields.", errors);
+  const x = { id: uuid(), ownerOrg: who.org, title: b.title, closesAt: new Date(b.closesAt).toISOString(), maxCarriers: b.maxCarriers ?? null,
+    status: "open", lanes, bids: new Map(), award: null, createdAt: new Date().toISOString() };
+  db.tenders.unshift(x);
+  send(res, 201, { ...tenderSummary(x), lanes, bidCount: 0, yourBid: null });
+}, "sme");
+on("GET", "/api/tenders", (req, res, _, who) => send(res, 200, { items: db.tenders.filter((x) => (who.role === "carrier"
+  ? x.status === "open" || x.bids.has(who.org) : x.ownerOrg === who.org)).map(tenderSummary), nextCursor: null }));
+on("GET", "/api/tenders/([^/]+)", (req, res, [id], who) => {
+  const x = db.tenders.find((t) => t.id === id && (t.ownerOrg === who.org || (who.role === "carrier" && (t.status === "open" || t.bids.has(who.org)))));
+  if (!x) return problem(res, 404, "No such tender.");
+  send(res, 200, { ...tenderSummary(x), maxCarriers: x.maxCarriers, lanes: x.lanes, bidCount: x.ownerOrg === who.org ? x.bids.size : null, yourBid: x.bids.get(who.org) ?? null });
+});
+on("POST", "/api/tenders/([^/]+)/bids", async (req, res, [id], who) => {
+  const x = db.tenders.find((t) => t.id === id);
+  if (!x) return problem(res, 404, "No such tender.");
+  if (x.status !== "open") return problem(res, 409, "The tender is closed.");
+  const b = await body(req);
+  const packages = Array.isArray(b.packages) ? b.packages : [];
+  const errors = check([["packages", packages.length > 0, "'Packages' must not be empty."],
+    ...packages.flatMap((p, i) => (p.lanes || []).flatMap((l, j) => [[`packages[${i}].lanes[${j}].ref`, x.lanes.some((xl) => xl.ref === l.ref), `'${l.ref}' is not a lane of this tender.`],
+      [`packages[${i}].lanes[${j}].pricePerContainer`, l.pricePerContainer > 0, "'Price Per Container' must be greater than '0'."]]))]);
+  if (errors) return problem(res, 400, "The request has invalid fields.", errors);
+  const replaced = x.bids.has(who.org);
+  x.bids.set(who.org, { packages, exclusive: b.exclusive ?? [], maxContainers: b.maxContainers ?? null, placedAt: new Date().toISOString() });
+  send(res, 201, { tenderId: id, carrier: who.org, packages: packages.length, replaced, placedAt: new Date().toISOString() });
+}, "carrier");
+on("POST", "/api/tenders/([^/]+)/close", (req, res, [id], who) => {
+  const x = db.tenders.find((t) => t.id === id && t.ownerOrg === who.org);
+  if (!x) return problem(res, 404, "No such tender.");
+  if (x.status !== "open") return problem(res, 409, "The tender is already closed.");
+  x.status = "solving";
+  send(res, 202, { id, status: "solving" });
+  setTimeout(() => { solve(x); emit("tender.awarded", { id, status: x.status, assignments: x.award.assignments }); }, 800);
+}, "sme");
+function solve(x) {
+  const count = (ref) => x.lanes.find((l) => l.ref === ref).containers.count;
+  const options = [...x.bids].flatMap(([carrier, bid]) => bid.packages.map((p) => ({ carrier, ref: p.ref, lanes: p.lanes,
+    cost: p.lanes.reduce((a, l) => a + l.pricePerContainer * count(l.ref), 0) })));
+  let best = null;
+  const search = (i, covered, picked, cost) => {
+    if (best && cost >= best.cost) return;
+    if (covered.size === x.lanes.length) { best = { picked, cost }; return; }
+    if (i === options.length) return;
+    const o = options[i];
+    if (o.lanes.every((l) => !covered.has(l.ref)) && !picked.some((p) => p.carrier === o.carrier && x.bids.get(o.carrier).exclusive.some((g) => g.includes(p.ref) && g.includes(o.ref))))
+      search(i + 1, new Set([...covered, ...o.lanes.map((l) => l.ref)]), [...picked, o], cost + o.cost);
+    search(i + 1, covered, picked, cost);
+  };
+  search(0, new Set(), [], 0);
+  const single = x.lanes.map((l) => Math.min(...options.filter((o) => o.lanes.length === 1 && o.lanes[0].ref === l.ref).map((o) => o.lanes[0].pricePerContainer * l.containers.count)));
+  const laneByLaneCost = single.every(Number.isFinite) ? single.reduce((a, b) => a + b, 0) : null;
+  const assignments = (best?.picked ?? []).flatMap((o) => o.lanes.map((l) => ({ laneRef: l.ref, carrier: o.carrier, packageRef: o.ref, pricePerContainer: l.pricePerContainer })));
+  x.status = best ? "awarded" : "unawarded";
+  x.award = { status: x.status, optimal: !!best, gap: best ? 0 : null, totalCost: best?.cost ?? null, laneByLaneCost,
+    savings: best && laneByLaneCost !== null ? laneByLaneCost - best.cost : null, currency: "USD", assignments,
+    uncovered: best ? [] : x.lanes.map((l) => l.ref), explanation: best ? [`${best.picked.length} package(s) cover all ${x.lanes.length} lanes at the lowest total cost.`] : ["No combination of bids covers every lane."] };
+}
+on("GET", "/api/tenders/([^/]+)/award", (req, res, [id], who) => {
+  const x = db.tenders.find((t) => t.id === id && (t.ownerOrg === who.org || t.bids.has(who.org)));
+  if (!x) return problem(res, 404, "No such tender.");
+  if (!x.award) return send(res, 200, { status: x.status, assignments: [], uncovered: [], explanation: [] });
+  if (x.ownerOrg === who.org) return send(res, 200, x.award);
+  const mine = x.award.assignments.filter((a) => a.carrier === who.org);
+  send(res, 200, { status: x.status, optimal: x.award.optimal, currency: "USD", assignments: mine, uncovered: [], explanation: [`You won ${mine.length} lane(s).`] });
+});
 
 on("POST", "/api/capacity-offers", async (req, res, _, who) => {
   const b = await body(req);

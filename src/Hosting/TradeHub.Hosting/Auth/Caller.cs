@@ -12,6 +12,13 @@ public static class Roles
     public static readonly IReadOnlyList<string> All = [Sme, Carrier, TradeOffice, Admin];
 }
 
+/// <summary>Authorization policies that admit more than one role (each role is also a policy of its own name).</summary>
+public static class Policies
+{
+    /// <summary>Trade offices and operators (role trade_office or admin): the platform-wide trade figures.</summary>
+    public const string TradeOffices = "trade-offices";
+}
+
 /// <summary>Who is calling: user, organisation and role from the validated token.</summary>
 public sealed record Caller(string Subject, string Org, string Role)
 {

@@ -91,6 +91,7 @@ public static class TokenAuth
             .AddPolicy(Roles.Carrier, p => p.RequireClaim("role", Roles.Carrier))
             .AddPolicy(Roles.Admin, p => p.RequireClaim("role", Roles.Admin))
             .AddPolicy("flows", p => p.RequireClaim("role", Roles.TradeOffice, Roles.Admin))
+            .AddPolicy(Policies.TradeOffices, p => p.RequireClaim("role", Roles.TradeOffice, Roles.Admin))
             .SetFallbackPolicy(null);
         return builder;
     }

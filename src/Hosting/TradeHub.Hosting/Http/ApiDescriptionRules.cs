@@ -35,6 +35,7 @@ public static class ApiDescriptionRules
         ["Tracking"] = "A shared shipment's public tracking page (no token; the link is the secret).",
         ["Corridor performance"] = "Transit times and border dwell from actual events, for trade offices.",
         ["Webhooks"] = "Signed HTTP callbacks of the organisation's events, their deliveries and replays.",
+        ["Pools"] = "Consolidation pools: SME cargo, full containers and loose, filling shared containers and block trains.",
         ["Dev"] = "Local development helpers (absent in production).",
     };
 
@@ -133,7 +134,9 @@ public static class ApiDescriptionRules
 
         document.Components ??= new OpenApiComponents();
         document.Components.Schemas ??= new Dictionary<string, IOpenApiSchema>();
-        document.Components.Schemas.TryAdd(ProblemSchema, Problem());
+        // Set, not added: an endpoint that names the framework's ProblemDetails would otherwise leave its shape, without
+        // errors, in this document, and the gateway's merged document would then differ from the services' documents.
+        document.Components.Schemas[ProblemSchema] = Problem();
     }
 
     /// <summary>RFC 7807 problem details as the services write them; errors maps a field to its messages.</summary>

@@ -17,21 +17,21 @@ public sealed class ProblemExceptionHandler(
     IProblemDetailsService problems, ILogger<ProblemExceptionHandler> log, IHostEnvironment environment)
     : IExceptionHandler
 {
-    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, problem) = Describe(exception);
         if (status >= 500 && status != 503)
         {
-            log.LogError(exception, "Unhandled error on {Path}", http.Request.Path);
+            log.LogError(exception, "Unhandled error on {Path}", httpContext.Request.Path);
             // Local runs and tests show the bug; production never does.
             if (environment.EnvironmentName == "Development") problem.Detail = exception.ToString();
         }
-        if (status == 503) http.Response.Headers.RetryAfter = "2";
-        http.Response.StatusCode = status;
+        if (status == 503) httpContext.Response.Headers.RetryAfter = "2";
+        httpContext.Response.StatusCode = status;
         problem.Status = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
-            HttpContext = http,
+            HttpContext = httpContext,
             ProblemDetails = problem,
             Exception = exception,
         });

@@ -3,6 +3,7 @@ using MassTransit;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Npgsql;
 
 namespace TradeHub.Hosting.Messaging;
 
@@ -52,7 +53,19 @@ public static class Bus
                     h.Password(options.Password);
                 });
                 cfg.PrefetchCount = options.PrefetchCount;
-                cfg.UseMessageRetry(r => r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200)));
+                // A database restart or failover is waited out (about 90 s): the message is fine, and the pool's
+                // stale connections can each fail once after a restart, so a few short retries may all be spent
+                // before the server answers again. Every other failure gets the short retries below.
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Handle<NpgsqlException>(IsDatabaseUnavailable);
+                    r.Intervals(250, 500, 1000, 2000, 4000, 8000, 15000, 30000, 30000);
+                });
+                cfg.UseMessageRetry(r =>
+                {
+                    r.Ignore<NpgsqlException>(IsDatabaseUnavailable);
+                    r.Exponential(5, TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), TimeSpan.FromMilliseconds(200));
+                });
                 endpoints?.Invoke(context, cfg);
                 cfg.ConfigureEndpoints(context);
             });
@@ -65,6 +78,13 @@ public static class Bus
         });
         return builder;
     }
+
+    /// <summary>
+    /// The database cannot be reached or is shutting down or starting: connection failures (Npgsql's transient
+    /// errors) and the server's own 08 (connection) and 57P (operator intervention) codes.
+    /// </summary>
+    public static bool IsDatabaseUnavailable(NpgsqlException e) =>
+        e.IsTransient || e is PostgresException { SqlState: var state } && (state.StartsWith("08", StringComparison.Ordinal) || state.StartsWith("57P", StringComparison.Ordinal));
 
     /// <summary>
     /// Adds the service's outbox (<see cref="Outbox"/>) and the relay that publishes its rows. The outbox holds only

@@ -1,4 +1,5 @@
 using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Common;
 
 namespace TradeHub.Listings.CargoOffers;
 
@@ -27,7 +28,7 @@ internal static class CargoOfferSql
 
     public const string ById = $"SELECT {Columns} FROM cargo_offers WHERE id = @Id";
 
-    public const string ByIdForUpdate = $"SELECT {Columns} FROM cargo_offers WHERE id = @Id FOR UPDATE";
+    public const string ByIdForUpdate = $"{ById} FOR UPDATE";
 
     public const string List = $"""
         SELECT {Columns} FROM cargo_offers
@@ -41,10 +42,18 @@ internal static class CargoOfferSql
         """;
 
     public const string SetStatus = "UPDATE cargo_offers SET status = @Status, updated_at = now() WHERE id = @Id";
+
+    public const string SetWithdrawn =
+        $"UPDATE cargo_offers SET status = '{OfferStatus.Withdrawn}', updated_at = now() WHERE id = @Id";
+
+    public static readonly OfferTable Table = new("cargo offer", ById, SetWithdrawn);
 }
 
 /// <summary>A cargo_offers row.</summary>
 internal sealed record CargoOfferRow(
     Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate, DateOnly DeliverBy,
     int ContainerCount, string ContainerType, decimal WeightKg, string? HsCode, string? Description, bool Hazardous,
-    decimal? TargetPriceAmount, string? TargetPriceCurrency, string Status, DateTime CreatedAt, int? MinTrustScore);
+    decimal? TargetPriceAmount, string? TargetPriceCurrency, string Status, DateTime CreatedAt, int? MinTrustScore) : IOfferRow
+{
+    string IOfferRow.Owner => OwnerOrg;
+}

@@ -1,8 +1,10 @@
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Http;
 using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Bids;
 using TradeHub.Listings.Common;
 using TradeHub.Listings.Contracts;
 
@@ -26,27 +28,20 @@ public static class CargoOffersApi
     public static IEndpointRouteBuilder MapCargoOffersApi(this IEndpointRouteBuilder app)
     {
         var offers = app.MapGroup("/api/cargo-offers").RequireAuthorization().WithTags("Cargo offers");
-        offers.MapPost("/", Post).Validate<PostCargoOffer>().WithName("postCargoOffer")
-            .WithSummary("Posts a cargo offer (role sme); its routes are computed in the background.")
-            .Produces<CargoOfferView>(StatusCodes.Status201Created);
+        offers.MapPost("/", Post).RequireAuthorization(Roles.Sme).Validate<PostCargoOffer>().WithName("postCargoOffer")
+            .WithSummary("Posts a cargo offer (role sme); its routes are computed in the background.");
         offers.MapGet("/", List).WithName("listCargoOffers")
-            .WithSummary("Lists cargo offers, newest first, a page at a time; mine=true for the caller's own.")
-            .Produces<Page<CargoOfferView>>();
+            .WithSummary("Lists cargo offers, newest first, a page at a time; mine=true for the caller's own.");
         offers.MapGet("/{id:guid}", Get).WithName("getCargoOffer")
-            .WithSummary("One cargo offer; the target price only for its owner.")
-            .Produces<CargoOfferView>();
+            .WithSummary("One cargo offer; the target price only for its owner.");
         offers.MapDelete("/{id:guid}", Withdraw).WithName("withdrawCargoOffer")
-            .WithSummary("Withdraws the caller's cargo offer; its open bids are lost.")
-            .Produces(StatusCodes.Status204NoContent);
+            .WithSummary("Withdraws the caller's cargo offer; its open bids are lost.");
         return app;
     }
 
-    private static async Task<IResult> Post(PostCargoOffer request, HttpContext http, Outbox outbox, TimeProvider clock)
-    {
-        var caller = Caller.From(http.User);
-        if (!caller.Is(Roles.Sme)) return Creation.Forbidden("Only an SME (role sme) posts cargo offers.");
-
-        return await Creation.Run(outbox, http, caller, request, async tx =>
+    private static Task<Results<Created<CargoOfferView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> Post(
+        PostCargoOffer request, HttpContext http, Outbox outbox, TimeProvider clock) =>
+        IdempotentCreate.Run(outbox, http, request, async (tx, caller) =>
         {
             var row = new CargoOfferRow(
                 Guid.CreateVersion7(), caller.Org, request.Origin!, request.Destination!, request.ReadyDate!.Value,
@@ -61,42 +56,28 @@ public static class CargoOffersApi
                 ContainerType = row.ContainerType, WeightKg = row.WeightKg, HsCode = row.HsCode, Hazardous = row.Hazardous,
                 TargetPriceAmount = row.TargetPriceAmount, TargetPriceCurrency = row.TargetPriceCurrency, PostedAt = row.CreatedAt,
             }, row), tx.Transaction);
-            return CreateOutcome.Created($"/api/cargo-offers/{row.Id}", CargoOfferView.From(row, caller));
+            return CreateOutcome<CargoOfferView>.Created($"/api/cargo-offers/{row.Id}", CargoOfferView.From(row, caller));
         });
-    }
 
-    private static Task<IResult> List(
+    private static Task<Results<Ok<Page<CargoOfferView>>, ValidationProblem>> List(
         HttpContext http, NpgsqlDataSource db, string? origin, string? destination, string? status, bool? mine, int? limit,
         string? cursor)
     {
+        var query = new CargoOfferQuery(origin, destination, status, mine, limit, cursor);
         // mine=true narrows the list to the caller's own organisation, taken from the token, never from the query.
         var caller = Caller.From(http.User);
         var owner = mine == true ? caller.Org : null;
-        return Listing.Page<CargoOfferRow, CargoOfferView>(db, http, limit, cursor, status, CargoOfferSql.List,
-            (after, take) => new { Origin = origin, Destination = destination, Status = status, Owner = owner, After = after, Take = take },
-            r => r.Id, r => CargoOfferView.From(r, caller));
+        return Listing.Page<CargoOfferQuery, CargoOfferRow, CargoOfferView>(db, http, query, CargoOfferSql.List,
+            new { query.Origin, query.Destination, query.Status, Owner = owner }, r => CargoOfferView.From(r, caller));
     }
 
-    private static async Task<IResult> Get(Guid id, HttpContext http, NpgsqlDataSource db)
-    {
-        await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
-        var row = await connection.QuerySingleOrDefaultAsync<CargoOfferRow>(CargoOfferSql.ById, new { Id = id });
-        return row is null ? Creation.NotFound("cargo offer") : TypedResults.Ok(CargoOfferView.From(row, Caller.From(http.User)));
-    }
+    private static Task<Results<Ok<CargoOfferView>, ProblemHttpResult>> Get(Guid id, HttpContext http, NpgsqlDataSource db) =>
+        Listing.One<CargoOfferRow, CargoOfferView>(db, http, id, CargoOfferSql.Table, r => CargoOfferView.From(r, Caller.From(http.User)));
 
-    private static Task<IResult> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
-        Withdrawal.Run<CargoOfferRow>(outbox, http, id, "cargo offer", CargoOfferSql.ByIdForUpdate,
-            "UPDATE cargo_offers SET status = 'withdrawn', updated_at = now() WHERE id = @Id",
-            r => r.OwnerOrg, r => r.Status, async (tx, row) =>
-            {
-                await tx.Connection.ExecuteAsync(BidSqlForOffers.LoseOpenBids, new { CargoOfferId = id }, tx.Transaction);
-                await tx.Enqueue(new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
-            });
-}
-
-/// <summary>What withdrawing an offer does to its bids.</summary>
-internal static class BidSqlForOffers
-{
-    public const string LoseOpenBids =
-        $"UPDATE bids SET status = '{BidStatus.Lost}' WHERE cargo_offer_id = @CargoOfferId AND status = '{BidStatus.Open}'";
+    private static Task<Results<NoContent, ProblemHttpResult>> Withdraw(Guid id, HttpContext http, Outbox outbox, TimeProvider clock) =>
+        Withdrawal.Run<CargoOfferRow>(outbox, http, id, CargoOfferSql.Table, async (tx, row) =>
+        {
+            await tx.Connection.ExecuteAsync(BidSql.LoseOpenBids, new { CargoOfferId = id }, tx.Transaction);
+            await tx.Enqueue(new CargoOfferWithdrawn { CargoOfferId = id, OwnerOrg = row.OwnerOrg, At = clock.GetUtcNow() });
+        });
 }

@@ -1,4 +1,6 @@
+using TradeHub.Hosting.Http;
 using Dapper;
+using Microsoft.AspNetCore.Http.HttpResults;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Messaging;
 
@@ -10,21 +12,20 @@ namespace TradeHub.Listings.Common;
 /// </summary>
 internal static class Withdrawal
 {
-    public static async Task<IResult> Run<TRow>(
-        Outbox outbox, HttpContext http, Guid id, string what, string selectForUpdateSql, string setWithdrawnSql,
-        Func<TRow, string> owner, Func<TRow, string> status,
-        Func<OutboxTransaction, TRow, Task> publish)
+    public static async Task<Results<NoContent, ProblemHttpResult>> Run<TRow>(
+        Outbox outbox, HttpContext http, Guid id, OfferTable table, Func<OutboxTransaction, TRow, Task> withdrawn)
+        where TRow : IOfferRow
     {
         var caller = Caller.From(http.User);
         await using var work = await outbox.Begin(http.RequestAborted);
         var (connection, tx) = work;
-        var row = await connection.QuerySingleOrDefaultAsync<TRow>(selectForUpdateSql, new { Id = id }, tx);
-        if (row is null) return Creation.NotFound(what);
-        if (owner(row) != caller.Org) return Creation.Forbidden($"Only the organisation that posted it withdraws a {what}.");
-        if (OfferStatus.RefuseMove(status(row), OfferStatus.Withdrawn) is { } reason) return Creation.Conflict(reason);
+        var row = await connection.QuerySingleOrDefaultAsync<TRow>(table.ByIdForUpdate, new { Id = id }, tx);
+        if (row is null) return Refusal.NotFound(table.What);
+        if (row.Owner != caller.Org) return Refusal.Forbidden($"Only the organisation that posted it withdraws a {table.What}.");
+        if (OfferStatus.RefuseMove(row.Status, OfferStatus.Withdrawn) is { } reason) return Refusal.Conflict(reason);
 
-        await connection.ExecuteAsync(setWithdrawnSql, new { Id = id }, tx);
-        await publish(work, row);
+        await connection.ExecuteAsync(table.SetWithdrawn, new { Id = id }, tx);
+        await withdrawn(work, row);
         await work.Commit(http.RequestAborted);
         return TypedResults.NoContent();
     }

@@ -1,6 +1,7 @@
 using Dapper;
 using MassTransit;
 using TradeHub.Hosting.Messaging;
+using TradeHub.Listings.Common;
 using TradeHub.Matching.Contracts;
 
 namespace TradeHub.Listings.Consumers;
@@ -11,14 +12,14 @@ namespace TradeHub.Listings.Consumers;
 /// </summary>
 public sealed class MatchConfirmedConsumer(Outbox outbox) : IConsumer<MatchConfirmed>
 {
-    private const string MarkCargoSql = """
-        UPDATE cargo_offers SET status = 'matched', updated_at = now()
-        WHERE id = ANY(@Ids) AND owner_org = ANY(@Parties) AND status = 'open'
+    private const string MarkCargoSql = $"""
+        UPDATE cargo_offers SET status = '{OfferStatus.Matched}', updated_at = now()
+        WHERE id = ANY(@Ids) AND owner_org = ANY(@Parties) AND status = '{OfferStatus.Open}'
         """;
 
-    private const string MarkTradeSql = """
-        UPDATE trade_offers SET status = 'matched'
-        WHERE id = ANY(@Ids) AND owner_org = ANY(@Parties) AND status = 'open'
+    private const string MarkTradeSql = $"""
+        UPDATE trade_offers SET status = '{OfferStatus.Matched}'
+        WHERE id = ANY(@Ids) AND owner_org = ANY(@Parties) AND status = '{OfferStatus.Open}'
         """;
 
     public Task Consume(ConsumeContext<MatchConfirmed> context) =>
@@ -43,10 +44,10 @@ public sealed class MatchConfirmedConsumer(Outbox outbox) : IConsumer<MatchConfi
 /// </summary>
 public sealed class CapacityReservedConsumer(Outbox outbox) : IConsumer<CapacityReserved>
 {
-    private const string ReserveSql = """
+    private const string ReserveSql = $"""
         UPDATE capacity_offers
         SET containers_left = GREATEST(0, containers_left - @Containers),
-            status = CASE WHEN containers_left - @Containers <= 0 AND status = 'open' THEN 'matched' ELSE status END
+            status = CASE WHEN containers_left - @Containers <= 0 AND status = '{OfferStatus.Open}' THEN '{OfferStatus.Matched}' ELSE status END
         WHERE id = @CapacityOfferId AND @Containers > 0 AND @Containers <= container_count
         """;
 

@@ -1,4 +1,3 @@
-using Dapper;
 using MassTransit;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Shipments.Contracts;
@@ -6,21 +5,11 @@ using TradeHub.Shipments.Contracts;
 namespace TradeHub.Listings.Consumers;
 
 /// <summary>
-/// Keeps the latest trust score of each organisation: an older change arriving after a newer one changes nothing.
+/// Keeps Listings' copy of each organisation's trust score, which a cargo offer's minimum and the bid views read.
 /// </summary>
 public sealed class TrustScoreChangedConsumer(Outbox outbox) : IConsumer<TrustScoreChanged>
 {
-    private const string UpsertSql = """
-        INSERT INTO trust_scores (org, score, changed_at) VALUES (@Org, @Score, @ChangedAt)
-        ON CONFLICT (org) DO UPDATE SET score = EXCLUDED.score, changed_at = EXCLUDED.changed_at
-        WHERE trust_scores.changed_at <= EXCLUDED.changed_at
-        """;
-
     public Task Consume(ConsumeContext<TrustScoreChanged> context) =>
-        outbox.HandleOnce(context, "listings.trust-score-changed", tx =>
-        {
-            var change = context.Message;
-            if (change.Score is < 0 or > 100 || string.IsNullOrEmpty(change.Org)) return Task.CompletedTask;
-            return tx.Connection.ExecuteAsync(UpsertSql, new { change.Org, change.Score, change.ChangedAt }, tx.Transaction);
-        });
+        outbox.HandleOnce(context, "listings.trust-score-changed",
+            tx => TrustScoreCopy.Keep(tx, context.Message.Org, context.Message.Score, context.Message.ChangedAt));
 }

@@ -42,10 +42,12 @@ public static class CapacityChains
             search.Extend(0, 0, false);
             foreach (var chain in search.Chains) found.Add((chain, CargoMatchScore.Score(chain)));
         }
-        // Sentences only for the few proposed; the same offers on two routes are one match: keep the better.
+        // Sentences only for the few proposed; the same offers on two routes are one match: keep the better. Chains
+        // on capacity a tender awarded to this shipper come first: the shipper bought that space.
         var best = new List<CargoMatch>(take);
         var seen = new HashSet<string>();
-        foreach (var (chain, _) in found.OrderByDescending(f => f.Score))
+        foreach (var (chain, _) in found.OrderByDescending(f => f.Chain.Segments.Any(s => s.Capacity.ReservedFor == cargo.OwnerOrg))
+                     .ThenByDescending(f => f.Score))
         {
             if (best.Count == take) break;
             if (seen.Add(string.Join(',', chain.OfferIds.Order()))) best.Add(CargoMatchScore.Of(chain));

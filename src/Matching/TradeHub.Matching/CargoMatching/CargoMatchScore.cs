@@ -51,9 +51,11 @@ public static class CargoMatchScore
         var carriers = segments.Select(s => s.Capacity.CarrierOrg).Distinct().Count();
         var explanation = new List<string>
         {
-            $"covers {carriedLegs + chain.BridgedLegs.Count} of {legCount} legs" +
+            $"covers {carriedLegs + chain.BridgedLegs.Count} of {Plural(legCount, "leg")}" +
             (segments.Count == 1 ? " with one carrier" : $" with {segments.Count} capacity offers from {Plural(carriers, "carrier")}"),
         };
+        if (segments.Any(s => s.Capacity.ReservedFor == cargo.OwnerOrg))
+            explanation.Add("uses capacity a tender awarded to the shipper");
         foreach (var index in chain.BridgedLegs)
         {
             var leg = chain.Route.Legs[index];

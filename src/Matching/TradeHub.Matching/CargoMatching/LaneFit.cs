@@ -65,6 +65,7 @@ public static class LaneFit
         var reaches = DayAt(cargo.ReadyDate, hoursSinceReady);
         reason = misfit switch
         {
+            Misfit.Reserved => $"the capacity is reserved for another shipper by a tender award",
             Misfit.Room => $"only {capacity.Containers} of {cargo.Containers} containers of room left",
             Misfit.ContainerType => $"{capacity.ContainerType} slots do not take {cargo.ContainerType} containers",
             Misfit.WindowClosed => $"departure window closes {capacity.DepartureTo:yyyy-MM-dd}, before the cargo reaches {capacity.From} on {reaches:yyyy-MM-dd}",
@@ -74,12 +75,13 @@ public static class LaneFit
         return segment;
     }
 
-    internal enum Misfit { None, Room, ContainerType, WindowClosed, WindowLate }
+    internal enum Misfit { None, Reserved, Room, ContainerType, WindowClosed, WindowLate }
 
     /// <summary>The same check without sentences: the chain search runs it for every offer on a lane.</summary>
     internal static ChainSegment? Segment(CargoOffer cargo, int first, int last, CapacityOffer capacity,
         double hoursSinceReady, MatchingRules rules, out Misfit misfit)
     {
+        if (capacity.ReservedFor is { } shipper && shipper != cargo.OwnerOrg) { misfit = Misfit.Reserved; return null; }
         if (capacity.Containers < cargo.Containers) { misfit = Misfit.Room; return null; }
         if (!ContainerTypes.Fits(cargo.ContainerType, capacity.ContainerType)) { misfit = Misfit.ContainerType; return null; }
         var reaches = DayAt(cargo.ReadyDate, hoursSinceReady);

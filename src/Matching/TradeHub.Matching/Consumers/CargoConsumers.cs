@@ -6,6 +6,7 @@ using TradeHub.Matching.CargoMatching;
 using TradeHub.Matching.Flows;
 using TradeHub.Matching.Matches;
 using TradeHub.Matching.Offers;
+using TradeHub.Pools.Contracts;
 using TradeHub.Routing.Contracts;
 
 namespace TradeHub.Matching.Consumers;
@@ -89,12 +90,51 @@ public sealed class BidAwardedConsumer(Outbox outbox, OpenOffers offers) : ICons
         {
             await tx.Connection.LockOffer(tx.Transaction, m.CargoOfferId);
             var routes = await tx.Connection.RoutesOf(tx.Transaction, m.CargoOfferId);
-            var route = routes.FirstOrDefault(r => r.RouteId == m.RouteId) ?? routes.FirstOrDefault();
+            var route = routes.FirstOrDefault(r => r.RouteId == m.RouteId) ?? (routes.Count > 0 ? routes[0] : null);
             await tx.Connection.RecordFlow(tx.Transaction, new Flow(m.BidId, "bid", m.Origin, m.Destination, route?.Corridor ?? "",
                 route?.MainMode ?? "", m.HsCode, m.ContainerCount, m.WeightKg, m.AwardedAt));
             await tx.Connection.CloseOffer(tx.Transaction, m.CargoOfferId, "awarded");
             await tx.DeclineOpen(m.CargoOfferId, "the cargo offer was awarded to a bid");
         });
         await offers.CatchUp(context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// A cargo offer joined a consolidation pool: it leaves ordinary matching (its open proposals are declined) while
+/// the pool holds it.
+/// </summary>
+public sealed class CargoOfferPooledConsumer(Outbox outbox, OpenOffers offers) : IConsumer<CargoOfferPooled>
+{
+    public async Task Consume(ConsumeContext<CargoOfferPooled> context)
+    {
+        var m = context.Message;
+        await outbox.HandleOnce(context, "matching.cargo-offer-pooled", async tx =>
+        {
+            await tx.Connection.LockOffer(tx.Transaction, m.CargoOfferId);
+            await tx.Connection.PoolCargo(tx.Transaction, m.CargoOfferId, m.PoolId);
+            await tx.DeclineOpen(m.CargoOfferId, OfferProjections.PooledReason);
+        });
+        await offers.CatchUp(context.CancellationToken);
+    }
+}
+
+/// <summary>
+/// A pool gave a cargo offer back (its owner left, or the pool was cancelled at its cut-off): open again, and matched
+/// against the open capacity on its routes as if just posted.
+/// </summary>
+public sealed class CargoOfferUnpooledConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
+    : IConsumer<CargoOfferUnpooled>
+{
+    public async Task Consume(ConsumeContext<CargoOfferUnpooled> context)
+    {
+        var m = context.Message;
+        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-offer-unpooled", m.CargoOfferId, shared: true, async tx =>
+        {
+            if (await tx.Connection.UnpoolCargo(tx.Transaction, m.CargoOfferId, m.PoolId) is not { Routes.Count: > 0 } reopened)
+                return null;
+            return () => turn.Propose(tx, offers.Read(i => i.MatchCargo(reopened.Offer, reopened.Routes, rules, rules.MaxOpenProposalsPerOffer))
+                .Select(Proposal.From));
+        });
     }
 }

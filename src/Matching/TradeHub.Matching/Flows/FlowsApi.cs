@@ -26,7 +26,8 @@ public static class FlowsApi
 
     public sealed record FlowQuery(string? City, string? Origin, string? Destination, string? GroupBy, DateOnly? Since, DateOnly? Until);
 
-    private sealed record FlowRow(string Origin, string Destination, string? GroupValue, long Matches, long Containers, decimal WeightKg);
+    private sealed record FlowRow(string Origin, string Destination, string? GroupValue, long Matches, long Shipped, long Delivered,
+        long Containers, decimal WeightKg);
 
     public static IEndpointRouteBuilder MapFlowsApi(this IEndpointRouteBuilder app)
     {
@@ -82,8 +83,9 @@ public static class FlowsApi
         // The group column comes from the fixed table above, never from the caller.
         var sql = $"""
             SELECT origin AS Origin, destination AS Destination, {group} AS GroupValue, count(*) AS Matches,
+                   count(s.booked_at) AS Shipped, count(s.delivered_at) AS Delivered,
                    sum(containers)::bigint AS Containers, sum(weight_kg) AS WeightKg
-            FROM flows
+            FROM flows LEFT JOIN flow_shipments s ON s.source_id = flows.source_id
             WHERE (@City::text IS NULL OR origin = @City OR destination = @City)
               AND (@Origin::text IS NULL OR origin = @Origin)
               AND (@Destination::text IS NULL OR destination = @Destination)
@@ -107,22 +109,27 @@ public static class FlowsApi
         var json = new Dictionary<string, object?> { ["origin"] = row.Origin, ["destination"] = row.Destination };
         if (groupBy is not null) json[groupBy] = row.GroupValue;
         json["matches"] = row.Matches;
+        json["shipped"] = row.Shipped;
+        json["delivered"] = row.Delivered;
         json["containers"] = row.Containers;
         json["weightKg"] = row.WeightKg;
         return json;
     }
 
-    internal static string Csv(IEnumerable<(string Origin, string Destination, string? Group, long Matches, long Containers, decimal WeightKg)> rows, string? groupBy)
+    internal static string Csv(IEnumerable<(string Origin, string Destination, string? Group, long Matches, long Shipped, long Delivered,
+        long Containers, decimal WeightKg)> rows, string? groupBy)
     {
         var csv = new StringBuilder();
         csv.Append("origin,destination,");
         if (groupBy is not null) csv.Append(groupBy).Append(',');
-        csv.Append("matches,containers,weightKg\n");
+        csv.Append("matches,shipped,delivered,containers,weightKg\n");
         foreach (var r in rows)
         {
             csv.Append(Cell(r.Origin)).Append(',').Append(Cell(r.Destination)).Append(',');
             if (groupBy is not null) csv.Append(Cell(r.Group ?? "")).Append(',');
             csv.Append(r.Matches.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(r.Shipped.ToString(CultureInfo.InvariantCulture)).Append(',')
+                .Append(r.Delivered.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(r.Containers.ToString(CultureInfo.InvariantCulture)).Append(',')
                 .Append(r.WeightKg.ToString(CultureInfo.InvariantCulture)).Append('\n');
         }
@@ -130,7 +137,7 @@ public static class FlowsApi
     }
 
     private static string Csv(List<FlowRow> rows, string? groupBy) =>
-        Csv(rows.Select(r => (r.Origin, r.Destination, r.GroupValue, r.Matches, r.Containers, r.WeightKg)), groupBy);
+        Csv(rows.Select(r => (r.Origin, r.Destination, r.GroupValue, r.Matches, r.Shipped, r.Delivered, r.Containers, r.WeightKg)), groupBy);
 
     /// <summary>
     /// Quotes a cell when it holds a comma, quote or line break; a leading formula sign, tab or carriage return (which

@@ -54,12 +54,12 @@ public sealed class MatchRow
         var owner = PartyOrgs.Length > 0 && PartyOrgs[0] == viewer;
         return new MatchView(Id, Kind, Status, owner ? OwnerScore ?? Score : Score,
             owner && OwnerNotes.Length > 0 ? [.. Explanation, .. OwnerNotes] : Explanation, OfferIds,
-            RouteSummary is null ? null : new RouteView(RouteId, RouteSummary),
+            RouteSummary is null ? null : new MatchRouteView(RouteId, RouteSummary),
             Kind == MatchKinds.CargoCapacity
-                ? legs.Select(l => new LegView(l.CapacityOfferId, l.From, l.To, l.Mode, l.CarrierOrg, l.Containers,
+                ? legs.Select(l => new MatchLegView(l.CapacityOfferId, l.From, l.To, l.Mode, l.CarrierOrg, l.Containers,
                     trust?.GetValueOrDefault(l.CarrierOrg, TrustScoreChanged.WithoutRecord))).ToList()
                 : null,
-            PriceAmount is { } amount && PriceCurrency is { } currency ? new Money(amount, currency) : null,
+            PriceAmount is { } amount && PriceCurrency is { } currency ? new MatchPrice(amount, currency) : null,
             PartyOrgs, AcceptedBy, DeclineReason, new DateTimeOffset(DateTime.SpecifyKind(ProposedAt, DateTimeKind.Utc)));
     }
 }
@@ -67,18 +67,18 @@ public sealed class MatchRow
 /// <summary>A match as its parties see it.</summary>
 public sealed record MatchView(
     Guid Id, string Kind, string Status, double Score, IReadOnlyList<string> Explanation, IReadOnlyList<Guid> Offers,
-    RouteView? Route, IReadOnlyList<LegView>? Legs, Money? Price, IReadOnlyList<string> Parties,
+    MatchRouteView? Route, IReadOnlyList<MatchLegView>? Legs, MatchPrice? Price, IReadOnlyList<string> Parties,
     IReadOnlyList<string> AcceptedBy, string? DeclineReason, DateTimeOffset ProposedAt);
 
 /// <summary>The route a match travels: the route option's id (cargo) and a readable summary.</summary>
-public sealed record RouteView(string? Id, string Summary);
+public sealed record MatchRouteView(string? Id, string Summary);
 
 /// <summary>
 /// One carrier's part of a cargo-capacity match, with the carrier's trust score (docs/trust.md) where the match is
 /// read (list and get; the answer to an accept or decline leaves it out).
 /// </summary>
-public sealed record LegView(
+public sealed record MatchLegView(
     Guid CapacityOfferId, string From, string To, string Mode, string Carrier, int Containers, int? CarrierTrustScore);
 
 /// <summary>An amount of money; for cargo the total carriage, for trade the landed cost per unit.</summary>
-public sealed record Money(decimal Amount, string Currency);
+public sealed record MatchPrice(decimal Amount, string Currency);

@@ -25,9 +25,9 @@ public static class OfferProjections
 
     private const string InsertCapacitySql = $"""
         INSERT INTO capacity_offers (id, carrier_org, from_node, to_node, mode, departure_from, departure_to, containers,
-                                     container_type, price_per_container, currency, transit_days, status)
+                                     container_type, price_per_container, currency, transit_days, reserved_for, status)
         VALUES (@Id, @CarrierOrg, @From, @To, @Mode, @DepartureFrom, @DepartureTo, @Containers, @ContainerType,
-                @PricePerContainer, @Currency, @TransitDays, {ClosedOr})
+                @PricePerContainer, @Currency, @TransitDays, @ReservedFor, {ClosedOr})
         ON CONFLICT (id) DO NOTHING
         RETURNING status
         """;
@@ -40,11 +40,51 @@ public static class OfferProjections
         RETURNING status
         """;
 
+    // A closure is final; only a pool's hold ('pooled') gives way to it.
     private const string CloseSql = """
-        INSERT INTO offer_closures (offer_id, status) VALUES (@Id, @Status) ON CONFLICT (offer_id) DO NOTHING;
-        UPDATE cargo_offers SET status = @Status, changed_xid = pg_current_xact_id() WHERE id = @Id AND status = 'open';
+        INSERT INTO offer_closures (offer_id, status) VALUES (@Id, @Status)
+        ON CONFLICT (offer_id) DO UPDATE SET status = EXCLUDED.status, at = now() WHERE offer_closures.status = 'pooled';
+        UPDATE cargo_offers SET status = @Status, changed_xid = pg_current_xact_id() WHERE id = @Id AND status IN ('open', 'pooled');
         UPDATE capacity_offers SET status = @Status, changed_xid = pg_current_xact_id() WHERE id = @Id AND status = 'open';
         UPDATE trade_offers SET status = @Status, changed_xid = pg_current_xact_id() WHERE id = @Id AND status = 'open';
+        """;
+
+    // Held by a pool unless that pool already gave it back (a late or redelivered CargoOfferPooled).
+    private const string PoolCargoSql = """
+        INSERT INTO offer_closures (offer_id, status)
+        SELECT @Id, 'pooled' WHERE NOT EXISTS (SELECT 1 FROM pool_releases WHERE offer_id = @Id AND pool_id = @PoolId)
+        ON CONFLICT (offer_id) DO NOTHING;
+        UPDATE cargo_offers SET status = 'pooled', changed_xid = pg_current_xact_id()
+        WHERE id = @Id AND status = 'open'
+          AND NOT EXISTS (SELECT 1 FROM pool_releases WHERE offer_id = @Id AND pool_id = @PoolId);
+        """;
+
+    /// <summary>Why a pooled cargo offer's open proposals were declined.</summary>
+    public const string PooledReason = "the cargo offer joined a consolidation pool";
+
+    // Back to open (when it was pooled, not closed meanwhile); its routes are stamped again so every instance's index
+    // takes them back with the offer. The proposals declined when it was pooled give up their offer_key (they stay
+    // declined, as their parties were told), so the same chains can be proposed to it again.
+    private const string UnpoolCargoSql = $"""
+        WITH released AS (
+            INSERT INTO pool_releases (offer_id, pool_id) VALUES (@Id, @PoolId) ON CONFLICT DO NOTHING),
+        unheld AS (
+            DELETE FROM offer_closures WHERE offer_id = @Id AND status = 'pooled'),
+        rekeyed AS (
+            UPDATE matches SET offer_key = offer_key || ':pooled:' || id::text
+            WHERE offer_ids @> ARRAY[@Id] AND status = 'declined' AND decline_reason = '{PooledReason}'
+              AND offer_key NOT LIKE '%:pooled:%'),
+        reopened AS (
+            UPDATE cargo_offers SET status = 'open', changed_xid = pg_current_xact_id()
+            WHERE id = @Id AND status = 'pooled'
+            RETURNING id, owner_org AS OwnerOrg, origin, destination, ready_date AS ReadyDate, deliver_by AS DeliverBy,
+                      containers, container_type AS ContainerType, weight_kg AS WeightKg, hs_code AS HsCode,
+                      target_price AS TargetPrice, target_currency AS TargetCurrency),
+        routes AS (
+            UPDATE cargo_routes SET changed_xid = pg_current_xact_id()
+            WHERE cargo_offer_id = @Id AND EXISTS (SELECT 1 FROM reopened)
+            RETURNING routes::text AS Routes)
+        SELECT reopened.*, (SELECT Routes FROM routes) AS Routes FROM reopened;
         """;
 
     private const string UpsertRoutesSql = """
@@ -117,7 +157,7 @@ public static class OfferProjections
         await connection.ExecuteScalarAsync<string?>(InsertCapacitySql, new
         {
             o.Id, o.CarrierOrg, o.From, o.To, o.Mode, DepartureFrom = Day(o.DepartureFrom), DepartureTo = Day(o.DepartureTo),
-            o.Containers, o.ContainerType, o.PricePerContainer, o.Currency, o.TransitDays,
+            o.Containers, o.ContainerType, o.PricePerContainer, o.Currency, o.TransitDays, o.ReservedFor,
         }, tx) == "open";
 
     public static async Task<bool> InsertTrade(this NpgsqlConnection connection, NpgsqlTransaction tx, TradeOffer o) =>
@@ -130,6 +170,26 @@ public static class OfferProjections
     /// <summary>Closes any kind of offer (withdrawn, expired, awarded), even one not posted yet.</summary>
     public static Task CloseOffer(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string status) =>
         connection.ExecuteAsync(CloseSql, new { Id = id, Status = status }, tx);
+
+    /// <summary>A pool holds the cargo offer: out of matching (even one not posted yet) until the pool gives it back.</summary>
+    public static Task PoolCargo(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, Guid poolId) =>
+        connection.ExecuteAsync(PoolCargoSql, new { Id = id, PoolId = poolId }, tx);
+
+    private sealed record ReopenedCargo(Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate,
+        DateOnly DeliverBy, int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice,
+        string? TargetCurrency, string? Routes);
+
+    /// <summary>The pool gave the cargo offer back: open again with its routes, or null when it was not pooled (closed, or never posted).</summary>
+    public static async Task<(CargoOffer Offer, IReadOnlyList<CargoRoute> Routes)?> UnpoolCargo(this NpgsqlConnection connection,
+        NpgsqlTransaction tx, Guid id, Guid poolId)
+    {
+        if (await connection.QuerySingleOrDefaultAsync<ReopenedCargo>(UnpoolCargoSql, new { Id = id, PoolId = poolId }, tx) is not { } c)
+            return null;
+        var offer = new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate, c.DeliverBy, c.Containers,
+            c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice, c.TargetCurrency);
+        var routes = c.Routes is null ? [] : JsonSerializer.Deserialize<List<CargoRoute>>(c.Routes, OpenOffers.Json) ?? [];
+        return (offer, routes);
+    }
 
     public static async Task<IReadOnlyList<CargoRoute>> RoutesOf(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoId) =>
         await connection.ExecuteScalarAsync<string?>(RoutesSql, new { Id = cargoId }, tx) is { } json
@@ -154,7 +214,7 @@ public static class OfferProjections
 
     public static CapacityOffer ToOffer(this CapacityOfferPosted m) => new(m.CapacityOfferId, m.CarrierOrg, m.From, m.To,
         m.Mode, m.DepartureFrom, m.DepartureTo, m.ContainerCount, m.ContainerType, m.PricePerContainerAmount,
-        m.PriceCurrency, m.TransitDays);
+        m.PriceCurrency, m.TransitDays, m.ReservedFor);
 
     public static TradeOffer ToOffer(this TradeOfferPosted m) => new(m.TradeOfferId, m.OwnerOrg, m.Side.ToLowerInvariant(),
         m.HsCode, m.Product, m.Quantity, m.Unit, m.UnitPriceAmount, m.UnitPriceCurrency, m.City, m.ValidUntil);

@@ -39,10 +39,13 @@ public sealed record CargoOffer(
     Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate, DateOnly DeliverBy,
     int Containers, string ContainerType, decimal WeightKg, string? HsCode, decimal? TargetPrice, string? TargetCurrency);
 
-/// <summary>Open space on a lane; Containers is the room still left.</summary>
+/// <summary>
+/// Open space on a lane; Containers is the room still left. ReservedFor names the shipper a tender awarded it to: only
+/// that shipper's cargo may use it, and its chains are proposed before any other.
+/// </summary>
 public sealed record CapacityOffer(
     Guid Id, string CarrierOrg, string From, string To, string Mode, DateOnly DepartureFrom, DateOnly DepartureTo,
-    int Containers, string ContainerType, decimal PricePerContainer, string Currency, int TransitDays)
+    int Containers, string ContainerType, decimal PricePerContainer, string Currency, int TransitDays, string? ReservedFor = null)
 {
     [JsonIgnore]
     public Lane Lane => new(From, To, Mode);

@@ -13,13 +13,15 @@ namespace TradeHub.Matching.Offers;
 /// oldest one that was still running at the last read, so rows committed by other instances (or out of order) are
 /// never missed. Re-reading a row twice is harmless: applying a row replaces the offer.
 /// </summary>
-public sealed class OpenOffers(NpgsqlDataSource dataSource)
+public sealed class OpenOffers(NpgsqlDataSource dataSource) : IDisposable
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly OfferIndex index = new();
     private readonly Lock gate = new();
     private readonly SemaphoreSlim reading = new(1, 1);
+
+    public void Dispose() => reading.Dispose();
     private long watermark;
 
     private readonly List<Guid> staged = [];
@@ -64,7 +66,7 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
 
     private sealed record CapacityRow(Guid Id, string CarrierOrg, string FromNode, string ToNode, string Mode,
         DateOnly DepartureFrom, DateOnly DepartureTo, int Containers, string ContainerType, decimal PricePerContainer,
-        string Currency, int TransitDays, string Status);
+        string Currency, int TransitDays, string? ReservedFor, string Status);
 
     private sealed record TradeRow(Guid Id, string OwnerOrg, string Side, string HsCode, string Product, decimal Quantity,
         string Unit, decimal UnitPrice, string Currency, string City, DateOnly ValidUntil, string Status);
@@ -92,7 +94,7 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
     private const string CapacitySql = $"""
         SELECT id, carrier_org AS CarrierOrg, from_node AS FromNode, to_node AS ToNode, mode, departure_from AS DepartureFrom,
                departure_to AS DepartureTo, containers, container_type AS ContainerType,
-               price_per_container AS PricePerContainer, currency, transit_days AS TransitDays, status
+               price_per_container AS PricePerContainer, currency, transit_days AS TransitDays, reserved_for AS ReservedFor, status
         FROM capacity_offers WHERE {Since}
         """;
 
@@ -161,7 +163,7 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource)
                     if (c.Status != "open") { index.RemoveCapacity(c.Id); continue; }
                     index.PutCapacity(new CapacityOffer(c.Id, c.CarrierOrg, c.FromNode, c.ToNode, c.Mode,
                         c.DepartureFrom, c.DepartureTo, c.Containers,
-                        c.ContainerType, c.PricePerContainer, c.Currency, c.TransitDays));
+                        c.ContainerType, c.PricePerContainer, c.Currency, c.TransitDays, c.ReservedFor));
                 }
                 foreach (var t in trade)
                 {

@@ -149,6 +149,11 @@ public static class DisruptionsApi
             NodeIds = NodesOf(snapshot, disruption),
             Reason = (lifted ? "disruption lifted: " : "disruption: ") + disruption.Reason,
             ChangedAt = DateTimeOffset.UtcNow,
+            DisruptionId = disruption.Id,
+            LegIds = disruption.LegId is null ? [] : [disruption.LegId],
+            ClosedFrom = disruption.From,
+            ClosedTo = disruption.To,
+            Lifted = lifted,
         });
         await LogisticsCostTable.PublishIfStale(work, snapshot);
         await work.Commit(ct);

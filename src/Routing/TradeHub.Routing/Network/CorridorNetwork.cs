@@ -62,7 +62,8 @@ public sealed class CorridorNetwork
     /// <summary>Hours, USD and CO2 of one leg for one FEU; see <see cref="CostModel"/> for every figure.</summary>
     public static (Arc Arc, double DistanceKm) Price(LegRecord leg, NodeRecord from, NodeRecord to)
     {
-        LegModes.TryParse(leg.Mode, out var mode);
+        // A leg of an unknown mode (LegMode.None) is priced as distance only: sea and ferry speeds do not apply.
+        _ = LegModes.TryParse(leg.Mode, out var mode);
         var transit = LegRecord.Midpoint(leg.TransitHours);
         var km = leg.DistanceKm ?? (mode is LegMode.Sea or LegMode.Ferry ? transit * CostModel.SeaSpeedKmh : 0);
         var flags = ArcFlags.None;

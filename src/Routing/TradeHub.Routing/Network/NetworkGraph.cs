@@ -1,6 +1,7 @@
 namespace TradeHub.Routing.Network;
 
 /// <summary>One directed leg as the search sees it: 40 bytes, stored contiguously per tail node (CSR).</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1051", Justification = "Fields, not properties: the search reads and the builder sets them in place in the arc array.")]
 public struct Arc
 {
     public int Head;

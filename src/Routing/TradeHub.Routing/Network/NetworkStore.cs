@@ -64,10 +64,12 @@ public static class NetworkStore
 /// The current network held in memory. Readers take <see cref="Current"/> without locks; a change swaps the whole
 /// snapshot. <see cref="NetworkSync"/> reloads it when another instance changed the version.
 /// </summary>
-public sealed class NetworkState(NpgsqlDataSource dataSource)
+public sealed class NetworkState(NpgsqlDataSource dataSource) : IDisposable
 {
     private volatile NetworkSnapshot? current;
     private readonly SemaphoreSlim loading = new(1, 1);
+
+    public void Dispose() => loading.Dispose();
 
     public NetworkSnapshot? Current => current;
 

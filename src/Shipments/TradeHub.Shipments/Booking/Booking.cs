@@ -149,7 +149,7 @@ public static class Booking
         var legs = new List<Leg>();
         if (deal.BidId is not null)
         {
-            var route = routes.FirstOrDefault(r => r.RouteId == deal.RouteId) ?? routes.FirstOrDefault();
+            var route = routes.FirstOrDefault(r => r.RouteId == deal.RouteId) ?? (routes.Count > 0 ? routes[0] : null);
             if (route is null || route.Legs.Count == 0) return null;
             var departure = ready;
             foreach (var l in route.Legs)

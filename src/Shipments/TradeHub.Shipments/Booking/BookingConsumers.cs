@@ -123,5 +123,6 @@ public static class BookingRegistration
         x.AddConsumer<CapacityOfferPostedConsumer>();
         x.AddConsumer<MatchConfirmedConsumer>();
         x.AddConsumer<BidAwardedConsumer>();
+        x.AddConsumer<PoolFormedConsumer>();
     }
 }

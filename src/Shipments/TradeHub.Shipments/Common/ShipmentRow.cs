@@ -9,6 +9,7 @@ internal sealed record ShipmentRow
     public Guid CargoOfferId { get; init; }
     public Guid? MatchId { get; init; }
     public Guid? BidId { get; init; }
+    public Guid? PoolId { get; init; }
     public string ShipperOrg { get; init; } = "";
     public string[] CarrierOrgs { get; init; } = [];
     public string Status { get; init; } = "";
@@ -27,7 +28,7 @@ internal sealed record ShipmentRow
     public DateTime BookedAt { get; init; }
 
     public const string Columns = """
-        id AS Id, cargo_offer_id AS CargoOfferId, match_id AS MatchId, bid_id AS BidId, shipper_org AS ShipperOrg,
+        id AS Id, cargo_offer_id AS CargoOfferId, match_id AS MatchId, bid_id AS BidId, pool_id AS PoolId, shipper_org AS ShipperOrg,
         carrier_orgs AS CarrierOrgs, status AS Status, delayed AS Delayed, origin AS Origin, destination AS Destination,
         deliver_by AS DeliverBy, container_count AS ContainerCount, container_type AS ContainerType, legs::text AS LegsJson,
         planned_arrival AS PlannedArrival, estimated_arrival AS EstimatedArrival, actual_arrival AS ActualArrival,
@@ -38,11 +39,11 @@ internal sealed record ShipmentRow
 
     public bool IsParty(Caller caller) => caller.Org.Length > 0 && (caller.Org == ShipperOrg || CarrierOrgs.Contains(caller.Org));
 
-    public ShipmentView View() => new(Id, CargoOfferId, MatchId, BidId, ShipperOrg, CarrierOrgs, Status, Delayed, Origin,
+    public ShipmentView View() => new(Id, CargoOfferId, MatchId, BidId, PoolId, ShipperOrg, CarrierOrgs, Status, Delayed, Origin,
         Destination, DeliverBy, Utc(PlannedArrival), Utc(EstimatedArrival), ActualArrival is { } a ? Utc(a) : null,
         PositionLocation is null ? null : new Position(PositionLocation, Utc(PositionSince!.Value)),
-        new Containers(ContainerCount, ContainerType),
-        Legs.FromJson(LegsJson).Select(l => new LegView(l.From, l.To, l.Mode, l.Carrier, l.PlannedDeparture, l.PlannedArrival,
+        new ShipmentContainers(ContainerCount, ContainerType),
+        Legs.FromJson(LegsJson).Select(l => new ShipmentLegView(l.From, l.To, l.Mode, l.Carrier, l.PlannedDeparture, l.PlannedArrival,
             l.EstimatedDeparture, l.EstimatedArrival, l.ActualDeparture, l.ActualArrival)).ToList());
 
     public static DateTimeOffset Utc(DateTime t) => new(DateTime.SpecifyKind(t, DateTimeKind.Utc));
@@ -50,14 +51,14 @@ internal sealed record ShipmentRow
 
 public sealed record Position(string Location, DateTimeOffset Since);
 
-public sealed record Containers(int Count, string Type);
+public sealed record ShipmentContainers(int Count, string Type);
 
-public sealed record LegView(string From, string To, string Mode, string Carrier, DateTimeOffset PlannedDeparture,
+public sealed record ShipmentLegView(string From, string To, string Mode, string Carrier, DateTimeOffset PlannedDeparture,
     DateTimeOffset PlannedArrival, DateTimeOffset EstimatedDeparture, DateTimeOffset EstimatedArrival,
     DateTimeOffset? ActualDeparture, DateTimeOffset? ActualArrival);
 
 /// <summary>A shipment as the API shows it to its parties.</summary>
-public sealed record ShipmentView(Guid Id, Guid CargoOfferId, Guid? MatchId, Guid? BidId, string Shipper,
+public sealed record ShipmentView(Guid Id, Guid CargoOfferId, Guid? MatchId, Guid? BidId, Guid? PoolId, string Shipper,
     IReadOnlyList<string> Carriers, string Status, bool Delayed, string Origin, string Destination, DateOnly DeliverBy,
     DateTimeOffset PlannedArrival, DateTimeOffset EstimatedArrival, DateTimeOffset? ActualArrival, Position? Position,
-    Containers Containers, IReadOnlyList<LegView> Legs);
+    ShipmentContainers Containers, IReadOnlyList<ShipmentLegView> Legs);

@@ -34,7 +34,7 @@ public static class CorridorPerformanceApi
 
     public static IEndpointRouteBuilder MapCorridorPerformanceApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/corridors/performance", Get).RequireAuthorization().WithTags("Corridor performance")
+        app.MapGet("/api/corridors/performance", Get).RequireAuthorization(Policies.TradeOffices).WithTags("Corridor performance")
             .WithName("getCorridorPerformance")
             .WithSummary("Transit days and border dwell (p50/p90) and the on-time share per corridor, crossing or month, " +
                          "from carriers' actual events; groups of fewer than 3 shipments are withheld. Trade offices and operators.")
@@ -45,9 +45,6 @@ public static class CorridorPerformanceApi
     private static async Task<IResult> Get(HttpContext http, NpgsqlDataSource db, string? origin, string? destination,
         DateOnly? since, DateOnly? until, string? groupBy)
     {
-        var caller = Caller.From(http.User);
-        if (!caller.Is(Roles.TradeOffice) && !caller.Is(Roles.Admin))
-            return Answers.Forbidden("Corridor performance is for trade offices and operators.");
         var grouping = groupBy ?? "corridor";
         if (!Groupings.Contains(grouping))
             return Answers.Invalid("groupBy", "'groupBy' must be one of corridor, crossing, month.");

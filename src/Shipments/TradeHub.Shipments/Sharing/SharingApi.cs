@@ -82,7 +82,7 @@ public static class SharingApi
                 l.EstimatedDeparture, l.EstimatedArrival, l.ActualDeparture, l.ActualArrival)).ToList()));
     }
 
-    private static IResult NotShared() =>
+    private static Microsoft.AspNetCore.Http.HttpResults.ProblemHttpResult NotShared() =>
         TypedResults.Problem(statusCode: 404, title: "No shipment is shared under this link (it may have been revoked).");
 
     /// <summary>The link as the caller reached the platform: the gateway's forwarded host and scheme when there are any.</summary>

@@ -9,6 +9,7 @@ namespace TradeHub.Shipments.Tracking;
 /// <summary>A recorded tracking event.</summary>
 internal sealed record EventRow
 {
+    public Guid ShipmentId { get; init; }
     public string EventId { get; init; } = "";
     public long Seq { get; init; }
     public string Type { get; init; } = "";
@@ -52,6 +53,21 @@ internal static class Tracker
         UPDATE shipments SET legs = CAST(@Legs AS jsonb), status = @Status, estimated_arrival = @EstimatedArrival,
             delayed = @Delayed, position_location = @PositionLocation, position_since = @PositionSince
         WHERE id = @Id
+        """;
+
+    private const string EventsOfManySql = """
+        SELECT shipment_id AS ShipmentId, event_id AS EventId, seq AS Seq, type AS Type, classifier AS Classifier,
+               location AS Location, event_time AS EventTime, leg_index AS LegIndex, carrier_org AS CarrierOrg,
+               reason AS Reason, retracted_event_id AS RetractedEventId, retracted AS Retracted
+        FROM tracking_events WHERE shipment_id = ANY(@Ids) ORDER BY seq
+        """;
+
+    private const string UpdateManySql = """
+        UPDATE shipments s SET legs = CAST(u.legs AS jsonb), status = u.status, estimated_arrival = u.estimated_arrival,
+            delayed = u.delayed, position_location = u.position_location, position_since = u.position_since
+        FROM unnest(@Ids, @Legs, @Statuses, @Arrivals, @Delayed, @Locations, @Since)
+            AS u(id, legs, status, estimated_arrival, delayed, position_location, position_since)
+        WHERE s.id = u.id
         """;
 
     public static async Task<List<EventRow>> Events(NpgsqlConnection connection, NpgsqlTransaction? tx, Guid shipmentId) =>
@@ -173,8 +189,32 @@ internal static class Tracker
     }
 
     /// <summary>Actual times from the standing ACT events, estimates from them, and the events a change of estimate causes.</summary>
-    public static async Task Apply(OutboxTransaction work, ShipmentRow row, List<Leg> legs,
-        IReadOnlyList<EventRow> events, string cause, DateTimeOffset now)
+    public static Task Apply(OutboxTransaction work, ShipmentRow row, List<Leg> legs,
+        IReadOnlyList<EventRow> events, string cause, DateTimeOffset now) =>
+        Store(work, [Reestimate(row, legs, events, cause, now)]);
+
+    /// <summary>
+    /// <see cref="Apply"/> for many shipments at once (a disruption reaching thousands): their events read in one
+    /// statement, their new estimates written in one, and the events they cause queued together.
+    /// </summary>
+    public static async Task ApplyAll(OutboxTransaction work, IReadOnlyList<(ShipmentRow Row, List<Leg> Legs)> shipments,
+        string cause, DateTimeOffset now)
+    {
+        if (shipments.Count == 0) return;
+        var (connection, tx) = work;
+        var events = (await connection.QueryAsync<EventRow>(EventsOfManySql,
+                new { Ids = shipments.Select(s => s.Row.Id).ToArray() }, tx))
+            .GroupBy(e => e.ShipmentId).ToDictionary(g => g.Key, g => (IReadOnlyList<EventRow>)g.ToList());
+        await Store(work, shipments.Select(s =>
+            Reestimate(s.Row, s.Legs, events.GetValueOrDefault(s.Row.Id) ?? [], cause, now)).ToList());
+    }
+
+    /// <summary>A shipment's new state and what its change of estimate tells.</summary>
+    internal sealed record Reestimated(Guid Id, string LegsJson, string Status, DateTimeOffset EstimatedArrival, bool Delayed,
+        string? PositionLocation, DateTimeOffset? PositionSince, ShipmentEtaChanged? EtaChanged, ShipmentDelayed? DelayedEvent);
+
+    internal static Reestimated Reestimate(ShipmentRow row, List<Leg> legs, IReadOnlyList<EventRow> events, string cause,
+        DateTimeOffset now)
     {
         // A retraction stands for nothing itself; it only withdraws the event it names.
         var standing = events.Where(e => !e.Retracted && e.RetractedEventId is null).OrderBy(e => e.Seq).ToList();
@@ -191,34 +231,52 @@ internal static class Tracker
         var estimated = Estimation.Estimate(legs, estimates);
         var lastAct = standing.Where(e => e.Classifier == "ACT").MaxBy(e => (e.EventTime, e.Seq));
         var status = row.Status == ShipmentStatus.Booked && lastAct is not null ? ShipmentStatus.InTransit : row.Status;
-        await Reestimated(work, row, estimated, status, lastAct?.Location, lastAct is null ? null : ShipmentRow.Utc(lastAct.EventTime), cause, now);
+
+        // An arrival moved by more than an hour is told, and so is one that passes deliver-by.
+        var before = ShipmentRow.Utc(row.EstimatedArrival);
+        var after = estimated.Count > 0 ? estimated[^1].EstimatedArrival : before;
+        var delayed = after > Estimation.Deadline(row.DeliverBy);
+        return new Reestimated(row.Id, Legs.ToJson(estimated), status, after, delayed,
+            lastAct?.Location ?? row.PositionLocation,
+            lastAct is not null ? ShipmentRow.Utc(lastAct.EventTime) : row.PositionSince is { } s ? ShipmentRow.Utc(s) : null,
+            Math.Abs((after - before).TotalHours) > 1
+                ? new ShipmentEtaChanged
+                {
+                    ShipmentId = row.Id, PartyOrgs = row.Parties, PreviousEstimatedArrival = before, EstimatedArrival = after,
+                    DeliverBy = row.DeliverBy, Cause = cause, ChangedAt = now,
+                }
+                : null,
+            delayed && !row.Delayed
+                ? new ShipmentDelayed { ShipmentId = row.Id, PartyOrgs = row.Parties, EstimatedArrival = after, DeliverBy = row.DeliverBy, At = now }
+                : null);
     }
 
-    /// <summary>Stores new estimates; an arrival moved by more than an hour is told, and so is one that passes deliver-by.</summary>
-    public static async Task Reestimated(OutboxTransaction work, ShipmentRow row, List<Leg> legs,
-        string status, string? positionLocation, DateTimeOffset? positionSince, string cause, DateTimeOffset now)
+    private static async Task Store(OutboxTransaction work, List<Reestimated> changes)
     {
         var (connection, tx) = work;
-        var before = ShipmentRow.Utc(row.EstimatedArrival);
-        var after = legs.Count > 0 ? legs[^1].EstimatedArrival : before;
-        var deadline = Estimation.Deadline(row.DeliverBy);
-        var delayed = after > deadline;
-        await connection.ExecuteAsync(UpdateSql, new
+        if (changes.Count == 1)
         {
-            row.Id, Legs = Legs.ToJson(legs), Status = status, EstimatedArrival = after, Delayed = delayed,
-            PositionLocation = positionLocation ?? row.PositionLocation,
-            PositionSince = positionSince ?? (row.PositionSince is { } s ? ShipmentRow.Utc(s) : (DateTimeOffset?)null),
-        }, tx);
-        if (Math.Abs((after - before).TotalHours) > 1)
-            await work.Enqueue(new ShipmentEtaChanged
+            var c = changes[0];
+            await connection.ExecuteAsync(UpdateSql, new
             {
-                ShipmentId = row.Id, PartyOrgs = row.Parties, PreviousEstimatedArrival = before, EstimatedArrival = after,
-                DeliverBy = row.DeliverBy, Cause = cause, ChangedAt = now,
-            });
-        if (delayed && !row.Delayed)
-            await work.Enqueue(new ShipmentDelayed
+                c.Id, Legs = c.LegsJson, c.Status, c.EstimatedArrival, c.Delayed, c.PositionLocation, c.PositionSince,
+            }, tx);
+        }
+        else
+        {
+            await connection.ExecuteAsync(UpdateManySql, new
             {
-                ShipmentId = row.Id, PartyOrgs = row.Parties, EstimatedArrival = after, DeliverBy = row.DeliverBy, At = now,
-            });
+                Ids = changes.Select(c => c.Id).ToArray(), Legs = changes.Select(c => c.LegsJson).ToArray(),
+                Statuses = changes.Select(c => c.Status).ToArray(),
+                Arrivals = changes.Select(c => c.EstimatedArrival.UtcDateTime).ToArray(),
+                Delayed = changes.Select(c => c.Delayed).ToArray(),
+                Locations = changes.Select(c => c.PositionLocation).ToArray(),
+                Since = changes.Select(c => c.PositionSince?.UtcDateTime).ToArray(),
+            }, tx);
+        }
+        var etaChanged = changes.Where(c => c.EtaChanged is not null).Select(c => c.EtaChanged!).ToList();
+        if (etaChanged.Count > 0) await work.EnqueueAll(etaChanged);
+        var delayedEvents = changes.Where(c => c.DelayedEvent is not null).Select(c => c.DelayedEvent!).ToList();
+        if (delayedEvents.Count > 0) await work.EnqueueAll(delayedEvents);
     }
 }

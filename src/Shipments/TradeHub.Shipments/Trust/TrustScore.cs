@@ -99,14 +99,14 @@ public static class TrustScore
         if (ended.Count == 0)
             explanation.Add("No shipments delivered on TradeHub yet: the score is the prior alone.");
         else
-            explanation.Add(F($"{delivered.Count} delivered shipments with {counterparts} counterparts; a shipment's weight halves every {HalfLifeDays} days and one counterpart's shipments weigh at most {CounterpartCap} together ({effective:0.#} effective shipments)."));
+            explanation.Add(F($"{Counted(delivered.Count, "delivered shipment")} with {Counted(counterparts, "counterpart")}; a shipment's weight halves every {HalfLifeDays} days and one counterpart's shipments weigh at most {CounterpartCap} together ({Counted(effective, "effective shipment")})."));
         explanation.Add(onTime.Items == 0
             ? F($"On time: no actual events yet, so the prior of {OnTimePrior:P0} stands.")
-            : F($"On time: {onTime.OnTime} of {onTime.Items} {(onTime.PerLeg ? "legs arrived" : "hand-overs departed")} within {Grace.TotalHours} h of plan by their actual events ({onTime.Value:P0} after weights and prior)."));
+            : F($"On time: {onTime.OnTime} of {Counted(onTime.Items, onTime.PerLeg ? "leg" : "hand-over")} {(onTime.PerLeg ? "arrived" : "departed")} within {Grace.TotalHours} h of plan by their actual events ({onTime.Value:P0} after weights and prior)."));
         explanation.Add(F($"Ratings: {received.Count} from the other side{(plainMean is { } m ? F($", mean {m:0.0#} stars") : "")}; with a prior of {RatingPriorWeight} ratings at {RatingPrior} stars that is {ratingMean:0.00} stars."));
         var cancelled = ended.Count - delivered.Count;
-        explanation.Add(F($"Completion: {delivered.Count} of {ended.Count} ended shipments delivered, {cancelled} cancelled."));
-        explanation.Add(F($"Experience: {effective:0.#} effective shipments give {experience:P0} (one half at {ExperienceHalf})."));
+        explanation.Add(F($"Completion: {delivered.Count} of {Counted(ended.Count, "ended shipment")} delivered, {cancelled} cancelled."));
+        explanation.Add(F($"Experience: {experience:P0} from {Counted(effective, "effective shipment")} (one half at {ExperienceHalf})."));
         explanation.Add(F($"Score = 100 x ({OnTimeWeight} on time + {RatingsWeight} ratings + {CompletionWeight} completion + {ExperienceWeight} experience) = {score}."));
 
         return new TrustReport(org, score, delivered.Count,
@@ -190,4 +190,14 @@ public static class TrustScore
     private static double Round(double value) => Math.Round(value, 4);
 
     private static string F(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>"1 counterpart", "3 counterparts": a count with its noun in the right number.</summary>
+    private static string Counted(int count, string noun) => count == 1 ? $"1 {noun}" : F($"{count} {noun}s");
+
+    /// <summary>A weighted count as the explanation prints it (one decimal); "1 effective shipment" only when it reads 1.</summary>
+    private static string Counted(double count, string noun)
+    {
+        var text = F($"{count:0.#}");
+        return text == "1" ? $"1 {noun}" : $"{text} {noun}s";
+    }
 }

@@ -21,7 +21,7 @@ namespace TradeHub.Webhooks.Delivery;
 /// when Retry-After says), or failure; 410 and failing for too long disable the subscription.
 /// </summary>
 public sealed class Sender(
-    NpgsqlDataSource db, Outbox outbox, IHttpClientFactory clients, SecretBox secrets, WebhooksOptions options, TimeProvider clock,
+    NpgsqlDataSource db, Completions completions, Outbox outbox, IHttpClientFactory clients, SecretBox secrets, WebhooksOptions options, TimeProvider clock,
     IMeterFactory meters, ILogger<Sender> log)
 {
     public const string Client = "webhooks";
@@ -57,11 +57,7 @@ public sealed class Sender(
         {
             _deliveries.Add(1, new KeyValuePair<string, object?>("outcome", "succeeded"));
             _eventToDelivery.Record((clock.GetUtcNow().UtcDateTime - delivery.CreatedAt).TotalMilliseconds);
-            await using var connection = await db.OpenConnectionAsync(CancellationToken.None);
-            await connection.ExecuteAsync(SucceededSql, new
-            {
-                delivery.Id, delivery.SubscriptionId, Attempt = attempt, At = started, outcome.Status, Latency = latency,
-            });
+            await completions.Record(new Succeeded(delivery.Id, delivery.SubscriptionId, attempt, started.UtcDateTime, outcome.Status.Value, latency));
             return;
         }
 
@@ -180,15 +176,6 @@ public sealed class Sender(
         HttpRequestException h => h.HttpRequestError == HttpRequestError.Unknown ? h.Message : $"{h.HttpRequestError}: {h.Message}",
         _ => e.Message,
     };
-
-    private const string SucceededSql = """
-        UPDATE deliveries SET status = 'succeeded', attempts = @Attempt, last_status = @Status, last_error = NULL,
-            lease_until = NULL, completed_at = now()
-        WHERE id = @Id;
-        INSERT INTO delivery_attempts (delivery_id, attempt, at, status_code, latency_ms, error)
-        VALUES (@Id, @Attempt, @At, @Status, @Latency, NULL) ON CONFLICT DO NOTHING;
-        UPDATE subscriptions SET failing_since = NULL WHERE id = @SubscriptionId AND failing_since IS NOT NULL;
-        """;
 
     private const string FailedSql = """
         UPDATE deliveries SET attempts = @Attempt, last_status = @Status, last_error = @Error, lease_until = NULL,

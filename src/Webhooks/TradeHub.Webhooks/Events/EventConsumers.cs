@@ -2,7 +2,9 @@ using MassTransit;
 using Npgsql;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Listings.Contracts;
+using System.Security.Cryptography;
 using TradeHub.Matching.Contracts;
+using TradeHub.Pools.Contracts;
 using TradeHub.Routing.Contracts;
 using TradeHub.Shipments.Contracts;
 
@@ -23,6 +25,10 @@ public static class EventTypes
     public const string ShipmentDelayed = "shipment.delayed";
     public const string ShipmentException = "shipment.exception";
     public const string ShipmentDelivered = "shipment.delivered";
+    public const string PoolJoined = "pool.joined";
+    public const string PoolFormed = "pool.formed";
+    public const string PoolCancelled = "pool.cancelled";
+    public const string PoolSuggested = "pool.suggested";
     public const string WebhookDisabled = "webhook.disabled";
     public const string WebhookPing = "webhook.ping";
     public const string All = "*";
@@ -30,7 +36,8 @@ public static class EventTypes
     public static readonly IReadOnlySet<string> Known = new HashSet<string>(StringComparer.Ordinal)
     {
         MatchProposed, MatchConfirmed, MatchExpired, BidPlaced, BidAwarded, RoutesChanged, ShipmentBooked, ShipmentEvent,
-        ShipmentEtaChanged, ShipmentDelayed, ShipmentException, ShipmentDelivered, WebhookDisabled, WebhookPing,
+        ShipmentEtaChanged, ShipmentDelayed, ShipmentException, ShipmentDelivered, PoolJoined, PoolFormed, PoolCancelled,
+        PoolSuggested, WebhookDisabled, WebhookPing,
     };
 }
 
@@ -114,19 +121,8 @@ public sealed class CargoRoutesComputedConsumer(Outbox outbox) : IConsumer<Cargo
     public Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var r = context.Message;
-        return Fan.Out(outbox, context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt, new
-        {
-            r.CargoOfferId, status = "ready", r.Version, r.Reason, r.ComputedAt,
-            routes = r.Routes.Select(o => new
-            {
-                id = o.RouteId,
-                legs = o.Legs.Select(l => new
-                {
-                    l.From, l.To, l.Mode, l.DistanceKm, l.Hours, l.CostUsd, l.Co2Kg, l.BorderCrossing, l.GaugeChange,
-                }),
-                o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
-            }),
-        });
+        return Fan.Out(outbox, context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt,
+            r.PublicData());
     }
 }
 
@@ -214,6 +210,77 @@ public sealed class ShipmentDeliveredConsumer(Outbox outbox) : IConsumer<Shipmen
     }
 }
 
+/// <summary>A pool gained a member: told to its operator and the joining SME, never to the other members.</summary>
+public sealed class PoolMemberJoinedConsumer(Outbox outbox) : IConsumer<PoolMemberJoined>
+{
+    public Task Consume(ConsumeContext<PoolMemberJoined> context)
+    {
+        var j = context.Message;
+        return Fan.Out(outbox, context, "webhooks.pool-member-joined", EventTypes.PoolJoined, [j.OperatorOrg, j.MemberOrg], j.JoinedAt, new
+        {
+            id = j.PoolId, memberId = j.MemberId, member = j.MemberOrg, fill = new { containers = j.Containers },
+            pricePerContainer = new { amount = j.PricePerContainerAmount, currency = j.PriceCurrency }, j.JoinedAt,
+        });
+    }
+}
+
+/// <summary>The train runs: the operator is told of every member, each member's organisation only of its own part.</summary>
+public sealed class PoolFormedConsumer(Outbox outbox) : IConsumer<PoolFormed>
+{
+    public Task Consume(ConsumeContext<PoolFormed> context)
+    {
+        var f = context.Message;
+        object Pool(IEnumerable<PoolMember> members) => new
+        {
+            id = f.PoolId, status = "running", f.From, f.To, f.DepartureDate, f.ContainerType,
+            fill = new { containers = f.Containers },
+            pricePerContainer = new { amount = f.PricePerContainerAmount, currency = f.PriceCurrency },
+            members = members.Select(m => new
+            {
+                id = m.MemberId, org = m.Org, m.CargoOfferId, m.FullContainers, m.SharedContainers, m.WeightKg, m.VolumeM3,
+                price = new { amount = m.PriceAmount, currency = f.PriceCurrency },
+            }),
+            f.FormedAt,
+        };
+        var views = new List<(IReadOnlyList<string> Orgs, object Data)> { ([f.OperatorOrg], Pool(f.Members)) };
+        foreach (var org in f.Members.GroupBy(m => m.Org).Where(g => g.Key != f.OperatorOrg))
+            views.Add(([org.Key], Pool(org)));
+        return Fan.OutEach(outbox, context, "webhooks.pool-formed", EventTypes.PoolFormed, f.FormedAt, views);
+    }
+}
+
+/// <summary>The pool did not reach its minimum: its operator and members are told (no member names the others).</summary>
+public sealed class PoolCancelledConsumer(Outbox outbox) : IConsumer<PoolCancelled>
+{
+    public Task Consume(ConsumeContext<PoolCancelled> context)
+    {
+        var c = context.Message;
+        return Fan.Out(outbox, context, "webhooks.pool-cancelled", EventTypes.PoolCancelled, c.MemberOrgs.Append(c.OperatorOrg),
+            c.CancelledAt, new
+            {
+                id = c.PoolId, status = "cancelled", c.From, c.To, c.DepartureDate, fill = new { containers = c.Containers },
+                c.MinContainers, reason = $"{c.Containers} of the {c.MinContainers} containers needed by the cut-off",
+                c.CancelledAt,
+            });
+    }
+}
+
+/// <summary>A new cargo offer fits an open pool: its owner is invited, with the price now and at full fill.</summary>
+public sealed class PoolSuggestedConsumer(Outbox outbox) : IConsumer<PoolSuggested>
+{
+    public Task Consume(ConsumeContext<PoolSuggested> context)
+    {
+        var s = context.Message;
+        return Fan.Out(outbox, context, "webhooks.pool-suggested", EventTypes.PoolSuggested, [s.OwnerOrg], s.SuggestedAt, new
+        {
+            id = s.PoolId, s.CargoOfferId, s.From, s.To, s.DepartureDate, s.Cutoff,
+            containers = new { count = s.Containers, type = s.ContainerType },
+            priceNow = new { amount = s.PriceNowAmount, currency = s.PriceCurrency },
+            priceAtFullFill = new { amount = s.PriceAtFullFillAmount, currency = s.PriceCurrency }, s.SuggestedAt,
+        });
+    }
+}
+
 internal static class Fan
 {
     /// <summary>The webhook-id is the bus message id, so a redelivered message is the same webhook.</summary>
@@ -225,6 +292,26 @@ internal static class Fan
             queued = await WebhookEvent.FanOut(tx.Connection, tx.Transaction, context.MessageId!.Value, type, orgs, occurredAt, data));
         if (queued > 0) WebhookEvent.Queued();
     }
+
+    /// <summary>
+    /// One event whose organisations see different parts of it: each view is its own webhook, with an id derived from
+    /// the bus message id and the view's organisations, so a redelivered message is the same webhooks.
+    /// </summary>
+    public static async Task OutEach<T>(Outbox outbox, ConsumeContext<T> context, string consumer, string type,
+        DateTimeOffset occurredAt, IReadOnlyList<(IReadOnlyList<string> Orgs, object Data)> views) where T : class
+    {
+        var queued = 0;
+        await outbox.HandleOnce(context, consumer, async tx =>
+        {
+            foreach (var (orgs, data) in views)
+                queued += await WebhookEvent.FanOut(tx.Connection, tx.Transaction, ViewId(context.MessageId!.Value, orgs), type,
+                    orgs, occurredAt, data);
+        });
+        if (queued > 0) WebhookEvent.Queued();
+    }
+
+    private static Guid ViewId(Guid messageId, IReadOnlyList<string> orgs) =>
+        new(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId:N}|{string.Join('|', orgs)}")).AsSpan(0, 16));
 
     public static IEnumerable<object> Legs(IReadOnlyList<MatchedLeg> legs) =>
         legs.Select(l => new { l.CapacityOfferId, l.From, l.To, carrier = l.CarrierOrg, l.Mode, l.Containers });

@@ -120,16 +120,13 @@ public static class SubscriptionsApi
         return app;
     }
 
-    internal static ProblemHttpResult NotFound() =>
-        TypedResults.Problem(statusCode: 404, title: "No such webhook.", detail: "The webhook does not exist or is not yours to see.");
+    internal static ProblemHttpResult NotFound() => Refusal.NotFound("webhook");
 
     /// <summary>Every role may have webhooks; the token must name the organisation that owns them.</summary>
     internal static bool TryCaller(HttpContext http, out Caller caller, out IResult? refusal)
     {
         caller = Caller.From(http.User);
-        refusal = string.IsNullOrEmpty(caller.Org)
-            ? TypedResults.Problem(statusCode: 403, title: "Not allowed.", detail: "The token names no organisation.")
-            : null;
+        refusal = string.IsNullOrEmpty(caller.Org) ? Refusal.Forbidden("The token names no organisation.") : null;
         return refusal is null;
     }
 

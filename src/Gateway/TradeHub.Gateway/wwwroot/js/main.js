@@ -12,10 +12,20 @@ const views = {
   admin: () => import("./views/admin.js"),
 };
 
+// Panels that follow a role's view, before the Integrations panel every role has: consolidation pools for everyone
+// (on the map too), shipments and tenders for the parties to them, corridor performance for trade offices.
+const pools = () => import("./views/pools.js");
+const panels = {
+  sme: [pools, () => import("./views/shipments.js"), () => import("./views/tenders.js")],
+  carrier: [pools, () => import("./views/shipments.js"), () => import("./views/tenders.js")],
+  trade_office: [() => import("./views/corridor-performance.js"), pools],
+  admin: [pools],
+};
+
 const SAMPLE_ORGS = ["tianjin-textiles", "tashkent-cotton", "minsk-machinery", "silkway-rail", "caspian-ferries",
   "tianjin-trade-office", "tashkent-trade-office", "tradehub-operator"];
 
-const state = { config: {}, map: null, network: null, view: null, stopEvents: null, eventHandlers: new Set() };
+const state = { config: {}, map: null, network: null, view: null, panels: [], stopEvents: null, eventHandlers: new Set() };
 
 const $ = (sel) => document.querySelector(sel);
 
@@ -75,6 +85,7 @@ function showSignedOut() {
   state.stopEvents = null;
   state.view?.unmount?.();
   state.view = null;
+  unmountPanels();
   if (state.network?.disruptions.length) {
     state.network.disruptions = [];
     state.map.setDisruptions([]);
@@ -177,10 +188,16 @@ async function refreshDisruptions() {
   } catch { /* the next event or reload will catch up */ }
 }
 
+function unmountPanels() {
+  for (const panel of state.panels) panel.unmount?.();
+  state.panels = [];
+}
+
 async function mountView() {
   const claims = session.claims;
   if (!claims) return showSignedOut();
   state.view?.unmount?.();
+  unmountPanels();
   state.eventHandlers.clear();
   const host = $("#view");
   host.replaceChildren(h("p", { class: "loading" }, t("common.loading")));
@@ -191,7 +208,8 @@ async function mountView() {
   }
   // Both modules before the host is touched: the view and the panel then mount together, so a second mountView
   // (a language switch) cannot land between them and leave a panel under the wrong view.
-  const [module, integrations] = await Promise.all([load(), import("./views/integrations.js")]);
+  const [module, integrations, ...extra] = await Promise.all([load(), import("./views/integrations.js"),
+    ...(panels[claims.role] ?? []).map((p) => p())]);
   const ctx = {
     claims, map: state.map, network: state.network, toast, fmt,
     onEvent: (fn) => state.eventHandlers.add(fn),
@@ -200,6 +218,7 @@ async function mountView() {
   host.replaceChildren();
   host.dataset.role = claims.role;
   state.view = module.mount(host, ctx) || {};
+  state.panels = extra.map((panel) => panel.mount(host, ctx) || {});
   // Every organisation, whatever its role, may have webhooks: the Integrations panel follows the role's view.
   integrations.mount(host, ctx);
 }

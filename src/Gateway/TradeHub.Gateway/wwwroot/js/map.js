@@ -1,20 +1,13 @@
 // The corridor map: country outlines (world-atlas 110m, vendored) under the route network, drawn with
 // d3-geo (vendored UMD, window.d3) and topojson-client (window.topojson). Nothing is fetched from outside.
 import { t, fmt } from "./i18n.js";
+import { svgEl as el } from "./ui.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const WIDTH = 1000;
 const HEIGHT = 560;
 
 // ISO 3166-1 numeric ids of SCO members (2025), as world-atlas keys its countries.
 const SCO_MEMBERS = new Set(["156", "643", "398", "417", "762", "860", "356", "586", "364", "112"]);
-
-function el(name, attrs = {}, parent) {
-  const node = document.createElementNS(SVG_NS, name);
-  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
-  if (parent) parent.append(node);
-  return node;
-}
 
 function title(node, text) {
   el("title", {}, node).textContent = text;
@@ -68,8 +61,12 @@ export class CorridorMap {
     // Geography scales with the zoom; markers and labels are placed at the zoomed positions but keep their size.
     this.viewport = el("g", { class: "viewport" }, this.svg);
     this.layers = {};
-    for (const name of ["sea", "countries", "legs", "overlay"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.viewport);
-    for (const name of ["nodes", "labels"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.svg);
+    // Pools have layers of their own: a view's overlay (a route, a tender's lanes) comes and goes over them.
+    for (const name of ["sea", "countries", "legs", "pools", "overlay"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.viewport);
+    // Pool bars under the node markers: a bar near a node must not take the click that picks the node.
+    for (const name of ["poolBars", "nodes", "labels"]) this.layers[name] = el("g", { class: `layer-${name}` }, this.svg);
+    this.pools = [];
+    this.selectedPool = null;
     host.append(this.svg);
     this.controls = document.createElement("div");
     this.controls.className = "map-controls";
@@ -112,17 +109,24 @@ export class CorridorMap {
     let drag = null;
     this.svg.addEventListener("pointerdown", (event) => {
       if (event.button !== 0) return;
-      drag = { start: this.toMap(event), x: this.zoom.x, y: this.zoom.y, id: event.pointerId };
+      // The node under the pointer is read here: once the pointer is captured, later events name the map itself.
+      const node = event.target.closest?.("g.node")?.dataset.node;
+      drag = { start: this.toMap(event), x: this.zoom.x, y: this.zoom.y, id: event.pointerId, node, moved: 0 };
       this.svg.setPointerCapture(event.pointerId);
       this.svg.classList.add("dragging");
     });
     this.svg.addEventListener("pointermove", (event) => {
       if (!drag || event.pointerId !== drag.id) return;
       const [px, py] = this.toMap(event);
+      drag.moved = Math.max(drag.moved, Math.hypot(px - drag.start[0], py - drag.start[1]));
       this.setZoom(this.zoom.k, drag.x + px - drag.start[0], drag.y + py - drag.start[1]);
     });
     const end = () => { drag = null; this.svg.classList.remove("dragging"); };
-    this.svg.addEventListener("pointerup", end);
+    this.svg.addEventListener("pointerup", () => {
+      // A press and release on a node without dragging picks it, when a view asked for picks.
+      if (drag?.node && drag.moved < 4 && this.pickNode) this.pickNode(drag.node);
+      end();
+    });
     this.svg.addEventListener("pointercancel", end);
   }
 
@@ -188,7 +192,10 @@ export class CorridorMap {
   /** Translates the zoom controls after a language switch, with the network. */
   retranslate() {
     this.renderControls();
-    if (this.projection) this.drawNetwork();
+    if (this.projection) {
+      this.drawNetwork();
+      this.showPools(this.pools, { selectedId: this.selectedPool });
+    }
   }
 
   drawBase() {
@@ -251,6 +258,7 @@ export class CorridorMap {
       g.setAttribute("transform", `translate(${x.toFixed(1)},${y.toFixed(1)})`);
     }
     this.layoutLabels();
+    this.placePools();
   }
 
   /**
@@ -369,6 +377,49 @@ export class CorridorMap {
     }
   }
 
+  /**
+   * Lets a view pick nodes by clicking them (a tender's origin and destination); `null` stops picking.
+   * Returns a function that stops it, so the view that started picking can end it on unmount.
+   */
+  onNodePick(fn) {
+    this.pickNode = fn;
+    this.svg.classList.toggle("picking", !!fn);
+    return () => { if (this.pickNode === fn) this.onNodePick(null); };
+  }
+
+  /**
+   * Lanes between two places (a tender's), as straight dashed lines with their ends ringed; awarded lanes solid,
+   * titled with their carrier.
+   */
+  showLanes(lanes, { append = false } = {}) {
+    if (!append) this.clearOverlay();
+    const g = el("g", { class: "tender-lanes" }, this.layers.overlay);
+    for (const lane of lanes) {
+      const a = this.nodes.get(lane.origin), b = this.nodes.get(lane.destination);
+      if (!a || !b) continue;
+      const p = el("path", {
+        d: this.path({ type: "LineString", coordinates: [[a.lon, a.lat], [b.lon, b.lat]] }),
+        class: `tender-lane${lane.carrier ? " awarded" : ""}`, "data-testid": "map-tender-lane", "data-ref": lane.ref ?? "",
+        "data-awarded": lane.carrier ? "true" : "false", "data-origin": lane.origin, "data-destination": lane.destination,
+      }, g);
+      title(p, `${lane.ref ? `${lane.ref}: ` : ""}${this.name(lane.origin)} → ${this.name(lane.destination)}${lane.carrier ? ` – ${lane.carrier}` : ""}`);
+      for (const id of [lane.origin, lane.destination]) {
+        const q = this.xy(id);
+        if (q) el("circle", { cx: q[0], cy: q[1], r: 6, class: "tender-lane-end" }, g);
+      }
+    }
+  }
+
+  /** Where a shipment is now: a pulsing ring on its last reported place (its origin before it departs). */
+  markPosition(id, label) {
+    const p = this.xy(id);
+    if (!p) return;
+    const g = el("g", { class: "shipment-position", "data-testid": "map-shipment-position", "data-node": id }, this.layers.overlay);
+    el("circle", { cx: p[0], cy: p[1], r: 12, class: "position-halo" }, g);
+    el("circle", { cx: p[0], cy: p[1], r: 5, class: "position-dot" }, g);
+    title(g, label || this.name(id));
+  }
+
   /** Soft rings around nodes, e.g. the ends of open cargo offers. */
   markNodes(ids, cls = "mark") {
     for (const id of ids) {
@@ -377,7 +428,78 @@ export class CorridorMap {
     }
   }
 
+  /**
+   * Pools as dashed lanes with a fill bar each at the lane's middle: the filled part is the containers planned out of
+   * the maximum, a tick marks the minimum the train needs to run, the text gives the fill and the price per container
+   * now. Bars keep their size when zooming (placed like the node markers); pools of one lane stack.
+   */
+  showPools(pools, { selectedId = null } = {}) {
+    this.pools = pools;
+    this.selectedPool = selectedId;
+    const { pools: lanes, poolBars } = this.layers;
+    lanes.replaceChildren();
+    poolBars.replaceChildren();
+    if (!this.projection) return;
+    const perLane = new Map();
+    for (const p of pools) {
+      const a = this.nodes.get(p.from), b = this.nodes.get(p.to);
+      if (!a || !b) continue;
+      const key = [p.from, p.to].sort().join("|");
+      const stack = perLane.get(key) ?? 0;
+      perLane.set(key, stack + 1);
+      const selected = p.id === selectedId;
+      if (stack === 0 || selected) {
+        el("path", {
+          d: this.path({ type: "LineString", coordinates: [[a.lon, a.lat], [b.lon, b.lat]] }),
+          class: `pool-lane${selected ? " selected" : ""}`, "data-testid": "map-pool-lane", "data-from": p.from, "data-to": p.to,
+        }, lanes);
+      }
+      const reached = p.fill.containers >= p.minContainers;
+      const g = el("g", {
+        class: `pool-mark status-${p.status}${reached ? " reached" : ""}${selected ? " selected" : ""}`, "data-testid": "map-pool",
+        "data-pool-id": p.id, "data-status": p.status, "data-containers": p.fill.containers, "data-min": p.minContainers,
+        "data-max": p.maxContainers, "data-stack": stack,
+      }, poolBars);
+      const text = `${fmt.number(p.fill.containers)}/${fmt.number(p.maxContainers)} · ${fmt.money(p.pricePerContainer)}`;
+      title(g, `${this.name(p.from)} → ${this.name(p.to)}, ${fmt.date(p.departureDate)}: ${t("pool.fillText", {
+        containers: fmt.number(p.fill.containers), min: fmt.number(p.minContainers), max: fmt.number(p.maxContainers) })}; `
+        + `${t("pool.pricePerContainer")} ${fmt.money(p.pricePerContainer)} (${t(`pool.status.${p.status}`)})`);
+      fillGauge(g, p, { width: POOL_BAR_WIDTH, height: 7 });
+      el("text", { x: POOL_BAR_WIDTH + 4, y: 7, class: "pool-mark-text", "data-testid": "map-pool-text" }, g, text);
+    }
+    this.placePools();
+  }
+
+  placePools() {
+    if (!this.projection) return;
+    for (const g of this.layers.poolBars.children) {
+      const p = this.pools.find((x) => x.id === g.dataset.poolId);
+      const a = p && this.xy(p.from), b = p && this.xy(p.to);
+      if (!a || !b) continue;
+      const [x, y] = this.screen([(a[0] + b[0]) / 2, (a[1] + b[1]) / 2]);
+      const dy = Number(g.dataset.stack) * 13;
+      g.setAttribute("transform", `translate(${(x - POOL_BAR_WIDTH / 2).toFixed(1)},${(y - 4 + dy).toFixed(1)})`);
+    }
+  }
+
   name(id) { return this.nodes.get(id)?.name ?? id; }
+}
+
+const POOL_BAR_WIDTH = 40;
+
+/**
+ * A pool's fill as an SVG gauge into `parent`: the track is the maximum, the bar the containers planned, the tick
+ * the minimum; the bar turns green once the minimum is reached. Attributes, not styles: the page's CSP allows no
+ * inline style.
+ */
+export function fillGauge(parent, pool, { width, height }) {
+  const max = Math.max(1, pool.maxContainers);
+  const share = Math.min(1, pool.fill.containers / max);
+  const minX = Math.min(1, pool.minContainers / max) * width;
+  el("rect", { x: 0, y: 0, width, height, rx: 2, class: "pool-track" }, parent);
+  el("rect", { x: 0, y: 0, width: (share * width).toFixed(1), height, rx: 2, class: "pool-bar", "data-testid": "pool-bar" }, parent);
+  el("line", { x1: minX.toFixed(1), x2: minX.toFixed(1), y1: -2, y2: height + 2, class: "pool-min-tick" }, parent);
+  return parent;
 }
 
 // Sea legs follow shipping lanes, not great circles over land: waypoints between the two ports, [lon, lat].
@@ -434,5 +556,7 @@ export function renderLegend(host) {
   item((svg) => el("path", { d: "M-11,0L11,0", class: "leg mode-rail disrupted" }, svg), "legend.disrupted");
   item((svg) => el("path", { d: "M-11,0L11,0", class: "route-leg" }, svg), "legend.route");
   item((svg) => el("path", { d: "M-11,4Q0,-8 11,4", class: "flow-arc", "stroke-width": 3 }, svg), "legend.flow");
+  item((svg) => fillGauge(el("g", { transform: "translate(-11,-3)" }, svg),
+    { fill: { containers: 12 }, minContainers: 10, maxContainers: 20 }, { width: 22, height: 6 }), "legend.pool");
   host.append(list);
 }

@@ -3,6 +3,16 @@ import { t } from "./i18n.js";
 import { ApiError } from "./api.js";
 
 let uid = 0;
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/** svgEl("rect", {x, y}, parent, "text"): an SVG element (null and undefined attributes left out), appended to parent. */
+export function svgEl(name, attrs = {}, parent, text) {
+  const node = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined && v !== null) node.setAttribute(k, v);
+  if (text !== undefined) node.textContent = text;
+  if (parent) parent.append(node);
+  return node;
+}
 
 /** h("button", {class: "x", onclick}, "text", child...) */
 export function h(tag, attrs = {}, ...children) {
@@ -50,6 +60,15 @@ export function field(name, { type = "text", options, required, value, attrs = {
   return wrap;
 }
 
+/**
+ * Prefixes the test ids of the field errors under `root` (`error-origin` -> `error-tender-lane-origin`): a panel whose
+ * fields carry the same API names as another form on the page (origin, containers.count) keeps its ids unique.
+ */
+export function scopeErrorIds(root, prefix) {
+  for (const p of root.querySelectorAll("[data-error-for]")) p.dataset.testid = `error-${prefix}-${p.dataset.errorFor}`;
+  return root;
+}
+
 export function clearErrors(form) {
   for (const p of form.querySelectorAll(".field-error")) p.textContent = "";
   for (const i of form.querySelectorAll("[aria-invalid]")) i.removeAttribute("aria-invalid");
@@ -86,6 +105,19 @@ export function showError(form, error) {
   if (status) {
     status.textContent = t("common.error", { message: error.message });
     status.className = "form-status error";
+  }
+}
+
+/** Runs a form's submission with its submit button disabled; a refusal is shown on the form, beside the fields it names. */
+export async function submitting(form, action) {
+  const button = form.querySelector("button[type=submit]");
+  button.disabled = true;
+  try {
+    await action();
+  } catch (err) {
+    showError(form, err);
+  } finally {
+    button.disabled = false;
   }
 }
 

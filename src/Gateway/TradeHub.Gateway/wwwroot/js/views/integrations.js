@@ -6,7 +6,7 @@ import { clearErrors, field, h, section, showError, table } from "../ui.js";
 
 const EVENTS = ["match.proposed", "match.confirmed", "match.expired", "bid.placed", "bid.awarded", "routes.changed",
   "shipment.booked", "shipment.event", "shipment.eta_changed", "shipment.delayed", "shipment.exception", "shipment.delivered",
-  "webhook.disabled"];
+  "pool.joined", "pool.formed", "pool.cancelled", "pool.suggested", "webhook.disabled"];
 
 export function mount(host, ctx) {
   const list = h("div", { "data-testid": "webhooks-list" });

@@ -4,7 +4,8 @@ import { api } from "../api.js";
 import { cargoOfferList, containersText, lane, matchesPanel, pollRoutes, routeCards } from "../components.js";
 import { fmt, t } from "../i18n.js";
 import {
-  clearErrors, CONTAINER_TYPES, CURRENCIES, field, h, nodeOptions, readForm, section, showError, showOk, table, today,
+  clearErrors, CONTAINER_TYPES, CURRENCIES, field, h, nodeOptions, readForm, section, showError, showOk, submitting, table,
+  today,
 } from "../ui.js";
 
 const INCOTERMS = ["EXW", "FCA", "CPT", "CIP", "DAP", "DPU", "DDP", "FAS", "FOB", "CFR", "CIF"];
@@ -40,20 +41,14 @@ export function mount(host, ctx) {
     clearErrors(cargoForm);
     const body = readForm(cargoForm);
     if (body.targetPrice?.amount === undefined) delete body.targetPrice;
-    const button = cargoForm.querySelector("button[type=submit]");
-    button.disabled = true;
-    try {
+    await submitting(cargoForm, async () => {
       const offer = await api.post("/api/cargo-offers", body, { headers: { "Idempotency-Key": idempotencyKey } });
       idempotencyKey = crypto.randomUUID();
       showOk(cargoForm, t("cargo.posted"));
       ctx.toast(t("cargo.posted"));
       await refreshOffers();
       select(offer);
-    } catch (err) {
-      showError(cargoForm, err);
-    } finally {
-      button.disabled = false;
-    }
+    });
   });
 
   // ---- trade offer form ----

@@ -3,9 +3,8 @@
 import { api, query } from "../api.js";
 import { fmt, t } from "../i18n.js";
 import { nodeName } from "../components.js";
-import { field, h, MODES, nodeOptions, section, table } from "../ui.js";
+import { field, h, MODES, nodeOptions, section, svgEl, table } from "../ui.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
 const GROUPS = ["corridor", "mode", "hsChapter", "month"];
 
 export function mount(host, ctx) {
@@ -110,18 +109,11 @@ function monthChart(rows) {
   const W = 480, H = 180, pad = { l: 36, r: 8, t: 16, b: 28 };
   const max = Math.max(...data.map(([, v]) => v), 1);
   const bw = (W - pad.l - pad.r) / data.length;
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("viewBox", `0 0 ${W} ${H}`);
-  svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `${t("flows.perMonth")}: ${data.map(([m, v]) => `${fmt.month(m)} ${fmt.number(v)}`).join(", ")}`);
-  svg.setAttribute("data-testid", "month-chart");
-  const add = (name, attrs, text) => {
-    const n = document.createElementNS(SVG_NS, name);
-    for (const [k, v] of Object.entries(attrs)) n.setAttribute(k, v);
-    if (text !== undefined) n.textContent = text;
-    svg.append(n);
-    return n;
-  };
+  const svg = svgEl("svg", {
+    viewBox: `0 0 ${W} ${H}`, role: "img", "data-testid": "month-chart",
+    "aria-label": `${t("flows.perMonth")}: ${data.map(([m, v]) => `${fmt.month(m)} ${fmt.number(v)}`).join(", ")}`,
+  });
+  const add = (name, attrs, text) => svgEl(name, attrs, svg, text);
   add("line", { x1: pad.l, x2: W - pad.r, y1: H - pad.b, y2: H - pad.b, class: "axis" });
   add("text", { x: pad.l - 4, y: pad.t + 4, class: "tick", "text-anchor": "end" }, fmt.number(max));
   add("text", { x: pad.l - 4, y: H - pad.b, class: "tick", "text-anchor": "end" }, "0");
@@ -129,9 +121,7 @@ function monthChart(rows) {
     const bh = ((H - pad.t - pad.b) * v) / max;
     const x = pad.l + i * bw + bw * 0.15;
     const bar = add("rect", { x, y: H - pad.b - bh, width: bw * 0.7, height: Math.max(bh, 1), class: "bar", "data-testid": "month-bar" });
-    const tip = document.createElementNS(SVG_NS, "title");
-    tip.textContent = `${fmt.month(m)}: ${fmt.number(v)}`;
-    bar.append(tip);
+    svgEl("title", {}, bar, `${fmt.month(m)}: ${fmt.number(v)}`);
     add("text", { x: x + bw * 0.35, y: H - pad.b - bh - 3, class: "bar-value", "text-anchor": "middle" }, fmt.number(v));
     add("text", { x: x + bw * 0.35, y: H - pad.b + 14, class: "tick", "text-anchor": "middle" }, fmt.month(m));
   });

@@ -1,27 +1,31 @@
 using System.Text;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using TradeHub.Hosting.Auth;
 using TradeHub.Hosting.Messaging;
 
-namespace TradeHub.Listings.Common;
+namespace TradeHub.Hosting.Http;
 
-/// <summary>What a create handler decided: a refusal (404, 409) or the created resource.</summary>
-public sealed record CreateOutcome(IResult? Refusal, string? Location, object? Body)
+/// <summary>What a create decided: a refusal (a problem or an invalid field) or the created resource.</summary>
+public sealed record CreateOutcome<TView>(ProblemHttpResult? Problem, ValidationProblem? Invalid, string? Location, TView? Body)
+    where TView : class
 {
-    public static CreateOutcome Refuse(IResult refusal) => new(refusal, null, null);
-    public static CreateOutcome Created(string location, object body) => new(null, location, body);
+    public static CreateOutcome<TView> Refuse(ProblemHttpResult problem) => new(problem, null, null, null);
+    public static CreateOutcome<TView> Refuse(ValidationProblem invalid) => new(null, invalid, null, null);
+    public static CreateOutcome<TView> Created(string location, TView body) => new(null, null, location, body);
 }
 
-public static class Creation
+/// <summary>
+/// A create under its Idempotency-Key: the resource, the stored answer and its outbox events commit in one
+/// transaction or not at all; a repeat of the request gets the first answer, a reuse of the key with another request a 409.
+/// </summary>
+public static class IdempotentCreate
 {
-    /// <summary>
-    /// Runs a create in one transaction with its Idempotency-Key and its outbox events, so the resource,
-    /// the stored answer and the events commit together or not at all.
-    /// </summary>
-    public static async Task<IResult> Run<TRequest>(
-        Outbox outbox, HttpContext http, Caller caller, TRequest request,
-        Func<OutboxTransaction, Task<CreateOutcome>> create)
+    public static async Task<Results<Created<TView>, ContentHttpResult, ProblemHttpResult, ValidationProblem>> Run<TRequest, TView>(
+        Outbox outbox, HttpContext http, TRequest request, Func<OutboxTransaction, Caller, Task<CreateOutcome<TView>>> create)
+        where TView : class
     {
+        var caller = Caller.From(http.User);
         var key = http.Request.Headers[Idempotency.Header].ToString();
         if (key.Length > 200)
             return TypedResults.ValidationProblem(new Dictionary<string, string[]>
@@ -42,19 +46,11 @@ public static class Creation
             }
         }
 
-        var outcome = await create(work);
-        if (outcome.Refusal is not null) return outcome.Refusal;
+        var outcome = await create(work, caller);
+        if (outcome.Problem is not null) return outcome.Problem;
+        if (outcome.Invalid is not null) return outcome.Invalid;
         if (key.Length > 0) await Idempotency.Save(connection, tx, caller.Org, key, outcome.Location!, outcome.Body);
         await work.Commit(http.RequestAborted);
         return TypedResults.Created(outcome.Location, outcome.Body);
     }
-
-    public static ProblemHttpResult Forbidden(string detail) =>
-        TypedResults.Problem(statusCode: 403, title: "Not allowed.", detail: detail);
-
-    public static ProblemHttpResult NotFound(string what) =>
-        TypedResults.Problem(statusCode: 404, title: $"No such {what}.", detail: $"The {what} does not exist or is not yours to see.");
-
-    public static ProblemHttpResult Conflict(string detail) =>
-        TypedResults.Problem(statusCode: 409, title: "The request conflicts with the current state.", detail: detail);
 }

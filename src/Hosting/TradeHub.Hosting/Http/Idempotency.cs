@@ -2,13 +2,18 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Dapper;
+using Microsoft.AspNetCore.Http;
 using Npgsql;
 
-namespace TradeHub.Listings.Common;
+namespace TradeHub.Hosting.Http;
 
 /// <summary>
 /// Idempotency-Key on creates: the first request with a key stores its answer in the same transaction as
-/// the resource; a repeat with the same body gets that answer, one with another body a 409.
+/// the resource; a repeat with the same body gets that answer, one with another body a 409. A service that takes the
+/// header creates the idempotency_keys table (org, key, request_hash, resource_path, response, created_at) in its own
+/// migrations, as Listings' 0001 and Tenders' 0002 do. The hosting library does not own that table: its scripts run
+/// before the service's, so a shared CREATE would make Listings' 0001 (a plain CREATE TABLE, applied and kept as it
+/// is) fail on a fresh database, and a service that takes no creates would carry a table it never uses.
 /// </summary>
 public static class Idempotency
 {

@@ -1,0 +1,169 @@
+using Dapper;
+using MassTransit;
+using TradeHub.Hosting.Messaging;
+using TradeHub.Routing.Contracts;
+using TradeHub.Shipments.Common;
+using TradeHub.Shipments.Contracts;
+using TradeHub.Shipments.Tracking;
+
+namespace TradeHub.Shipments.Disruptions;
+
+/// <summary>
+/// A closure Routing opened reaches the shipments under way (booked and not yet departed, or in transit) whose route
+/// ahead it blocks when they would pass: the leg it blocks waits out the closure (its estimates and the shipment's move at once; eta_changed and delayed follow
+/// as for any re-estimate), and Routing is asked for the fastest way around from the shipment's position, or its
+/// origin when it has not departed (ShipmentRerouteRequested). A booked shipment is reached too: its carriers can
+/// still take the way around before it leaves. A lifted closure gives its wait back.
+/// </summary>
+public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<RouteNetworkChanged>
+{
+    private const string AffectedSql = $"""
+        SELECT {ShipmentRow.Columns} FROM shipments s
+        WHERE status IN ('booked', 'in_transit') AND EXISTS (
+            SELECT 1 FROM jsonb_array_elements(s.legs) AS l, jsonb_array_elements_text(l -> 'nodes') AS n
+            WHERE n = ANY(@NodeIds))
+        ORDER BY id FOR UPDATE
+        """;
+
+    // One statement for every shipment the closure blocks; a repeat of the message finds its rows and adds nothing.
+    private const string InsertSql = """
+        INSERT INTO shipment_disruptions (shipment_id, disruption_id, leg_index, hours, reason, node_ids, request_id, requested_at)
+        SELECT b.shipment_id, @DisruptionId, b.leg_index, b.hours, @Reason, @NodeIds, b.request_id, @Now
+        FROM unnest(@ShipmentIds, @LegIndexes, @Hours, @RequestIds) AS b(shipment_id, leg_index, hours, request_id)
+        ON CONFLICT DO NOTHING RETURNING shipment_id
+        """;
+
+    private const string LockManySql = $"SELECT {ShipmentRow.Columns} FROM shipments WHERE id = ANY(@Ids) ORDER BY id FOR UPDATE";
+
+    private const string LiftSql = """
+        DELETE FROM shipment_disruptions WHERE disruption_id = @DisruptionId
+        RETURNING shipment_id AS ShipmentId, leg_index AS LegIndex, hours AS Hours
+        """;
+
+    // A closure and its lift are handled one after the other, whichever comes first: the second waits for the first
+    // to commit and then sees its rows (each statement after the lock reads what committed before it).
+    private const string SerialiseSql = "SELECT pg_advisory_xact_lock(hashtextextended(@DisruptionId::text, 0))";
+
+    private const string WasLiftedSql = "SELECT EXISTS (SELECT 1 FROM lifted_disruptions WHERE disruption_id = @DisruptionId)";
+
+    private const string RecordLiftSql = """
+        INSERT INTO lifted_disruptions (disruption_id, lifted_at) VALUES (@DisruptionId, @Now) ON CONFLICT DO NOTHING
+        """;
+
+    private sealed record Taken(Guid ShipmentId, int LegIndex, double Hours);
+
+    public Task Consume(ConsumeContext<RouteNetworkChanged> context)
+    {
+        var m = context.Message;
+        if (m.DisruptionId is not { } disruptionId || m.ClosedFrom is not { } from || m.ClosedTo is not { } to)
+            return Task.CompletedTask;
+        return outbox.HandleOnce(context, "shipments.route-network-changed", async work =>
+        {
+            var (connection, tx) = work;
+            var now = clock.GetUtcNow();
+            await connection.ExecuteAsync(SerialiseSql, new { DisruptionId = disruptionId }, tx);
+            if (m.Lifted)
+            {
+                await connection.ExecuteAsync(RecordLiftSql, new { DisruptionId = disruptionId, Now = now }, tx);
+                var taken = (await connection.QueryAsync<Taken>(LiftSql, new { DisruptionId = disruptionId }, tx)).AsList();
+                var byShipment = taken.GroupBy(t => t.ShipmentId).ToDictionary(g => g.Key, g => g.ToList());
+                var locked = await connection.QueryAsync<ShipmentRow>(LockManySql, new { Ids = byShipment.Keys.ToArray() }, tx);
+                var given = new List<(ShipmentRow, List<Leg>)>();
+                foreach (var row in locked)
+                {
+                    if (row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) continue;
+                    var legs = Legs.FromJson(row.LegsJson);
+                    foreach (var t in byShipment[row.Id])
+                        legs[t.LegIndex] = legs[t.LegIndex] with { DisruptionHours = Math.Max(0, legs[t.LegIndex].DisruptionHours - t.Hours) };
+                    given.Add((row, legs));
+                }
+                await Tracker.ApplyAll(work, given, m.Reason, now);
+                return;
+            }
+            if (await connection.ExecuteScalarAsync<bool>(WasLiftedSql, new { DisruptionId = disruptionId }, tx)) return;
+            // A closed leg blocks both ways; a closed node blocks every leg through it.
+            var closedLegs = m.LegIds.Count > 0 && m.NodeIds.Count == 2
+                ? new List<(string, string)> { (m.NodeIds[0], m.NodeIds[1]), (m.NodeIds[1], m.NodeIds[0]) }
+                : [];
+            IReadOnlyCollection<string> closedNodes = m.LegIds.Count > 0 ? [] : m.NodeIds.ToHashSet();
+            var rows = (await connection.QueryAsync<ShipmentRow>(AffectedSql, new { NodeIds = m.NodeIds.ToArray() }, tx)).AsList();
+            var blocked = new List<(ShipmentRow Row, List<Leg> Legs, Blockage Blockage, Guid RequestId)>();
+            foreach (var row in rows)
+            {
+                var legs = Legs.FromJson(row.LegsJson);
+                if (Blockages.Find(legs, row.PositionLocation, closedNodes, closedLegs, from, to) is { } blockage)
+                    blocked.Add((row, legs, blockage, Guid.CreateVersion7()));
+            }
+            if (blocked.Count == 0) return;
+            var inserted = (await connection.QueryAsync<Guid>(InsertSql, new
+            {
+                DisruptionId = disruptionId, m.Reason, NodeIds = m.NodeIds.ToArray(), Now = now,
+                ShipmentIds = blocked.Select(b => b.Row.Id).ToArray(), LegIndexes = blocked.Select(b => b.Blockage.LegIndex).ToArray(),
+                Hours = blocked.Select(b => b.Blockage.WaitHours).ToArray(), RequestIds = blocked.Select(b => b.RequestId).ToArray(),
+            }, tx)).ToHashSet();
+            var waiting = blocked.Where(b => inserted.Contains(b.Row.Id)).ToList();
+            foreach (var b in waiting)
+            {
+                var leg = b.Legs[b.Blockage.LegIndex];
+                b.Legs[b.Blockage.LegIndex] = leg with { DisruptionHours = leg.DisruptionHours + b.Blockage.WaitHours };
+            }
+            await Tracker.ApplyAll(work, waiting.Select(b => (b.Row, b.Legs)).ToList(), m.Reason, now);
+            await work.EnqueueAll(waiting.Select(b => new ShipmentRerouteRequested
+            {
+                RequestId = b.RequestId, ShipmentId = b.Row.Id, From = b.Row.PositionLocation ?? b.Row.Origin, To = b.Row.Destination,
+                Date = DateOnly.FromDateTime(b.Blockage.PassesAt.UtcDateTime), Avoid = closedNodes.ToList(), RequestedAt = now,
+            }).ToList());
+        });
+    }
+}
+
+/// <summary>Routing's answer to a reroute request: the shipment's exception, with the fastest alternative if there is one.</summary>
+public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<AlternativeRoutesComputed>
+{
+    private const string AnswerSql = """
+        UPDATE shipment_disruptions SET answered_at = @Now WHERE request_id = @RequestId AND answered_at IS NULL
+        RETURNING reason AS Reason, node_ids AS NodeIds
+        """;
+
+    private sealed record Request
+    {
+        public string Reason { get; init; } = "";
+        public string[] NodeIds { get; init; } = [];
+    }
+
+    public Task Consume(ConsumeContext<AlternativeRoutesComputed> context) =>
+        outbox.HandleOnce(context, "shipments.alternative-routes-computed", async work =>
+        {
+            var (connection, tx) = work;
+            var m = context.Message;
+            var now = clock.GetUtcNow();
+            var request = await connection.QuerySingleOrDefaultAsync<Request>(AnswerSql, new { m.RequestId, Now = now }, tx);
+            if (request is null) return;
+            var row = await connection.QuerySingleOrDefaultAsync<ShipmentRow>(ShipmentsApi.ByIdSql, new { Id = m.ShipmentId }, tx);
+            if (row is null || row.Status is ShipmentStatus.Delivered or ShipmentStatus.Cancelled) return;
+            var best = m.Routes.Count > 0 ? m.Routes[0] : null;
+            await work.Enqueue(new ShipmentException
+            {
+                ShipmentId = row.Id, PartyOrgs = row.Parties, Reason = request.Reason, NodeIds = request.NodeIds, At = now,
+                EstimatedArrival = ShipmentRow.Utc(row.EstimatedArrival),
+                Alternative = best is null ? null : new AlternativeRoute
+                {
+                    From = m.From, To = m.To, TotalHours = best.TotalHours, EstimatedArrival = now.AddHours(best.TotalHours),
+                    Legs = best.Legs.Select(l => new AlternativeLeg
+                    {
+                        From = l.From, To = l.To, Mode = l.Mode, Hours = l.Hours, BorderCrossing = l.BorderCrossing,
+                        GaugeChange = l.GaugeChange,
+                    }).ToList(),
+                },
+            });
+        });
+}
+
+public static class DisruptionRegistration
+{
+    public static void AddDisruptionConsumers(this IBusRegistrationConfigurator x)
+    {
+        x.AddConsumer<RouteNetworkChangedConsumer>();
+        x.AddConsumer<AlternativeRoutesComputedConsumer>();
+    }
+}

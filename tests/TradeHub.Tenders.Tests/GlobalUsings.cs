@@ -1,0 +1,1 @@
+namespace TradeHub.Tenders.Tests;
