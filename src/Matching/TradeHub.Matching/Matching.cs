@@ -26,7 +26,7 @@ public static class MatchingSetup
     /// The consumers of every event Matching projects, on one queue per partition. Each partition queue is a RabbitMQ
     /// single-active-consumer queue: every instance subscribes, the broker delivers to one of them at a time and moves
     /// to another when that one's connection goes (crash, shutdown, network). So all matching work of a partition
-    /// runs in one process at a time, which keeps its batches from queueing behind another instance's turns.
+    /// runs in one process at a time, and that process owns the partition's index (Offers/Partitions.cs).
     /// </summary>
     public static void AddMatchingConsumers(this IBusRegistrationConfigurator x)
     {
@@ -60,8 +60,8 @@ public static class MatchingSetup
         var rules = builder.Configuration.GetSection("Matching").Get<MatchingRules>() ?? new MatchingRules();
         builder.Services.AddSingleton(rules);
         builder.Services.AddSingleton<OpenOffers>();
-        builder.Services.AddSingleton<MatchingTurn>();
-        builder.Services.AddHostedService<OpenOffersRefresh>();
+        builder.Services.AddSingleton<Partitions>();
+        builder.Services.AddHostedService<OpenOffersLoad>();
         builder.Services.AddHostedService<LogisticsTableRequest>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<ProposalExpiry>();

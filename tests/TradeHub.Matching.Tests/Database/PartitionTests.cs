@@ -24,8 +24,8 @@ public class PartitionTests : ConsumerRig
     public async Task Each_partition_is_consumed_by_one_instance_and_another_takes_over_when_it_goes()
     {
         await TestBroker.RecreateVirtualHost(VirtualHost);
-        var first = await StartInstance();
-        var second = await StartInstance();
+        var first = await StartBrokerInstance();
+        var second = await StartBrokerInstance();
         try
         {
             foreach (var queue in new[] { MatchingSetup.CargoCapacityQueue, MatchingSetup.TradeQueue })
@@ -51,7 +51,7 @@ public class PartitionTests : ConsumerRig
     }
 
     /// <summary>An instance's bus with Matching's consumers, as the service configures them, on a private vhost.</summary>
-    private static async Task<ServiceProvider> StartInstance()
+    private static async Task<ServiceProvider> StartBrokerInstance()
     {
         var services = new ServiceCollection();
         services.AddLogging();
@@ -59,7 +59,7 @@ public class PartitionTests : ConsumerRig
         services.AddOutbox(typeof(TradeHub.Matching.Contracts.MatchProposed).Assembly);
         services.AddSingleton(new MatchingRules());
         services.AddSingleton<OpenOffers>();
-        services.AddSingleton<MatchingTurn>();
+        services.AddSingleton<Partitions>();
         services.AddMassTransit(x =>
         {
             x.AddMatchingConsumers();
