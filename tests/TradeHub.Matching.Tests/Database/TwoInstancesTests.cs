@@ -68,6 +68,29 @@ public class TwoInstancesTests : ConsumerRig
     }
 
     [Test]
+    public async Task A_confirmation_made_outside_the_partition_is_seen_by_the_partitions_next_batch()
+    {
+        await Deliver(China(containers: 2));
+        await Deliver(Central(containers: 2));
+        var first = Cargo(containers: 2);
+        await Deliver(first);
+        await Deliver(Routes(first.CargoOfferId));
+        var match = await Scalar<Guid>("SELECT id FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = first.CargoOfferId });
+
+        // Confirmed over the API (by every party): the capacity's room is gone, in the tables only.
+        foreach (var org in new[] { "tianjin-textiles", "china-rail", "kaz-rail" })
+            Assert.That((await TradeHub.Matching.Matches.MatchLifecycle.Accept(Outbox, match, org, default)).Status, Is.EqualTo(200));
+        Assert.That(await Scalar<string>("SELECT status FROM matches WHERE id = @Id", new { Id = match }), Is.EqualTo("confirmed"));
+
+        var second = Cargo(containers: 2);
+        await Deliver(second);
+        await Deliver(Routes(second.CargoOfferId));
+
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = second.CargoOfferId }),
+            Is.Zero, "the partition caught up with the confirmation: no room is left to propose");
+    }
+
+    [Test]
     public async Task The_active_instance_killed_mid_batch_loses_nothing_and_its_successor_proposes_nothing_twice()
     {
         var (first, firstHarness, firstConsumed) = await StartInstance();
