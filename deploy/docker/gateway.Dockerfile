@@ -22,7 +22,7 @@ COPY deploy/docker/HealthProbe/TradeHub.HealthProbe.csproj deploy/docker/HealthP
 RUN dotnet restore src/Gateway/TradeHub.Gateway/TradeHub.Gateway.csproj \
  && dotnet restore deploy/docker/HealthProbe/TradeHub.HealthProbe.csproj
 
-# Sources, and the corridor reference data that Listings embeds (samples/corridors/nodes.csv).
+# Sources, and the corridor reference data the hosting library embeds (samples/corridors/nodes.csv, edges.csv).
 COPY src/ src/
 COPY samples/corridors/ samples/corridors/
 COPY deploy/docker/HealthProbe/ deploy/docker/HealthProbe/

@@ -127,7 +127,8 @@ public class TenderAwardConsumerTests
         Assert.That(rows[1].price_per_container_amount, Is.EqualTo(2100m));
         var transitDays = await connection.ExecuteScalarAsync<int>(
             "SELECT transit_days FROM capacity_offers WHERE tender_id = @Id AND to_node = 'UZTAS'", new { Id = tenderId });
-        Assert.That(transitDays, Is.EqualTo(TradeHub.Listings.Common.CorridorTransit.FromEmbeddedCorridorData().Days("CNTSN", "UZTAS", "rail")));
+        var hours = TradeHub.Hosting.Corridors.CorridorTransit.FromEmbeddedCorridorData().Hours("CNTSN", "UZTAS", "rail")!.Value;
+        Assert.That(transitDays, Is.EqualTo((int)Math.Ceiling(hours / 24)));
         Assert.That(transitDays, Is.GreaterThan(1), "the corridor network's time, not a placeholder day");
 
         using var asShipper = ListingsApp.As(shipper, "sme");

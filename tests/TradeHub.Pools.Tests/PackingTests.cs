@@ -41,6 +41,21 @@ public sealed class PackingTests
     }
 
     [Test]
+    public void A_first_fit_plan_within_the_acceptable_gap_of_the_bound_is_kept_without_the_solver()
+    {
+        // The same cargo: first-fit-decreasing's four boxes are one above the bound of three. Within a gap of 50 % (one
+        // box in three) the plan is kept as it is; with no gap allowed the solver runs and saves the box.
+        var cargo = Repeat(3, 8_400m, 1m).Concat(Repeat(6, 6_300m, 1m)).ToArray();
+
+        var lenient = new Packer(new LoadingRules { AcceptableGap = 0.5 }).Pack(cargo, "40GP");
+        var strict = new Packer(new LoadingRules { AcceptableGap = 0 }).Pack(cargo, "40GP");
+
+        Assert.That((lenient.Method, lenient.Containers.Count, lenient.LowerBound), Is.EqualTo(("first-fit-decreasing", 4, 3)));
+        Assert.That((strict.Method, strict.Containers.Count), Is.EqualTo(("cp-sat", 3)));
+        Assert.That(lenient.Containers.SelectMany(c => c.Consignments), Is.EquivalentTo(cargo.Select(c => c.Id)));
+    }
+
+    [Test]
     public void Bulky_light_cargo_is_packed_by_volume()
     {
         var plan = Packer.Pack(Repeat(5, 2_000m, 30m), "40HC");

@@ -48,6 +48,13 @@ public sealed record BidPlaced
     public required DateOnly ValidUntil { get; init; }
     public string? RouteId { get; init; }
     public required DateTimeOffset PlacedAt { get; init; }
+
+    /// <summary>The public data of bid.placed, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        id = BidId, CargoOfferId, carrier = CarrierOrg, price = new { amount = PriceAmount, currency = PriceCurrency },
+        TransitDays, ValidUntil, RouteId, PlacedAt,
+    };
 }
 
 /// <summary>The cargo owner awarded a bid; the shipment counts as a matched flow.</summary>
@@ -67,4 +74,12 @@ public sealed record BidAwarded
     public required decimal PriceAmount { get; init; }
     public required string PriceCurrency { get; init; }
     public required DateTimeOffset AwardedAt { get; init; }
+
+    /// <summary>The public data of bid.awarded, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        id = BidId, CargoOfferId, carrier = CarrierOrg, price = new { amount = PriceAmount, currency = PriceCurrency },
+        Origin, Destination, containers = new { count = ContainerCount, type = ContainerType }, WeightKg, HsCode, RouteId,
+        AwardedAt,
+    };
 }

@@ -9,6 +9,7 @@ using TradeHub.Listings.Consumers;
 using TradeHub.Listings.Contracts;
 using TradeHub.Listings.Expiry;
 using TradeHub.Listings.TradeOffers;
+using TradeHub.Hosting.Corridors;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("listings");

@@ -9,6 +9,9 @@ public sealed record MatchedLeg
     public required string To { get; init; }
     public required string Mode { get; init; }
     public required int Containers { get; init; }
+
+    /// <summary>The public data of a leg of a match, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new { CapacityOfferId, From, To, carrier = CarrierOrg, Mode, Containers };
 }
 
 /// <summary>Matching proposed a match to its parties.</summary>
@@ -23,6 +26,13 @@ public sealed record MatchProposed
     public required IReadOnlyList<string> Explanation { get; init; }
     public IReadOnlyList<MatchedLeg> Legs { get; init; } = [];
     public required DateTimeOffset ProposedAt { get; init; }
+
+    /// <summary>The public data of match.proposed, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        id = MatchId, Kind, status = "proposed", Score, Explanation, offers = OfferIds,
+        legs = Legs.Select(l => l.PublicData()), ProposedAt,
+    };
 }
 
 /// <summary>Every party accepted the match; it counts as a trade flow.</summary>
@@ -42,6 +52,13 @@ public sealed record MatchConfirmed
     public required int Containers { get; init; }
     public required decimal WeightKg { get; init; }
     public required DateTimeOffset ConfirmedAt { get; init; }
+
+    /// <summary>The public data of match.confirmed, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        id = MatchId, Kind, status = "confirmed", offers = OfferIds, legs = Legs.Select(l => l.PublicData()),
+        Origin, Destination, Corridor, Mode, HsCode, Containers, WeightKg, ConfirmedAt,
+    };
 }
 
 /// <summary>A party declined the match, or one of its offers went away.</summary>
@@ -67,6 +84,9 @@ public sealed record MatchExpired
     public required IReadOnlyList<string> PartyOrgs { get; init; }
     public required string Reason { get; init; }
     public required DateTimeOffset ExpiredAt { get; init; }
+
+    /// <summary>The public data of match.expired, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new { id = MatchId, Kind, status = "expired", offers = OfferIds, Reason, ExpiredAt };
 }
 
 /// <summary>A confirmed match took containers of space from a capacity offer.</summary>

@@ -35,6 +35,13 @@ public sealed record PoolMemberJoined
     public required decimal PricePerContainerAmount { get; init; }
     public required string PriceCurrency { get; init; }
     public required DateTimeOffset JoinedAt { get; init; }
+
+    /// <summary>The public data of pool.joined, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        id = PoolId, memberId = MemberId, member = MemberOrg, fill = new { containers = Containers },
+        pricePerContainer = new { amount = PricePerContainerAmount, currency = PriceCurrency }, JoinedAt,
+    };
 }
 
 /// <summary>One member of a formed pool: its full containers, its shares of shared ones and what it pays.</summary>
@@ -73,6 +80,26 @@ public sealed record PoolFormed
     public required string PriceCurrency { get; init; }
     public required IReadOnlyList<PoolMember> Members { get; init; }
     public required DateTimeOffset FormedAt { get; init; }
+
+    /// <summary>
+    /// The public data of pool.formed per organisation, one shape wherever an organisation is told (/api/events and
+    /// webhooks): the operator sees every member, each other organisation only its own members.
+    /// </summary>
+    public IEnumerable<(string Org, object Data)> PublicViews() =>
+        Members.GroupBy(m => m.Org).Where(g => g.Key != OperatorOrg).Select(g => (g.Key, PublicData(g)))
+            .Prepend((OperatorOrg, PublicData(Members)));
+
+    private object PublicData(IEnumerable<PoolMember> members) => new
+    {
+        id = PoolId, status = "running", From, To, DepartureDate, ContainerType, fill = new { containers = Containers },
+        pricePerContainer = new { amount = PricePerContainerAmount, currency = PriceCurrency },
+        members = members.Select(m => new
+        {
+            id = m.MemberId, org = m.Org, m.CargoOfferId, m.FullContainers, m.SharedContainers, m.WeightKg, m.VolumeM3,
+            price = new { amount = m.PriceAmount, currency = PriceCurrency },
+        }),
+        FormedAt,
+    };
 }
 
 /// <summary>A pool did not reach its minimum by the cut-off; its members' cargo goes back to ordinary matching.</summary>
@@ -88,6 +115,13 @@ public sealed record PoolCancelled
     public required IReadOnlyList<string> MemberOrgs { get; init; }
     public required IReadOnlyList<Guid> CargoOfferIds { get; init; }
     public required DateTimeOffset CancelledAt { get; init; }
+
+    /// <summary>The public data of pool.cancelled, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        id = PoolId, status = "cancelled", From, To, DepartureDate, fill = new { containers = Containers }, MinContainers,
+        reason = $"{Containers} of the {MinContainers} containers needed by the cut-off", CancelledAt,
+    };
 }
 
 /// <summary>A newly posted cargo offer fits an open pool (lane, container type, dates): its owner is invited to join.</summary>
@@ -108,4 +142,12 @@ public sealed record PoolSuggested
     public required decimal PriceAtFullFillAmount { get; init; }
     public required string PriceCurrency { get; init; }
     public required DateTimeOffset SuggestedAt { get; init; }
+
+    /// <summary>The public data of pool.suggested, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        id = PoolId, CargoOfferId, From, To, DepartureDate, Cutoff, containers = new { count = Containers, type = ContainerType },
+        priceNow = new { amount = PriceNowAmount, currency = PriceCurrency },
+        priceAtFullFill = new { amount = PriceAtFullFillAmount, currency = PriceCurrency }, SuggestedAt,
+    };
 }

@@ -6,6 +6,7 @@ using TradeHub.Pools.Contracts;
 using TradeHub.Pools.Events;
 using TradeHub.Pools.Packing;
 using TradeHub.Pools.Pools;
+using TradeHub.Hosting.Corridors;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("pools");
@@ -21,7 +22,7 @@ builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(new Packer(options.Loading));
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton(KnownNodes.FromEmbeddedCorridorData());
-builder.Services.AddSingleton(TrainTransit.FromEmbeddedCorridorData());
+builder.Services.AddSingleton(CorridorTransit.FromEmbeddedCorridorData());
 builder.Services.AddHostedService<CutoffSweep>();
 
 var app = builder.Build();

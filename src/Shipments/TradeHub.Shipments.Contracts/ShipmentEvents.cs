@@ -38,6 +38,20 @@ public sealed record ShipmentBooked
     public required IReadOnlyList<ShipmentLeg> Legs { get; init; }
     public required DateTimeOffset PlannedArrival { get; init; }
     public required DateTimeOffset BookedAt { get; init; }
+
+    /// <summary>The public data of shipment.booked, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new
+    {
+        id = ShipmentId, CargoOfferId, MatchId, BidId, shipper = ShipperOrg, carriers = CarrierOrgs, status = "booked",
+        Origin, Destination, DeliverBy, PlannedArrival, estimatedArrival = PlannedArrival,
+        containers = new { count = Containers, type = ContainerType },
+        legs = Legs.Select(l => new
+        {
+            l.From, l.To, l.Mode, carrier = l.CarrierOrg, l.PlannedDeparture, l.PlannedArrival, l.EstimatedDeparture,
+            l.EstimatedArrival, l.ActualDeparture, l.ActualArrival,
+        }),
+        BookedAt,
+    };
 }
 
 /// <summary>A carrier's tracking event was recorded (or retracted an earlier one).</summary>

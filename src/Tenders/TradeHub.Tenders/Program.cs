@@ -5,6 +5,7 @@ using TradeHub.Tenders;
 using TradeHub.Tenders.Award;
 using TradeHub.Tenders.Consumers;
 using TradeHub.Tenders.Tenders;
+using TradeHub.Hosting.Corridors;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("tenders");

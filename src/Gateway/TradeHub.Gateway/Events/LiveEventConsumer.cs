@@ -26,32 +26,21 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<MatchProposed> context)
     {
         var m = context.Message;
-        Publish(context, m.PartyOrgs, "match.proposed", new
-        {
-            id = m.MatchId, m.Kind, status = "proposed", m.Score, m.Explanation, offers = m.OfferIds,
-            legs = Legs(m.Legs), m.ProposedAt,
-        });
+        Publish(context, m.PartyOrgs, "match.proposed", m.PublicData());
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<MatchConfirmed> context)
     {
         var m = context.Message;
-        Publish(context, m.PartyOrgs, "match.confirmed", new
-        {
-            id = m.MatchId, m.Kind, status = "confirmed", offers = m.OfferIds, legs = Legs(m.Legs),
-            m.Origin, m.Destination, m.Corridor, m.Mode, m.HsCode, m.Containers, m.WeightKg, m.ConfirmedAt,
-        });
+        Publish(context, m.PartyOrgs, "match.confirmed", m.PublicData());
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<MatchExpired> context)
     {
         var m = context.Message;
-        Publish(context, m.PartyOrgs, "match.expired", new
-        {
-            id = m.MatchId, m.Kind, status = "expired", offers = m.OfferIds, m.Reason, m.ExpiredAt,
-        });
+        Publish(context, m.PartyOrgs, "match.expired", m.PublicData());
         return Task.CompletedTask;
     }
 
@@ -59,25 +48,14 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<BidPlaced> context)
     {
         var b = context.Message;
-        Publish(context, [b.CarrierOrg, b.CargoOwnerOrg], "bid.placed", new
-        {
-            id = b.BidId, b.CargoOfferId, carrier = b.CarrierOrg,
-            price = new { amount = b.PriceAmount, currency = b.PriceCurrency },
-            b.TransitDays, b.ValidUntil, b.RouteId, b.PlacedAt,
-        });
+        Publish(context, [b.CarrierOrg, b.CargoOwnerOrg], "bid.placed", b.PublicData());
         return Task.CompletedTask;
     }
 
     public Task Consume(ConsumeContext<BidAwarded> context)
     {
         var b = context.Message;
-        Publish(context, [b.CarrierOrg, b.CargoOwnerOrg], "bid.awarded", new
-        {
-            id = b.BidId, b.CargoOfferId, carrier = b.CarrierOrg,
-            price = new { amount = b.PriceAmount, currency = b.PriceCurrency },
-            b.Origin, b.Destination, containers = new { count = b.ContainerCount, type = b.ContainerType },
-            b.WeightKg, b.HsCode, b.RouteId, b.AwardedAt,
-        });
+        Publish(context, [b.CarrierOrg, b.CargoOwnerOrg], "bid.awarded", b.PublicData());
         return Task.CompletedTask;
     }
 
@@ -99,18 +77,7 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<ShipmentBooked> context)
     {
         var s = context.Message;
-        Publish(context, s.PartyOrgs, "shipment.booked", new
-        {
-            id = s.ShipmentId, s.CargoOfferId, s.MatchId, s.BidId, shipper = s.ShipperOrg, carriers = s.CarrierOrgs,
-            status = "booked", s.Origin, s.Destination, s.DeliverBy, s.PlannedArrival, estimatedArrival = s.PlannedArrival,
-            containers = new { count = s.Containers, type = s.ContainerType },
-            legs = s.Legs.Select(l => new
-            {
-                l.From, l.To, l.Mode, carrier = l.CarrierOrg, l.PlannedDeparture, l.PlannedArrival, l.EstimatedDeparture,
-                l.EstimatedArrival, l.ActualDeparture, l.ActualArrival,
-            }),
-            s.BookedAt,
-        });
+        Publish(context, s.PartyOrgs, "shipment.booked", s.PublicData());
         return Task.CompletedTask;
     }
 
@@ -170,33 +137,15 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<PoolMemberJoined> context)
     {
         var j = context.Message;
-        Publish(context, [j.OperatorOrg, j.MemberOrg], "pool.joined", new
-        {
-            id = j.PoolId, memberId = j.MemberId, member = j.MemberOrg, fill = new { containers = j.Containers },
-            pricePerContainer = new { amount = j.PricePerContainerAmount, currency = j.PriceCurrency }, j.JoinedAt,
-        });
+        Publish(context, [j.OperatorOrg, j.MemberOrg], "pool.joined", j.PublicData());
         return Task.CompletedTask;
     }
 
     /// <summary>The train runs: the operator hears of every member, each member only of its own part.</summary>
     public Task Consume(ConsumeContext<PoolFormed> context)
     {
-        var f = context.Message;
-        object Pool(IEnumerable<PoolMember> members) => new
-        {
-            id = f.PoolId, status = "running", f.From, f.To, f.DepartureDate, f.ContainerType,
-            fill = new { containers = f.Containers },
-            pricePerContainer = new { amount = f.PricePerContainerAmount, currency = f.PriceCurrency },
-            members = members.Select(m => new
-            {
-                id = m.MemberId, org = m.Org, m.CargoOfferId, m.FullContainers, m.SharedContainers, m.WeightKg, m.VolumeM3,
-                price = new { amount = m.PriceAmount, currency = f.PriceCurrency },
-            }),
-            f.FormedAt,
-        };
-        Publish(context, [f.OperatorOrg], "pool.formed", Pool(f.Members));
-        foreach (var org in f.Members.GroupBy(m => m.Org).Where(g => g.Key != f.OperatorOrg))
-            Publish(context, [org.Key], "pool.formed", Pool(org));
+        foreach (var (org, data) in context.Message.PublicViews())
+            Publish(context, [org], "pool.formed", data);
         return Task.CompletedTask;
     }
 
@@ -204,12 +153,7 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<PoolCancelled> context)
     {
         var c = context.Message;
-        Publish(context, c.MemberOrgs.Append(c.OperatorOrg).Distinct(), "pool.cancelled", new
-        {
-            id = c.PoolId, status = "cancelled", c.From, c.To, c.DepartureDate, fill = new { containers = c.Containers },
-            c.MinContainers, reason = $"{c.Containers} of the {c.MinContainers} containers needed by the cut-off",
-            c.CancelledAt,
-        });
+        Publish(context, c.MemberOrgs.Append(c.OperatorOrg).Distinct(), "pool.cancelled", c.PublicData());
         return Task.CompletedTask;
     }
 
@@ -217,18 +161,9 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<PoolSuggested> context)
     {
         var s = context.Message;
-        Publish(context, [s.OwnerOrg], "pool.suggested", new
-        {
-            id = s.PoolId, s.CargoOfferId, s.From, s.To, s.DepartureDate, s.Cutoff,
-            containers = new { count = s.Containers, type = s.ContainerType },
-            priceNow = new { amount = s.PriceNowAmount, currency = s.PriceCurrency },
-            priceAtFullFill = new { amount = s.PriceAtFullFillAmount, currency = s.PriceCurrency }, s.SuggestedAt,
-        });
+        Publish(context, [s.OwnerOrg], "pool.suggested", s.PublicData());
         return Task.CompletedTask;
     }
-
-    private static IEnumerable<object> Legs(IReadOnlyList<MatchedLeg> legs) =>
-        legs.Select(l => new { l.CapacityOfferId, l.From, l.To, carrier = l.CarrierOrg, l.Mode, l.Containers });
 
     /// <summary>The owner and every bidder hear that a tender closed; bids stay sealed, so nobody hears who else bid.</summary>
     public Task Consume(ConsumeContext<TenderClosed> context)

@@ -1,4 +1,5 @@
 using FluentValidation;
+using TradeHub.Hosting.Corridors;
 
 namespace TradeHub.Listings.Common;
 
@@ -39,10 +40,6 @@ public static class Freight
     public static IRuleBuilderOptions<T, Money?> ValidMoney<T>(this IRuleBuilder<T, Money?> rule) =>
         rule.NotNull().SetValidator(new MoneyValidator()!);
 
-    public static IRuleBuilderOptions<T, string?> KnownNode<T>(this IRuleBuilder<T, string?> rule, KnownNodes nodes) =>
-        rule.NotEmpty().MaximumLength(5)
-            .Must(id => id is null || nodes.Contains(id))
-            .WithMessage("'{PropertyName}' is not a node of the route network (use a UN/LOCODE such as CNTSN).");
 
     public static IRuleBuilderOptions<T, DateOnly?> NotInThePast<T>(this IRuleBuilder<T, DateOnly?> rule, TimeProvider clock) =>
         rule.NotNull().Must(d => d is null || d >= Today(clock)).WithMessage("'{PropertyName}' must not be in the past.");

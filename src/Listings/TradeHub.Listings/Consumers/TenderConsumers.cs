@@ -4,6 +4,7 @@ using TradeHub.Hosting.Messaging;
 using TradeHub.Listings.Common;
 using TradeHub.Listings.Contracts;
 using TradeHub.Tenders.Contracts;
+using TradeHub.Hosting.Corridors;
 
 namespace TradeHub.Listings.Consumers;
 
@@ -36,7 +37,7 @@ public sealed class TenderAwardedConsumer(Outbox outbox, CorridorTransit transit
             {
                 var id = Guid.CreateVersion7();
                 var mode = lane.Mode ?? "rail";
-                var transitDays = transit.Days(lane.Origin, lane.Destination, lane.Mode) ?? UnstatedTransitDays;
+                var transitDays = transit.Hours(lane.Origin, lane.Destination, lane.Mode) is { } hours ? Math.Max(1, (int)Math.Ceiling(hours / 24)) : UnstatedTransitDays;
                 await tx.Connection.ExecuteAsync(InsertSql, tx.Event(new CapacityOfferPosted
                 {
                     CapacityOfferId = id, CarrierOrg = lane.CarrierOrg, From = lane.Origin, To = lane.Destination, Mode = mode,

@@ -1,5 +1,6 @@
 using FluentValidation;
 using TradeHub.Listings.Common;
+using TradeHub.Hosting.Corridors;
 
 namespace TradeHub.Listings.TradeOffers;
 

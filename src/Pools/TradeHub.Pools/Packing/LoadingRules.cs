@@ -36,6 +36,13 @@ public sealed class LoadingRules
         ["40RF"] = new() { MaxCargoKg = 21_000m, VolumeM3 = 57.8m },
     };
 
+    /// <summary>
+    /// A first-fit-decreasing plan within this fraction of the lower bound is kept without the solver: on
+    /// large pools the solver seldom finds the box or two it might save, and building its model takes seconds. Below
+    /// fifty boxes 2 % is less than one box, so the solver still runs whenever a box could be saved; 0 always runs it.
+    /// </summary>
+    public double AcceptableGap { get; set; } = 0.02;
+
     /// <summary>How long the solver may improve on first-fit-decreasing for one plan.</summary>
     public TimeSpan SolverTimeLimit { get; set; } = TimeSpan.FromMilliseconds(800);
 

@@ -28,9 +28,10 @@ public sealed record PackingPlan(
 }
 
 /// <summary>
-/// Packs loose consignments into the fewest containers of one type: first-fit-decreasing gives a plan at once, then
-/// OR-Tools CP-SAT (bin packing with weight and volume, 20 ft boxes in balanced pairs) improves on it within a time
-/// limit and proves a bound. Pure and in-process: no database, no clock but the solver's own limit.
+/// Packs loose consignments into the fewest containers of one type: first-fit-decreasing gives a plan at once; unless
+/// that plan is already within <see cref="LoadingRules.AcceptableGap"/> of the lower bound, OR-Tools CP-SAT
+/// (bin packing with weight and volume, 20 ft boxes in balanced pairs) improves on it within a time limit and proves a
+/// bound. Pure and in-process: no database, no clock but the solver's own limit.
 /// </summary>
 public sealed class Packer(LoadingRules rules)
 {
@@ -64,7 +65,9 @@ public sealed class Packer(LoadingRules rules)
         var proven = lower;
         var method = "first-fit-decreasing";
         var greedyBalanced = pairGap is null || PairsBalanced(items, greedy, greedyCount, pairGap.Value);
-        if (greedyCount > lower || !greedyBalanced)
+        var acceptable = lower + (int)Math.Floor(lower * rules.AcceptableGap);
+        if (pairGap is not null) acceptable -= acceptable % 2;
+        if (greedyCount > acceptable || !greedyBalanced)
         {
             // Room for one more pair when first-fit-decreasing's pairs are unbalanced: balancing may cost a pair.
             var bins = greedyBalanced ? greedyCount : greedyCount + 2;

@@ -3,6 +3,7 @@ using Npgsql;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Pools.Contracts;
 using TradeHub.Pools.Packing;
+using TradeHub.Hosting.Corridors;
 
 namespace TradeHub.Pools.Pools;
 
@@ -12,7 +13,7 @@ namespace TradeHub.Pools.Pools;
 /// is closed in one transaction under its row lock, skipped by any other instance sweeping at the same time.
 /// </summary>
 internal sealed class CutoffSweep(
-    NpgsqlDataSource db, Outbox outbox, Packer packer, PoolsOptions options, TrainTransit transit, TimeProvider clock,
+    NpgsqlDataSource db, Outbox outbox, Packer packer, PoolsOptions options, CorridorTransit transit, TimeProvider clock,
     ILogger<CutoffSweep> log)
     : BackgroundService
 {
@@ -103,7 +104,7 @@ internal sealed class CutoffSweep(
             {
                 PoolId = id, OperatorOrg = pool.OperatorOrg, From = pool.Origin, To = pool.Destination,
                 DepartureDate = pool.DepartureDate, PlannedDeparture = departure,
-                PlannedArrival = departure.AddHours(transit.Hours(pool.Origin, pool.Destination)),
+                PlannedArrival = departure.AddHours(TrainHours(transit, pool.Origin, pool.Destination)),
                 ContainerType = pool.ContainerType, Containers = containers, PricePerContainerAmount = price, PriceCurrency = pool.Currency, FormedAt = now,
                 Members = members.Select(m =>
                 {
@@ -141,4 +142,14 @@ internal sealed class CutoffSweep(
         await tx.Commit(ct);
         return true;
     }
+
+    /// <summary>A lane the network does not connect gets a day: the shipment still has a plan the carrier's events correct.</summary>
+    internal const double UnconnectedHours = 24;
+
+    /// <summary>
+    /// A pool names its departure, not its arrival, so the members' shipments are planned on the corridor data's
+    /// fastest rail path (any mode where rail alone does not connect the two).
+    /// </summary>
+    private static double TrainHours(CorridorTransit transit, string from, string to) =>
+        transit.Hours(from, to, "rail") ?? UnconnectedHours;
 }

@@ -1,5 +1,6 @@
 using FluentValidation;
 using TradeHub.Pools.Packing;
+using TradeHub.Hosting.Corridors;
 
 namespace TradeHub.Pools.Pools;
 
@@ -26,10 +27,6 @@ internal static class PoolRules
         "MNT", "TMT", "AMD", "PLN", "GBP", "JPY", "KRW", "AED", "CHF", "HKD", "SGD",
     };
 
-    public static IRuleBuilderOptions<T, string?> KnownNode<T>(this IRuleBuilder<T, string?> rule, KnownNodes nodes) =>
-        rule.NotEmpty().MaximumLength(5)
-            .Must(id => id is null || nodes.Contains(id))
-            .WithMessage("'{PropertyName}' is not a node of the route network (use a UN/LOCODE such as CNTSN).");
 }
 
 public sealed class OpenPoolValidator : AbstractValidator<OpenPool>

@@ -1,4 +1,5 @@
 using FluentValidation;
+using TradeHub.Hosting.Corridors;
 
 namespace TradeHub.Tenders.Tenders;
 

@@ -52,11 +52,7 @@ public sealed class MatchProposedConsumer(Outbox outbox) : IConsumer<MatchPropos
     public Task Consume(ConsumeContext<MatchProposed> context)
     {
         var m = context.Message;
-        return Fan.Out(outbox, context, "webhooks.match-proposed", EventTypes.MatchProposed, m.PartyOrgs, m.ProposedAt, new
-        {
-            id = m.MatchId, m.Kind, status = "proposed", m.Score, m.Explanation, offers = m.OfferIds,
-            legs = Fan.Legs(m.Legs), m.ProposedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.match-proposed", EventTypes.MatchProposed, m.PartyOrgs, m.ProposedAt, m.PublicData());
     }
 }
 
@@ -65,11 +61,7 @@ public sealed class MatchConfirmedConsumer(Outbox outbox) : IConsumer<MatchConfi
     public Task Consume(ConsumeContext<MatchConfirmed> context)
     {
         var m = context.Message;
-        return Fan.Out(outbox, context, "webhooks.match-confirmed", EventTypes.MatchConfirmed, m.PartyOrgs, m.ConfirmedAt, new
-        {
-            id = m.MatchId, m.Kind, status = "confirmed", offers = m.OfferIds, legs = Fan.Legs(m.Legs),
-            m.Origin, m.Destination, m.Corridor, m.Mode, m.HsCode, m.Containers, m.WeightKg, m.ConfirmedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.match-confirmed", EventTypes.MatchConfirmed, m.PartyOrgs, m.ConfirmedAt, m.PublicData());
     }
 }
 
@@ -79,10 +71,7 @@ public sealed class MatchExpiredConsumer(Outbox outbox) : IConsumer<MatchExpired
     public Task Consume(ConsumeContext<MatchExpired> context)
     {
         var m = context.Message;
-        return Fan.Out(outbox, context, "webhooks.match-expired", EventTypes.MatchExpired, m.PartyOrgs, m.ExpiredAt, new
-        {
-            id = m.MatchId, m.Kind, status = "expired", offers = m.OfferIds, m.Reason, m.ExpiredAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.match-expired", EventTypes.MatchExpired, m.PartyOrgs, m.ExpiredAt, m.PublicData());
     }
 }
 
@@ -92,12 +81,7 @@ public sealed class BidPlacedConsumer(Outbox outbox) : IConsumer<BidPlaced>
     public Task Consume(ConsumeContext<BidPlaced> context)
     {
         var b = context.Message;
-        return Fan.Out(outbox, context, "webhooks.bid-placed", EventTypes.BidPlaced, [b.CarrierOrg, b.CargoOwnerOrg], b.PlacedAt, new
-        {
-            id = b.BidId, b.CargoOfferId, carrier = b.CarrierOrg,
-            price = new { amount = b.PriceAmount, currency = b.PriceCurrency },
-            b.TransitDays, b.ValidUntil, b.RouteId, b.PlacedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.bid-placed", EventTypes.BidPlaced, [b.CarrierOrg, b.CargoOwnerOrg], b.PlacedAt, b.PublicData());
     }
 }
 
@@ -106,13 +90,7 @@ public sealed class BidAwardedConsumer(Outbox outbox) : IConsumer<BidAwarded>
     public Task Consume(ConsumeContext<BidAwarded> context)
     {
         var b = context.Message;
-        return Fan.Out(outbox, context, "webhooks.bid-awarded", EventTypes.BidAwarded, [b.CarrierOrg, b.CargoOwnerOrg], b.AwardedAt, new
-        {
-            id = b.BidId, b.CargoOfferId, carrier = b.CarrierOrg,
-            price = new { amount = b.PriceAmount, currency = b.PriceCurrency },
-            b.Origin, b.Destination, containers = new { count = b.ContainerCount, type = b.ContainerType },
-            b.WeightKg, b.HsCode, b.RouteId, b.AwardedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.bid-awarded", EventTypes.BidAwarded, [b.CarrierOrg, b.CargoOwnerOrg], b.AwardedAt, b.PublicData());
     }
 }
 
@@ -135,18 +113,7 @@ public sealed class ShipmentBookedConsumer(Outbox outbox) : IConsumer<ShipmentBo
     public Task Consume(ConsumeContext<ShipmentBooked> context)
     {
         var s = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-booked", EventTypes.ShipmentBooked, s.PartyOrgs, s.BookedAt, new
-        {
-            id = s.ShipmentId, s.CargoOfferId, s.MatchId, s.BidId, shipper = s.ShipperOrg, carriers = s.CarrierOrgs,
-            status = "booked", s.Origin, s.Destination, s.DeliverBy, s.PlannedArrival, estimatedArrival = s.PlannedArrival,
-            containers = new { count = s.Containers, type = s.ContainerType },
-            legs = s.Legs.Select(l => new
-            {
-                l.From, l.To, l.Mode, carrier = l.CarrierOrg, l.PlannedDeparture, l.PlannedArrival, l.EstimatedDeparture,
-                l.EstimatedArrival, l.ActualDeparture, l.ActualArrival,
-            }),
-            s.BookedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.shipment-booked", EventTypes.ShipmentBooked, s.PartyOrgs, s.BookedAt, s.PublicData());
     }
 }
 
@@ -216,11 +183,7 @@ public sealed class PoolMemberJoinedConsumer(Outbox outbox) : IConsumer<PoolMemb
     public Task Consume(ConsumeContext<PoolMemberJoined> context)
     {
         var j = context.Message;
-        return Fan.Out(outbox, context, "webhooks.pool-member-joined", EventTypes.PoolJoined, [j.OperatorOrg, j.MemberOrg], j.JoinedAt, new
-        {
-            id = j.PoolId, memberId = j.MemberId, member = j.MemberOrg, fill = new { containers = j.Containers },
-            pricePerContainer = new { amount = j.PricePerContainerAmount, currency = j.PriceCurrency }, j.JoinedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.pool-member-joined", EventTypes.PoolJoined, [j.OperatorOrg, j.MemberOrg], j.JoinedAt, j.PublicData());
     }
 }
 
@@ -230,21 +193,7 @@ public sealed class PoolFormedConsumer(Outbox outbox) : IConsumer<PoolFormed>
     public Task Consume(ConsumeContext<PoolFormed> context)
     {
         var f = context.Message;
-        object Pool(IEnumerable<PoolMember> members) => new
-        {
-            id = f.PoolId, status = "running", f.From, f.To, f.DepartureDate, f.ContainerType,
-            fill = new { containers = f.Containers },
-            pricePerContainer = new { amount = f.PricePerContainerAmount, currency = f.PriceCurrency },
-            members = members.Select(m => new
-            {
-                id = m.MemberId, org = m.Org, m.CargoOfferId, m.FullContainers, m.SharedContainers, m.WeightKg, m.VolumeM3,
-                price = new { amount = m.PriceAmount, currency = f.PriceCurrency },
-            }),
-            f.FormedAt,
-        };
-        var views = new List<(IReadOnlyList<string> Orgs, object Data)> { ([f.OperatorOrg], Pool(f.Members)) };
-        foreach (var org in f.Members.GroupBy(m => m.Org).Where(g => g.Key != f.OperatorOrg))
-            views.Add(([org.Key], Pool(org)));
+        var views = f.PublicViews().Select(v => ((IReadOnlyList<string>)[v.Org], v.Data)).ToList();
         return Fan.OutEach(outbox, context, "webhooks.pool-formed", EventTypes.PoolFormed, f.FormedAt, views);
     }
 }
@@ -255,13 +204,7 @@ public sealed class PoolCancelledConsumer(Outbox outbox) : IConsumer<PoolCancell
     public Task Consume(ConsumeContext<PoolCancelled> context)
     {
         var c = context.Message;
-        return Fan.Out(outbox, context, "webhooks.pool-cancelled", EventTypes.PoolCancelled, c.MemberOrgs.Append(c.OperatorOrg),
-            c.CancelledAt, new
-            {
-                id = c.PoolId, status = "cancelled", c.From, c.To, c.DepartureDate, fill = new { containers = c.Containers },
-                c.MinContainers, reason = $"{c.Containers} of the {c.MinContainers} containers needed by the cut-off",
-                c.CancelledAt,
-            });
+        return Fan.Out(outbox, context, "webhooks.pool-cancelled", EventTypes.PoolCancelled, c.MemberOrgs.Append(c.OperatorOrg), c.CancelledAt, c.PublicData());
     }
 }
 
@@ -271,13 +214,7 @@ public sealed class PoolSuggestedConsumer(Outbox outbox) : IConsumer<PoolSuggest
     public Task Consume(ConsumeContext<PoolSuggested> context)
     {
         var s = context.Message;
-        return Fan.Out(outbox, context, "webhooks.pool-suggested", EventTypes.PoolSuggested, [s.OwnerOrg], s.SuggestedAt, new
-        {
-            id = s.PoolId, s.CargoOfferId, s.From, s.To, s.DepartureDate, s.Cutoff,
-            containers = new { count = s.Containers, type = s.ContainerType },
-            priceNow = new { amount = s.PriceNowAmount, currency = s.PriceCurrency },
-            priceAtFullFill = new { amount = s.PriceAtFullFillAmount, currency = s.PriceCurrency }, s.SuggestedAt,
-        });
+        return Fan.Out(outbox, context, "webhooks.pool-suggested", EventTypes.PoolSuggested, [s.OwnerOrg], s.SuggestedAt, s.PublicData());
     }
 }
 
@@ -312,7 +249,4 @@ internal static class Fan
 
     private static Guid ViewId(Guid messageId, IReadOnlyList<string> orgs) =>
         new(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId:N}|{string.Join('|', orgs)}")).AsSpan(0, 16));
-
-    public static IEnumerable<object> Legs(IReadOnlyList<MatchedLeg> legs) =>
-        legs.Select(l => new { l.CapacityOfferId, l.From, l.To, carrier = l.CarrierOrg, l.Mode, l.Containers });
 }

@@ -1,20 +1,18 @@
 using System.Globalization;
 
-namespace TradeHub.Listings.Common;
+namespace TradeHub.Hosting.Corridors;
 
 /// <summary>
 /// The fastest transit between two nodes over the embedded samples/corridors/edges.csv (legs usable both ways, transit
-/// plus border dwell hours). A tender prices lanes, not schedules, so the capacity its award creates takes this as
-/// its transit time: Matching's deliver-by check then judges the awarded capacity on a plausible time instead of none.
-/// Listings does not ask Routing (no request path between them); the estimate is the corridor data's own.
+/// plus border dwell hours), for services that need a plausible time for a lane without asking Routing: the capacity a
+/// tender's award creates (Listings) and a pool's train (Pools).
 /// </summary>
 public sealed class CorridorTransit
 {
-    private readonly Dictionary<string, List<(string To, string Mode, double Hours)>> _legs;
+    private readonly Dictionary<string, List<(string To, string Mode, double Hours)>> _legs = new(StringComparer.Ordinal);
 
     public CorridorTransit(IEnumerable<(string From, string To, string Mode, double Hours)> legs)
     {
-        _legs = new Dictionary<string, List<(string, string, double)>>(StringComparer.Ordinal);
         foreach (var (from, to, mode, hours) in legs)
         {
             Add(from, (to, mode, hours));
@@ -29,14 +27,11 @@ public sealed class CorridorTransit
     }
 
     /// <summary>
-    /// Whole days (at least one) of the fastest path in the lane's mode, or over any mode when that mode alone does not
-    /// connect the two; null when the network does not connect them at all.
+    /// Hours of the fastest path in <paramref name="mode"/>, or over any mode when that mode alone does not connect the
+    /// two (or no mode is given); null when the network does not connect them at all.
     /// </summary>
-    public int? Days(string from, string to, string? mode)
-    {
-        var hours = (mode is null ? null : Fastest(from, to, mode)) ?? Fastest(from, to, null);
-        return hours is { } h ? Math.Max(1, (int)Math.Ceiling(h / 24)) : null;
-    }
+    public double? Hours(string from, string to, string? mode) =>
+        (mode is null ? null : Fastest(from, to, mode)) ?? Fastest(from, to, null);
 
     private double? Fastest(string from, string to, string? mode)
     {
@@ -62,9 +57,7 @@ public sealed class CorridorTransit
     /// <summary>Reads from, to, mode, transit_hours and border_dwell_hours of the embedded edges.csv.</summary>
     public static CorridorTransit FromEmbeddedCorridorData()
     {
-        using var stream = typeof(CorridorTransit).Assembly.GetManifestResourceStream("TradeHub.Listings.edges.csv")
-            ?? throw new InvalidOperationException("edges.csv is not embedded");
-        using var reader = new StreamReader(stream);
+        using var reader = CorridorData.Open("edges.csv");
         var legs = new List<(string, string, string, double)>();
         reader.ReadLine();
         // The first nine columns are never quoted; only the source text after them is.
