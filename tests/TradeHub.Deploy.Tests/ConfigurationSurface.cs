@@ -47,8 +47,14 @@ public static partial class ConfigurationSurface
         if (!Directory.Exists(project)) return queues;
         foreach (var file in Directory.EnumerateFiles(project, "*.cs", SearchOption.AllDirectories)
                      .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}", StringComparison.Ordinal)))
-            foreach (Match m in AddConsumer().Matches(File.ReadAllText(file)))
-                queues.Add(service + "-" + Kebab(m.Groups[1].Value));
+        {
+            var text = File.ReadAllText(file);
+            foreach (Match m in AddConsumer().Matches(text))
+                if (!m.Groups[2].Success) queues.Add(service + "-" + Kebab(m.Groups[1].Value));
+            // Consumers put on a named endpoint (.Endpoint(e => e.Name = SomeQueue)) share the queue the constant names.
+            foreach (Match m in QueueConstant().Matches(text))
+                queues.Add(m.Groups[1].Value);
+        }
         return queues;
     }
 
@@ -88,8 +94,11 @@ public static partial class ConfigurationSurface
         }
     }
 
-    [GeneratedRegex(@"AddConsumer<(\w+?)Consumer>")]
+    [GeneratedRegex(@"AddConsumer<(\w+?)Consumer>(\(\)\.Endpoint)?")]
     private static partial Regex AddConsumer();
+
+    [GeneratedRegex(@"const string \w+Queue = ""([a-z0-9-]+)""")]
+    private static partial Regex QueueConstant();
 
     [GeneratedRegex("(?<=[a-z0-9])([A-Z])")]
     private static partial Regex KebabBoundary();

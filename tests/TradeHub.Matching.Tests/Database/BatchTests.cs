@@ -7,7 +7,7 @@ using static TradeHub.Matching.Tests.Database.Messages;
 
 namespace TradeHub.Matching.Tests.Database;
 
-/// <summary>Cargo messages that wait for the turn together share a transaction (MatchingTurn); these pin what that must not change.</summary>
+/// <summary>Messages of a partition that arrive together share a transaction (Partitions); what that must not change.</summary>
 public class BatchTests : ConsumerRig
 {
     private const int CargoCount = 60;
@@ -46,8 +46,8 @@ public class BatchTests : ConsumerRig
     [Test]
     public async Task Cargo_and_the_capacity_on_its_route_posted_at_the_same_moment_see_each_other([Values(1, 2, 3)] int round)
     {
-        // Each side is stored before it takes the turn, and matched in it: whichever is matched second sees the
-        // other, however the messages interleave. (Few enough cargo offers that new capacity proposes to all.)
+        // Whichever is handled second (in a later batch, or later in the same one) sees the other in the index,
+        // however the messages interleave. (Few enough cargo offers that new capacity proposes to all.)
         var cargo = Enumerable.Range(0, 12).Select(_ => Cargo()).ToList();
         IEnumerable<Task> posts = cargo.SelectMany(c => new[] { Harness.Bus.Publish(c), Harness.Bus.Publish(Routes(c.CargoOfferId)) })
             .Append(Harness.Bus.Publish(China(containers: 500)))
@@ -66,16 +66,13 @@ public class BatchTests : ConsumerRig
     }
 
     [Test]
-    public async Task Capacity_offers_that_arrive_together_are_handled_together_and_chain_with_each_other()
+    public async Task Capacity_offers_that_arrive_together_chain_with_each_other()
     {
         var (cargo, capacity) = await CargoWaitingForCapacity();
 
-        await PublishWhileTheTurnIsHeld(capacity);
+        await Task.WhenAll(capacity.Select(c => Harness.Bus.Publish(c)));
 
-        await WaitUntilStored(capacity.Count + 1);
-        var transactions = await Scalar<long>("SELECT count(DISTINCT xmin::text) FROM capacity_offers");
-        TestContext.Out.WriteLine($"transactions that stored the capacity: {transactions}");
-        Assert.That(transactions, Is.LessThan(capacity.Count / 2), "offers that waited together were handled together");
+        await WaitUntilStored(capacity.Count);
         await AssertEveryCargoChained(cargo, capacity);
     }
 
@@ -85,14 +82,18 @@ public class BatchTests : ConsumerRig
         var (cargo, capacity) = await CargoWaitingForCapacity();
         var poisoned = Capacity("KZALT", "UZTAS", 5, 9, 3, "bad\0carrier");
 
-        await PublishWhileTheTurnIsHeld([.. capacity, poisoned]);
+        await Task.WhenAll(capacity.Append(poisoned).Select(c => Harness.Bus.Publish(c)));
 
-        await WaitUntilStored(capacity.Count + 1);
+        await WaitUntilStored(capacity.Count);
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await Harness.Published.Any<Fault<CapacityOfferPosted>>(f => f.Context.Message.Message.CapacityOfferId == poisoned.CapacityOfferId)
+               && DateTime.UtcNow < deadline)
+            await Task.Delay(50);
         Assert.That(await Harness.Published.Any<Fault<CapacityOfferPosted>>(f => f.Context.Message.Message.CapacityOfferId == poisoned.CapacityOfferId),
             Is.True, "the bad message faulted");
         var chains = await AssertEveryCargoChained(cargo, capacity);
         Assert.That(chains.SelectMany(c => c), Has.None.EqualTo(poisoned.CapacityOfferId));
-        Assert.That(Offers.Read(i => i.CapacityCount), Is.EqualTo(capacity.Count + 1), "the index holds the stored offers, not the refused one");
+        Assert.That((await Index()).Read(i => i.CapacityCount), Is.EqualTo(capacity.Count), "the index holds the stored offers, not the refused one");
     }
 
     [Test]
@@ -105,20 +106,16 @@ public class BatchTests : ConsumerRig
         await Deliver(China());
         await Deliver(Central());
         await Deliver(cargo);
-        var decoys = Enumerable.Range(0, MatchingTurn.ParallelBatches).Select(_ => Cargo()).ToList();
-        foreach (var decoy in decoys) await Deliver(decoy);
+        var decoy = Cargo();
+        await Deliver(decoy);
         await using (var holder = new NpgsqlConnection(ConnectionString))
         {
             await holder.OpenAsync();
             await using var turn = await holder.BeginTransactionAsync();
-            await holder.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@Kind, 0))", new { Kind = MatchingTurn.CargoCapacity }, turn);
-            // Routes of other cargo offers take the consumer's batches in flight, one each, and wait for the turn
-            // (a batch with nothing to match would not), so v1 and v2 wait together.
-            foreach (var decoy in decoys)
-            {
-                await Harness.Bus.Publish(Routes(decoy.CargoOfferId));
-                await Task.Delay(200);
-            }
+            // Another writer holds the partition's turn: the decoy's batch waits for it, and v1 and v2 queue behind.
+            await holder.ExecuteAsync("UPDATE partitions SET version = version + 1 WHERE name = @Name", new { Name = Partitions.CargoCapacity }, turn);
+            await Harness.Bus.Publish(Routes(decoy.CargoOfferId));
+            await Task.Delay(300);
             await Harness.Bus.Publish(Routes(cargo.CargoOfferId, version: 1));
             await Task.Delay(100);
             await Harness.Bus.Publish(Routes(cargo.CargoOfferId, version: 2, viaKhorgos: false));
@@ -130,7 +127,7 @@ public class BatchTests : ConsumerRig
         while (await Scalar<long>("SELECT count(*) FROM cargo_routes WHERE version = 2") == 0 && DateTime.UtcNow < deadline)
             await Task.Delay(50);
         var batches = await Scalar<long>("SELECT count(DISTINCT xmin::text) FROM inbox WHERE consumer = 'matching.cargo-routes-computed'");
-        Assert.That(batches, Is.EqualTo(MatchingTurn.ParallelBatches + 1), "v1 and v2 were handled in one batch");
+        Assert.That(batches, Is.EqualTo(2), "the decoy alone, then v1 and v2 in one batch");
         var statuses = await Query<string>("SELECT status FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = cargo.CargoOfferId });
         Assert.That(statuses, Is.EqualTo(new[] { "declined" }), "v1 proposed the Khorgos chain, v2 declined it");
     }
@@ -147,23 +144,6 @@ public class BatchTests : ConsumerRig
         return (cargo, Enumerable.Range(0, 6).SelectMany(_ => new[] { China(), Central() }).ToList());
     }
 
-    /// <summary>
-    /// Every offer is delivered and waits for the turn, so they are handled together when it is free. An offer on
-    /// another lane goes first and takes the first batch alone, so the others are all in the next one.
-    /// </summary>
-    private async Task PublishWhileTheTurnIsHeld(IEnumerable<CapacityOfferPosted> offers)
-    {
-        await using var holder = new NpgsqlConnection(ConnectionString);
-        await holder.OpenAsync();
-        await using var turn = await holder.BeginTransactionAsync();
-        await holder.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@Kind, 0))", new { Kind = MatchingTurn.CargoCapacity }, turn);
-        await Harness.Bus.Publish(Capacity("BYMSQ", "PLWAW", 0, 5, 2, "belarus-rail"));
-        await Task.Delay(300);
-        await Task.WhenAll(offers.Select(c => Harness.Bus.Publish(c)));
-        await Task.Delay(1000);
-        await turn.CommitAsync();
-    }
-
     private async Task WaitUntilStored(int count)
     {
         var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -172,7 +152,7 @@ public class BatchTests : ConsumerRig
         Assert.That(await Scalar<long>("SELECT count(*) FROM capacity_offers"), Is.EqualTo(count));
     }
 
-    /// <summary>Each offer handled in the turn saw the ones before it: the halves that came together were chained.</summary>
+    /// <summary>Each offer saw the ones handled before it: the halves that came together were chained.</summary>
     private async Task<List<Guid[]>> AssertEveryCargoChained(List<CargoOfferPosted> cargo, List<CapacityOfferPosted> capacity)
     {
         var chains = await Query<Guid[]>("SELECT offer_ids FROM matches WHERE kind = 'cargo-capacity'");

@@ -54,28 +54,39 @@ public abstract class ConsumerRig
                 TRUNCATE cargo_offers, capacity_offers, trade_offers, cargo_routes, offer_closures, logistics_table,
                          matches, flows, inbox, outbox
                 """);
+        (Services, Harness, consumed) = await StartInstance();
+    }
+
+    /// <summary>
+    /// One Matching instance: its own index, partitions and in-memory bus, over the shared database. Tests start a
+    /// second one to play two instances that are active at once (a failover's overlap).
+    /// </summary>
+    private protected static async Task<(ServiceProvider Services, ITestHarness Harness, ConsumedCounter Consumed)> StartInstance()
+    {
         var services = new ServiceCollection();
         services.AddLogging();
         services.AddSingleton(_ => NpgsqlDataSource.Create(ConnectionString));
         services.AddOutbox(typeof(TradeHub.Matching.Contracts.MatchProposed).Assembly);
         services.AddSingleton(new MatchingRules());
         services.AddSingleton<OpenOffers>();
-        services.AddSingleton<MatchingTurn>();
+        services.AddSingleton<Partitions>();
         services.AddMassTransitTestHarness(x =>
         {
             x.AddMatchingConsumers();
-            // As many messages in flight per consumer as the service's RabbitMQ prefetch lets in (Bus.cs), so messages
-            // that arrive together wait for the turn together, as they do in the service.
+            // As many messages in flight as the service's prefetch lets in, so messages that arrive together wait for
+            // the partition's batch together, as they do in the service.
             x.UsingInMemory((context, cfg) =>
             {
                 cfg.ConcurrentMessageLimit = 32;
                 cfg.ConfigureEndpoints(context);
             });
         });
-        Services = services.BuildServiceProvider(true);
-        Harness = Services.GetRequiredService<ITestHarness>();
-        await Harness.Start();
-        Harness.Bus.ConnectConsumeObserver(consumed = new ConsumedCounter());
+        var provider = services.BuildServiceProvider(true);
+        var harness = provider.GetRequiredService<ITestHarness>();
+        await harness.Start();
+        var counter = new ConsumedCounter();
+        harness.Bus.ConnectConsumeObserver(counter);
+        return (provider, harness, counter);
     }
 
     [TearDown]
@@ -86,11 +97,16 @@ public abstract class ConsumerRig
     }
 
     /// <summary>Publishes with the given message id and waits until a consumer has handled it.</summary>
-    protected async Task Deliver<T>(T message, Guid? messageId = null) where T : class
+    protected Task Deliver<T>(T message, Guid? messageId = null) where T : class =>
+        Deliver(Harness, consumed, message, messageId);
+
+    /// <summary>Publishes to the given instance with the given message id and waits until a consumer has handled it.</summary>
+    private protected static async Task Deliver<T>(ITestHarness harness, ConsumedCounter consumed, T message, Guid? messageId = null)
+        where T : class
     {
         var id = messageId ?? Guid.NewGuid();
         var before = consumed.Count(id);
-        await Harness.Bus.Publish(message, ctx => ctx.MessageId = id);
+        await harness.Bus.Publish(message, ctx => ctx.MessageId = id);
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (consumed.Count(id) <= before)
         {
@@ -98,6 +114,13 @@ public abstract class ConsumerRig
             await Task.Delay(10);
         }
         Assert.That(consumed.Fault(id), Is.Null, consumed.Fault(id)?.ToString());
+    }
+
+    /// <summary>The index as the partition's next turn would use it (reloaded if a failed batch left it unsure).</summary>
+    protected async Task<OpenOffers> Index(string partition = Partitions.CargoCapacity)
+    {
+        await Services.GetRequiredService<Partitions>().Load(partition);
+        return Offers;
     }
 
     protected async Task<T> Scalar<T>(string sql, object? args = null)

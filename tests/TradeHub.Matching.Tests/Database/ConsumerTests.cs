@@ -86,8 +86,7 @@ public class ConsumerTests : ConsumerRig
         Assert.That(await Scalar<string>("SELECT status FROM capacity_offers WHERE id = @Id", new { Id = central.CapacityOfferId }),
             Is.EqualTo("withdrawn"));
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero);
-        await Offers.CatchUp();
-        Assert.That(Offers.Read(i => i.Capacity(central.CapacityOfferId)), Is.Null);
+        Assert.That((await Index()).Read(i => i.Capacity(central.CapacityOfferId)), Is.Null);
     }
 
     [Test]

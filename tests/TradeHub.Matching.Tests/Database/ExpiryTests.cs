@@ -17,7 +17,7 @@ public class ExpiryTests : ConsumerRig
 
     private static readonly DateTimeOffset ReadyDay = new(Ready.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
 
-    private ProposalExpiry Expiry(DateTimeOffset now) => new(Outbox, Services.GetRequiredService<MatchingTurn>(),
+    private ProposalExpiry Expiry(DateTimeOffset now) => new(Outbox, Services.GetRequiredService<Partitions>(),
         new MatchingRules(), new At(now), NullLogger<ProposalExpiry>.Instance);
 
     private const string OpenWith = """

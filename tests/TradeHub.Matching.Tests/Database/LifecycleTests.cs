@@ -118,7 +118,7 @@ public class LifecycleTests : ConsumerRig
 
         // The third cargo offer's freed places go to its next best chain: the second pair.
         Assert.That(last.Freed.SelectMany(f => f.OfferIds), Has.Member(third));
-        await Services.GetRequiredService<MatchingTurn>().Refill(last.Freed, today: Ready);
+        await Services.GetRequiredService<Partitions>().Refill(last.Freed, today: Ready);
         Assert.That(await Scalar<long>(
             "SELECT count(*) FROM matches WHERE offer_ids @> ARRAY[@Cargo, @China2, @Central2] AND status = 'proposed'",
             new { Cargo = third, China2 = china2, Central2 = central2 }), Is.EqualTo(1));

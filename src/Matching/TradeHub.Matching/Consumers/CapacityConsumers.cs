@@ -1,42 +1,34 @@
 using MassTransit;
-using Npgsql;
-using TradeHub.Hosting.Messaging;
 using TradeHub.Listings.Contracts;
-using TradeHub.Matching.CargoMatching;
 using TradeHub.Matching.Matches;
 using TradeHub.Matching.Offers;
 
 namespace TradeHub.Matching.Consumers;
 
 /// <summary>New capacity: matched against the open cargo offers whose routes pass its lane (node index).</summary>
-public sealed class CapacityOfferPostedConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
-    : IConsumer<CapacityOfferPosted>
+public sealed class CapacityOfferPostedConsumer(Partitions partitions) : IConsumer<CapacityOfferPosted>
 {
-    public async Task Consume(ConsumeContext<CapacityOfferPosted> context)
+    public Task Consume(ConsumeContext<CapacityOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.capacity-offer-posted", offer.Id, shared: false, async tx =>
+        return partitions.Handle(context, Partitions.CargoCapacity, "matching.capacity-offer-posted", async w =>
         {
-            if (!await tx.Connection.InsertCapacity(tx.Transaction, offer)) return null;
-            return async () =>
-            {
-                var found = offers.Read(i => i.MatchCapacity(offer, rules, rules.MaxOpenProposalsPerOffer));
-                // Capacity offers that arrive together take the turn together: the next one may chain with this one.
-                offers.Stage(offer);
-                // The places the offers before it in this turn took count too.
-                await turn.ProposeNow(tx);
-                await turn.Propose(tx, await tx.WithRoom(
-                    found.OrderByDescending(m => m.Score).Select(Proposal.From).ToList(), rules, rules.MaxProposalsPerNewCapacity));
-            };
-        }, together: true);
+            if (!await w.Connection.InsertCapacity(w.Transaction, offer)) return;
+            var found = w.Read(i => i.MatchCapacity(offer, w.Rules, w.Rules.MaxOpenProposalsPerOffer));
+            // The next capacity offer of the batch may chain with this one.
+            w.Change(i => i.PutCapacity(offer));
+            // The places the offers before it in this batch took count too (WithRoom stores their proposals first).
+            w.Propose(await w.WithRoom(found.OrderByDescending(m => m.Score).Select(Proposal.From).ToList(),
+                w.Rules.MaxProposalsPerNewCapacity));
+        });
     }
 }
 
 /// <summary>
 /// Capacity withdrawn or expired (even before its post arrives): closed, its open proposals declined, and their cargo
-/// offers proposed their next best chains.
+/// offers proposed their next best chains, in the same transaction.
 /// </summary>
-public sealed class CapacityOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers, MatchingTurn turn)
+public sealed class CapacityOfferWithdrawnConsumer(Partitions partitions)
     : IConsumer<CapacityOfferWithdrawn>, IConsumer<CapacityOfferExpired>
 {
     public Task Consume(ConsumeContext<CapacityOfferWithdrawn> context) =>
@@ -45,16 +37,13 @@ public sealed class CapacityOfferWithdrawnConsumer(Outbox outbox, OpenOffers off
     public Task Consume(ConsumeContext<CapacityOfferExpired> context) =>
         Close(context, context.Message.CapacityOfferId, "expired", "matching.capacity-offer-expired");
 
-    private async Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class
-    {
-        List<Proposals.Declined> declined = [];
-        await outbox.HandleOnce(context, consumer, async tx =>
+    private Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class =>
+        partitions.Handle(context, Partitions.CargoCapacity, consumer, async w =>
         {
-            await tx.Connection.LockOffer(tx.Transaction, id);
-            await tx.Connection.CloseOffer(tx.Transaction, id, status);
-            declined = await tx.DeclineOpenFreeing(id, $"the capacity offer was {status}");
+            await w.Connection.CloseOffer(w.Transaction, id, status);
+            w.Change(i => i.RemoveCapacity(id));
+            await w.ProposeNow();
+            var declined = await w.Tx.DeclineOpenFreeing(id, $"the capacity offer was {status}");
+            await w.Refill(Proposals.FreedBy(declined));
         });
-        await offers.CatchUp(context.CancellationToken);
-        await turn.Refill(Proposals.FreedBy(declined), ct: context.CancellationToken);
-    }
 }

@@ -1,8 +1,5 @@
 using MassTransit;
-using Npgsql;
-using TradeHub.Hosting.Messaging;
 using TradeHub.Listings.Contracts;
-using TradeHub.Matching.CargoMatching;
 using TradeHub.Matching.Flows;
 using TradeHub.Matching.Matches;
 using TradeHub.Matching.Offers;
@@ -12,51 +9,53 @@ using TradeHub.Routing.Contracts;
 namespace TradeHub.Matching.Consumers;
 
 /// <summary>A new cargo offer: stored, then matched against the open capacity on its routes (if they came first).</summary>
-public sealed class CargoOfferPostedConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
-    : IConsumer<CargoOfferPosted>
+public sealed class CargoOfferPostedConsumer(Partitions partitions) : IConsumer<CargoOfferPosted>
 {
-    public async Task Consume(ConsumeContext<CargoOfferPosted> context)
+    public Task Consume(ConsumeContext<CargoOfferPosted> context)
     {
         var offer = context.Message.ToOffer();
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-offer-posted", offer.Id, shared: true, async tx =>
+        return partitions.Handle(context, Partitions.CargoCapacity, "matching.cargo-offer-posted", async w =>
         {
-            if (await tx.Connection.InsertCargoWithRoutes(tx.Transaction, offer) is not { Count: > 0 } routes) return null;
-            return () => turn.Propose(tx, offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer))
-                .Select(Proposal.From));
+            var (open, routes) = await w.Connection.InsertCargoWithRoutes(w.Transaction, offer);
+            if (!open) return;
+            w.Change(i =>
+            {
+                i.PutCargo(offer);
+                if (routes is not null) i.PutRoutes(offer.Id, routes);
+            });
+            if (routes is { Count: > 0 })
+                w.Propose(w.Read(i => i.MatchCargo(offer, routes, w.Rules, w.Rules.MaxOpenProposalsPerOffer)).Select(Proposal.From));
         });
     }
 }
 
 /// <summary>New route options for a cargo offer (posted or re-routed): proposals off the new routes go, new chains are sought.</summary>
-public sealed class CargoRoutesComputedConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
-    : IConsumer<CargoRoutesComputed>
+public sealed class CargoRoutesComputedConsumer(Partitions partitions) : IConsumer<CargoRoutesComputed>
 {
-    public async Task Consume(ConsumeContext<CargoRoutesComputed> context)
+    public Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var message = context.Message;
         var routes = message.ToRoutes();
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-routes-computed", message.CargoOfferId, shared: true, async tx =>
+        return partitions.Handle(context, Partitions.CargoCapacity, "matching.cargo-routes-computed", async w =>
         {
-            if (await tx.Connection.UpsertRoutesOfOpenCargo(tx.Transaction, message.CargoOfferId, message.Version, routes) is not { } offer) return null;
-            return async () =>
+            // Routes that come before their offer wait in the table; the offer's post takes them into the index.
+            if (await w.Connection.UpsertRoutesOfOpenCargo(w.Transaction, message.CargoOfferId, message.Version, routes) is not { } offer)
+                return;
+            w.Change(i => i.PutRoutes(offer.Id, routes));
+            // Proposals come only from routes, so the first routes of an offer have none to decline. (Its earlier
+            // routes may be in this batch too: their proposals are stored first, so the decline sees them.)
+            if (message.Version > 1)
             {
-                // Proposals come only from routes, so the first routes of an offer have none to decline. (Its earlier
-                // routes may be in this batch too: their proposals are stored first, so the decline sees them. And
-                // in the turn, so it also sees what a capacity offer proposed on them just before.)
-                if (message.Version > 1)
-                {
-                    await turn.ProposeNow(tx);
-                    await tx.DeclineOffRoute(offer.Id, routes);
-                }
-                await turn.Propose(tx, offers.Read(i => i.MatchCargo(offer, routes, rules, rules.MaxOpenProposalsPerOffer))
-                    .Select(Proposal.From));
-            };
+                await w.ProposeNow();
+                await w.Tx.DeclineOffRoute(offer.Id, routes);
+            }
+            w.Propose(w.Read(i => i.MatchCargo(offer, routes, w.Rules, w.Rules.MaxOpenProposalsPerOffer)).Select(Proposal.From));
         });
     }
 }
 
 /// <summary>A cargo offer went away: it closes (even before its post arrives) and its open proposals are declined.</summary>
-public sealed class CargoOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers)
+public sealed class CargoOfferWithdrawnConsumer(Partitions partitions)
     : IConsumer<CargoOfferWithdrawn>, IConsumer<CargoOfferExpired>
 {
     public Task Consume(ConsumeContext<CargoOfferWithdrawn> context) =>
@@ -65,38 +64,36 @@ public sealed class CargoOfferWithdrawnConsumer(Outbox outbox, OpenOffers offers
     public Task Consume(ConsumeContext<CargoOfferExpired> context) =>
         Close(context, context.Message.CargoOfferId, "expired", "matching.cargo-offer-expired");
 
-    private async Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class
-    {
-        await outbox.HandleOnce(context, consumer, async tx =>
+    private Task Close<T>(ConsumeContext<T> context, Guid id, string status, string consumer) where T : class =>
+        partitions.Handle(context, Partitions.CargoCapacity, consumer, async w =>
         {
-            await tx.Connection.LockOffer(tx.Transaction, id);
-            await tx.Connection.CloseOffer(tx.Transaction, id, status);
-            await tx.DeclineOpen(id, $"the cargo offer was {status}");
+            await w.Connection.CloseOffer(w.Transaction, id, status);
+            w.Change(i => i.RemoveCargoWithRoutes(id));
+            await w.ProposeNow();
+            await w.Tx.DeclineOpen(id, $"the cargo offer was {status}");
         });
-        await offers.CatchUp(context.CancellationToken);
-    }
 }
 
 /// <summary>
 /// An awarded bid counts as a flow (corridor and mode from the awarded route when Matching knows it), and the cargo
 /// offer is no longer open for matching.
 /// </summary>
-public sealed class BidAwardedConsumer(Outbox outbox, OpenOffers offers) : IConsumer<BidAwarded>
+public sealed class BidAwardedConsumer(Partitions partitions) : IConsumer<BidAwarded>
 {
-    public async Task Consume(ConsumeContext<BidAwarded> context)
+    public Task Consume(ConsumeContext<BidAwarded> context)
     {
         var m = context.Message;
-        await outbox.HandleOnce(context, "matching.bid-awarded", async tx =>
+        return partitions.Handle(context, Partitions.CargoCapacity, "matching.bid-awarded", async w =>
         {
-            await tx.Connection.LockOffer(tx.Transaction, m.CargoOfferId);
-            var routes = await tx.Connection.RoutesOf(tx.Transaction, m.CargoOfferId);
+            var routes = await w.Connection.RoutesOf(w.Transaction, m.CargoOfferId);
             var route = routes.FirstOrDefault(r => r.RouteId == m.RouteId) ?? (routes.Count > 0 ? routes[0] : null);
-            await tx.Connection.RecordFlow(tx.Transaction, new Flow(m.BidId, "bid", m.Origin, m.Destination, route?.Corridor ?? "",
+            await w.Connection.RecordFlow(w.Transaction, new Flow(m.BidId, "bid", m.Origin, m.Destination, route?.Corridor ?? "",
                 route?.MainMode ?? "", m.HsCode, m.ContainerCount, m.WeightKg, m.AwardedAt));
-            await tx.Connection.CloseOffer(tx.Transaction, m.CargoOfferId, "awarded");
-            await tx.DeclineOpen(m.CargoOfferId, "the cargo offer was awarded to a bid");
+            await w.Connection.CloseOffer(w.Transaction, m.CargoOfferId, "awarded");
+            w.Change(i => i.RemoveCargoWithRoutes(m.CargoOfferId));
+            await w.ProposeNow();
+            await w.Tx.DeclineOpen(m.CargoOfferId, "the cargo offer was awarded to a bid");
         });
-        await offers.CatchUp(context.CancellationToken);
     }
 }
 
@@ -104,18 +101,20 @@ public sealed class BidAwardedConsumer(Outbox outbox, OpenOffers offers) : ICons
 /// A cargo offer joined a consolidation pool: it leaves ordinary matching (its open proposals are declined) while
 /// the pool holds it.
 /// </summary>
-public sealed class CargoOfferPooledConsumer(Outbox outbox, OpenOffers offers) : IConsumer<CargoOfferPooled>
+public sealed class CargoOfferPooledConsumer(Partitions partitions) : IConsumer<CargoOfferPooled>
 {
-    public async Task Consume(ConsumeContext<CargoOfferPooled> context)
+    public Task Consume(ConsumeContext<CargoOfferPooled> context)
     {
         var m = context.Message;
-        await outbox.HandleOnce(context, "matching.cargo-offer-pooled", async tx =>
+        return partitions.Handle(context, Partitions.CargoCapacity, "matching.cargo-offer-pooled", async w =>
         {
-            await tx.Connection.LockOffer(tx.Transaction, m.CargoOfferId);
-            await tx.Connection.PoolCargo(tx.Transaction, m.CargoOfferId, m.PoolId);
-            await tx.DeclineOpen(m.CargoOfferId, OfferProjections.PooledReason);
+            await w.Connection.PoolCargo(w.Transaction, m.CargoOfferId, m.PoolId);
+            // A pool that already gave it back (a late or redelivered message) leaves it open, and in the index.
+            if (!await w.Connection.IsOpenCargo(w.Transaction, m.CargoOfferId))
+                w.Change(i => i.RemoveCargoWithRoutes(m.CargoOfferId));
+            await w.ProposeNow();
+            await w.Tx.DeclineOpen(m.CargoOfferId, OfferProjections.PooledReason);
         });
-        await offers.CatchUp(context.CancellationToken);
     }
 }
 
@@ -123,17 +122,21 @@ public sealed class CargoOfferPooledConsumer(Outbox outbox, OpenOffers offers) :
 /// A pool gave a cargo offer back (its owner left, or the pool was cancelled at its cut-off): open again, and matched
 /// against the open capacity on its routes as if just posted.
 /// </summary>
-public sealed class CargoOfferUnpooledConsumer(MatchingTurn turn, OpenOffers offers, MatchingRules rules)
-    : IConsumer<CargoOfferUnpooled>
+public sealed class CargoOfferUnpooledConsumer(Partitions partitions) : IConsumer<CargoOfferUnpooled>
 {
-    public async Task Consume(ConsumeContext<CargoOfferUnpooled> context)
+    public Task Consume(ConsumeContext<CargoOfferUnpooled> context)
     {
         var m = context.Message;
-        await turn.Handle(context, MatchingTurn.CargoCapacity, "matching.cargo-offer-unpooled", m.CargoOfferId, shared: true, async tx =>
+        return partitions.Handle(context, Partitions.CargoCapacity, "matching.cargo-offer-unpooled", async w =>
         {
-            if (await tx.Connection.UnpoolCargo(tx.Transaction, m.CargoOfferId, m.PoolId) is not { Routes.Count: > 0 } reopened)
-                return null;
-            return () => turn.Propose(tx, offers.Read(i => i.MatchCargo(reopened.Offer, reopened.Routes, rules, rules.MaxOpenProposalsPerOffer))
+            if (await w.Connection.UnpoolCargo(w.Transaction, m.CargoOfferId, m.PoolId) is not { } reopened) return;
+            w.Change(i =>
+            {
+                i.PutCargo(reopened.Offer);
+                if (reopened.Routes.Count > 0) i.PutRoutes(reopened.Offer.Id, reopened.Routes);
+            });
+            if (reopened.Routes.Count == 0) return;
+            w.Propose(w.Read(i => i.MatchCargo(reopened.Offer, reopened.Routes, w.Rules, w.Rules.MaxOpenProposalsPerOffer))
                 .Select(Proposal.From));
         });
     }

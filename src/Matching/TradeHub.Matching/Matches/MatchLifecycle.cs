@@ -3,6 +3,7 @@ using Npgsql;
 using TradeHub.Hosting.Messaging;
 using TradeHub.Matching.Contracts;
 using TradeHub.Matching.Flows;
+using TradeHub.Matching.Offers;
 
 namespace TradeHub.Matching.Matches;
 
@@ -48,7 +49,10 @@ public static class MatchLifecycle
     {
         await using var work = await outbox.Begin(ct);
         var (connection, tx) = work;
-        var match = await connection.QuerySingleOrDefaultAsync<MatchRow>(LockSql, new { Id = id }, tx);
+        // A confirmation reserves capacity and closes offers, which the partition's index holds: it takes the
+        // partition's turn (before any row it locks, as the partition's batches do), and the version it bumps tells
+        // the partition's owner to catch up. Taken on every accept, since which accept confirms is known only below.
+        var match = await connection.QuerySingleOrDefaultAsync<MatchRow>($"{Partitions.BumpForMatchSql};\n{LockSql}", new { Id = id }, tx);
         if (match is null || !match.PartyOrgs.Contains(org)) return NotFound();
         if (match.Status is MatchStatuses.Declined or MatchStatuses.Confirmed or MatchStatuses.Expired)
             return new Decision(match, 409, $"The match is already {match.Status}.");

@@ -74,19 +74,19 @@ public static class MatchesApi
         }).WithName("getMatch").WithSummary("One match the caller's organisation is party to.");
 
         matches.MapPost("/{id:guid}/accept", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
-                MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
-            Decide(MatchLifecycle.Accept, id, http, outbox, offers, turn, log, ct))
+                Partitions partitions, ILogger<MatchRow> log, CancellationToken ct) =>
+            Decide(MatchLifecycle.Accept, id, http, outbox, partitions, log, ct))
             .WithName("acceptMatch").WithSummary("Accepts a proposed match for the caller's side; confirmed once both sides accept.");
         matches.MapPost("/{id:guid}/decline", (Guid id, HttpContext http, Outbox outbox, OpenOffers offers,
-                MatchingTurn turn, ILogger<MatchRow> log, CancellationToken ct) =>
-            Decide(MatchLifecycle.Decline, id, http, outbox, offers, turn, log, ct))
+                Partitions partitions, ILogger<MatchRow> log, CancellationToken ct) =>
+            Decide(MatchLifecycle.Decline, id, http, outbox, partitions, log, ct))
             .WithName("declineMatch").WithSummary("Declines a match; its offers become matchable again.");
         return app;
     }
 
     private static async Task<Results<Ok<MatchView>, ProblemHttpResult>> Decide(
         Func<Outbox, Guid, string, CancellationToken, Task<Decision>> decide,
-        Guid id, HttpContext http, Outbox outbox, OpenOffers offers, MatchingTurn turn, ILogger log,
+        Guid id, HttpContext http, Outbox outbox, Partitions partitions, ILogger log,
         CancellationToken ct)
     {
         var caller = Caller.From(http.User);
@@ -96,7 +96,7 @@ public static class MatchesApi
         {
             // The decision stands whatever happens here; an offer left short is refilled when a later proposal of
             // it lapses or is declined.
-            try { await turn.Refill(decision.Freed, ct: ct); }
+            try { await partitions.Refill(decision.Freed, ct: ct); }
             catch (Exception e) when (e is NpgsqlException or TimeoutException)
             {
                 log.LogWarning(e, "Proposing the next best after match {MatchId} failed", id);
@@ -106,8 +106,6 @@ public static class MatchesApi
             return TypedResults.Problem(statusCode: decision.Status,
                 title: decision.Status == 404 ? "No such match among yours." : "The match cannot change that way.",
                 detail: decision.Problem);
-        // Room reserved and offers closed: the index follows the tables now rather than at the next refresh.
-        await offers.CatchUp(ct);
         return TypedResults.Ok(decision.Match!.View(caller.Org));
     }
 }

@@ -182,7 +182,7 @@ public static class Proposals
         public IEnumerable<Guid> Anchors => Kind == MatchKinds.CargoCapacity ? OfferIds.Take(1) : OfferIds;
     }
 
-    /// <summary>Offers with a place freed, by kind, to be proposed their next best (<see cref="MatchingTurn.Refill"/>).</summary>
+    /// <summary>Offers with a place freed, by kind, to be proposed their next best (<see cref="Partitions.Refill"/>).</summary>
     public static IReadOnlyList<Freed> FreedBy(IEnumerable<Declined> declined) => declined
         .GroupBy(d => d.Kind)
         .Select(g => new Freed(g.Key, g.SelectMany(d => d.Anchors).Distinct().ToList()))

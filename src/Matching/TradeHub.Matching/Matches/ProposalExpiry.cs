@@ -13,11 +13,11 @@ namespace TradeHub.Matching.Matches;
 /// Proposals lapse: one left undecided for <see cref="MatchingRules.ProposalLifetime"/>, or one of whose offers is no
 /// longer valid (a trade offer past its valid-until day, a cargo offer past its deliver-by day, a capacity offer past
 /// its departure window), becomes <c>expired</c>, its parties hear it (<see cref="MatchExpired"/>, through the outbox
-/// in the same transaction) and the places it held go to the offers' next best (<see cref="MatchingTurn.Refill"/>).
+/// in the same transaction) and the places it held go to the offers' next best (<see cref="Partitions.Refill"/>).
 /// Undecided proposals would otherwise hold their offers' few places for good. Rows are taken with SKIP LOCKED, so
 /// several instances sweep side by side without expiring a proposal twice.
 /// </summary>
-public sealed class ProposalExpiry(Outbox outbox, MatchingTurn turn, MatchingRules rules, TimeProvider clock,
+public sealed class ProposalExpiry(Outbox outbox, Partitions partitions, MatchingRules rules, TimeProvider clock,
     ILogger<ProposalExpiry> log) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(30);
@@ -82,7 +82,7 @@ public sealed class ProposalExpiry(Outbox outbox, MatchingTurn turn, MatchingRul
                 var expired = await ExpireChunk(sql, args, ct);
                 total += expired.Count;
                 if (expired.Count > 0)
-                    await turn.Refill(Proposals.FreedBy(expired), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
+                    await partitions.Refill(Proposals.FreedBy(expired), DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
                 if (expired.Count < Chunk) break;
             }
         }

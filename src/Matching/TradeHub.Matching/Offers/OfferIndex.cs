@@ -33,6 +33,13 @@ public sealed class OfferIndex
     };
     public void RemoveCargo(Guid id) => cargo.Remove(id);
 
+    /// <summary>A cargo offer closed: it and its routes leave the index.</summary>
+    public void RemoveCargoWithRoutes(Guid id)
+    {
+        cargo.Remove(id);
+        RemoveRoutes(id);
+    }
+
     // Thousands of open cargo offers travel the same few hundred legs of the network: the index holds one copy of each
     // leg, route id, node id and organisation rather than one per offer (the pools stop growing at MaxShared, should ids ever be unbounded).
     private readonly Dictionary<Leg, Leg> sharedLegs = [];
@@ -99,6 +106,24 @@ public sealed class OfferIndex
         if (!trade.Remove(id, out var old)) return;
         if (tradeByHeading.TryGetValue(old.Heading, out var set) && set.Remove(id) && set.Count == 0)
             tradeByHeading.Remove(old.Heading);
+    }
+
+    /// <summary>Empties the cargo-capacity partition's part (cargo, routes, capacity) before it is loaded again.</summary>
+    public void ClearCargoCapacity()
+    {
+        cargo.Clear();
+        routes.Clear();
+        cargoByNode.Clear();
+        capacity.Clear();
+        lanes.Clear();
+    }
+
+    /// <summary>Empties the trade partition's part (trade offers, logistics table) before it is loaded again.</summary>
+    public void ClearTrade()
+    {
+        trade.Clear();
+        tradeByHeading.Clear();
+        logistics = [];
     }
 
     public void SetLogistics(IEnumerable<LogisticsQuote> quotes) =>

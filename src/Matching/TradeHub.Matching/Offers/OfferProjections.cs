@@ -118,19 +118,15 @@ public static class OfferProjections
             WHERE logistics_table.version < EXCLUDED.version
         """;
 
-    private const string LockSql = "SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0))";
+    private const string IsOpenCargoSql = "SELECT EXISTS (SELECT 1 FROM cargo_offers WHERE id = @Id AND status = 'open')";
 
-    /// <summary>
-    /// Serialises the handling of one cargo offer across consumers and instances, so its post and its routes
-    /// arriving at the same moment still see each other.
-    /// </summary>
-    public static Task LockOffer(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id) =>
-        connection.ExecuteAsync(LockSql, new { Key = id.ToString() }, tx);
+    public static Task<bool> IsOpenCargo(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id) =>
+        connection.ExecuteScalarAsync<bool>(IsOpenCargoSql, new { Id = id }, tx);
 
     private sealed record InsertedCargo(string? Status, string? Routes);
 
-    /// <summary>Stores the cargo offer; its routes when it is new and open and its routes came first, else null.</summary>
-    public static async Task<IReadOnlyList<CargoRoute>?> InsertCargoWithRoutes(this NpgsqlConnection connection,
+    /// <summary>Stores the cargo offer: whether it is new and open, and its routes when they came first.</summary>
+    public static async Task<(bool Open, IReadOnlyList<CargoRoute>? Routes)> InsertCargoWithRoutes(this NpgsqlConnection connection,
         NpgsqlTransaction tx, CargoOffer o)
     {
         var row = await connection.QuerySingleAsync<InsertedCargo>(InsertCargoWithRoutesSql, new
@@ -138,8 +134,8 @@ public static class OfferProjections
             o.Id, o.OwnerOrg, o.Origin, o.Destination, ReadyDate = Day(o.ReadyDate), DeliverBy = Day(o.DeliverBy),
             o.Containers, o.ContainerType, o.WeightKg, o.HsCode, o.TargetPrice, o.TargetCurrency,
         }, tx);
-        if (row.Status != "open" || row.Routes is null) return null;
-        return JsonSerializer.Deserialize<List<CargoRoute>>(row.Routes, OpenOffers.Json) ?? [];
+        if (row.Status != "open") return (false, null);
+        return (true, row.Routes is null ? null : JsonSerializer.Deserialize<List<CargoRoute>>(row.Routes, OpenOffers.Json) ?? []);
     }
 
     /// <summary>Stores the routes when they are newer than the stored ones; the cargo offer when it is open and they replaced them.</summary>

@@ -8,56 +8,96 @@ using Npgsql;
 namespace TradeHub.Matching.Offers;
 
 /// <summary>
-/// The in-memory index of open offers, kept in step with the matching database (the truth). Every change to a
-/// projection row stamps it with its transaction id; catching up re-reads the rows of transactions at or after the
-/// oldest one that was still running at the last read, so rows committed by other instances (or out of order) are
-/// never missed. Re-reading a row twice is harmless: applying a row replaces the offer.
+/// The in-memory index of open offers, kept in step with the matching database (the truth) by the partition that owns
+/// each part (<see cref="Partitions"/>): cargo, capacity and routes for cargo-capacity, trade offers and the logistics
+/// table for trade. A batch changes the index as it changes the tables. Only when a partition's version shows that
+/// another writer came in between (a failover, a confirmation, a refill in another instance) does it catch up from the
+/// database: every change to a projection row stamps it with its transaction id, and catching up re-reads the rows of
+/// transactions at or after the oldest one that was still running when the partition's index was last known to be
+/// whole. Re-reading a row twice is harmless: applying a row replaces the offer.
 /// </summary>
-public sealed class OpenOffers(NpgsqlDataSource dataSource) : IDisposable
+public sealed class OpenOffers(NpgsqlDataSource dataSource)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private readonly OfferIndex index = new();
     private readonly Lock gate = new();
-    private readonly SemaphoreSlim reading = new(1, 1);
 
-    public void Dispose() => reading.Dispose();
-    private long watermark;
-
-    private readonly List<Guid> staged = [];
-
-    /// <summary>
-    /// Puts a capacity offer its turn has just stored (not yet committed) in the index, so the next offer handled in the
-    /// same turn sees it. Only inside a turn taken alone: no other matching runs in this process meanwhile. The turn
-    /// keeps it when it commits and takes it out again when it rolls back.
-    /// </summary>
-    public void Stage(CapacityOffer offer)
+    /// <summary>What this process knows of a partition: the last version it wrote or read, the watermark of its rows, whether a failed batch left its index unsure.</summary>
+    private sealed class State
     {
-        lock (gate)
-        {
-            index.PutCapacity(offer);
-            staged.Add(offer.Id);
-        }
+        public long Version = -1;
+        public long Watermark;
+        public bool Unsure = true;
     }
 
-    internal void KeepStaged()
+    private readonly Dictionary<string, State> states = new()
     {
-        lock (gate) staged.Clear();
-    }
-
-    internal void DropStaged()
-    {
-        lock (gate)
-        {
-            foreach (var id in staged) index.RemoveCapacity(id);
-            staged.Clear();
-        }
-    }
+        [Partitions.CargoCapacity] = new State(),
+        [Partitions.Trade] = new State(),
+    };
 
     /// <summary>Reads (or matches against) the index under its lock; keep the work short.</summary>
     public T Read<T>(Func<OfferIndex, T> read)
     {
         lock (gate) return read(index);
+    }
+
+    /// <summary>Changes the index; only the holder of the partition's turn changes its part.</summary>
+    public void Change(Action<OfferIndex> change)
+    {
+        lock (gate) change(index);
+    }
+
+    /// <summary>
+    /// Called with the partition's turn held and the version its bump returned: when someone else wrote since this
+    /// process last did (or a failed batch left the index unsure), the partition's part is brought up to date first.
+    /// </summary>
+    public async Task Own(string partition, long version, CancellationToken ct = default)
+    {
+        var state = states[partition];
+        if (state.Unsure) await Reload(partition, ct);
+        else if (version != state.Version + 1) await CatchUp(partition, ct);
+    }
+
+    /// <summary>After a commit with the partition's turn: the index is whole up to this version.</summary>
+    /// <param name="partition">The partition.</param>
+    /// <param name="version">The version the commit's bump returned.</param>
+    /// <param name="horizon">The oldest transaction still running when the turn was taken: every write after it that
+    /// this index lacks is by a later turn, so a catch-up from here finds it.</param>
+    public void Committed(string partition, long version, long horizon)
+    {
+        lock (gate)
+        {
+            var state = states[partition];
+            state.Version = version;
+            state.Watermark = Math.Max(state.Watermark, horizon);
+        }
+    }
+
+    /// <summary>A batch failed after it may have changed the index: reload the partition's part before its next turn.</summary>
+    public void Invalidate(string partition)
+    {
+        lock (gate) states[partition].Unsure = true;
+    }
+
+    /// <summary>A failed batch (or nothing yet) left the partition's part unsure: it is loaded before its next turn.</summary>
+    public bool Unsure(string partition)
+    {
+        lock (gate) return states[partition].Unsure;
+    }
+
+    /// <summary>Loads a partition's part of the index from scratch.</summary>
+    public async Task Reload(string partition, CancellationToken ct = default)
+    {
+        lock (gate)
+        {
+            if (partition == Partitions.Trade) index.ClearTrade();
+            else index.ClearCargoCapacity();
+            states[partition].Watermark = 0;
+        }
+        await CatchUp(partition, ct);
+        lock (gate) states[partition].Unsure = false;
     }
 
     private sealed record CargoRow(Guid Id, string OwnerOrg, string Origin, string Destination, DateOnly ReadyDate,
@@ -76,7 +116,7 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource) : IDisposable
     // Every read here is a range of the changed_xid index, the recent rows a few index pages. Without sequential
     // scans: a generic plan, or a table without statistics yet (a fresh database), estimates a third of the table and
     // would scan all of it. With them off, the generic plan is that index range scan, and it is planned once per
-    // connection instead of five plans at every catch-up (a third of Matching's planning time at 30 offers/s).
+    // connection.
     private const string WatermarkSql = """
         SELECT set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true);
         SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint
@@ -110,62 +150,32 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource) : IDisposable
 
     // The transaction begins and ends in the statements themselves, so the catch-up is one round trip, not two. (Should
     // a statement fail, the connection goes back to the pool in a failed transaction, and Npgsql rolls it back there.)
-    private static readonly string CatchUpSql = string.Join(";\n", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-        WatermarkSql, CargoSql, CapacitySql, TradeSql, RoutesSql, LogisticsSql, "COMMIT");
+    private static readonly string CargoCapacityCatchUpSql = string.Join(";\n", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        WatermarkSql, CargoSql, CapacitySql, RoutesSql, "COMMIT");
 
-    /// <summary>Catch-ups begun (numbered when they start, under <see cref="reading"/>) and the last one finished.</summary>
-    private long begun, finished;
+    private static readonly string TradeCatchUpSql = string.Join(";\n", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+        WatermarkSql, TradeSql, LogisticsSql, "COMMIT");
 
-    /// <summary>
-    /// Applies every projection row changed since the last catch-up (all rows the first time). What a caller needs is a
-    /// read that starts after it asked (it holds its turn by then, so that read sees every commit before the turn): when
-    /// one such read finished while the caller waited for its own, the caller has what it needs and returns at once.
-    /// Batches that wait together thus share one read instead of queueing one each.
-    /// </summary>
-    public async Task CatchUp(CancellationToken ct = default)
+    /// <summary>Applies every row of the partition changed since its watermark (all rows the first time).</summary>
+    public async Task CatchUp(string partition, CancellationToken ct = default)
     {
-        var enough = Interlocked.Read(ref begun) + 1;
-        await reading.WaitAsync(ct);
-        try
+        var state = states[partition];
+        long watermark;
+        lock (gate) watermark = state.Watermark;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // One snapshot for the watermark and every read, so nothing committed in between slips through.
+        var trade = partition == Partitions.Trade;
+        await using var reads = await connection.QueryMultipleAsync(trade ? TradeCatchUpSql : CargoCapacityCatchUpSql,
+            new { Watermark = watermark });
+        await reads.ReadAsync(); // the settings
+        var next = await reads.ReadSingleAsync<long>();
+        if (trade)
         {
-            if (Interlocked.Read(ref finished) >= enough) return;
-            var number = Interlocked.Increment(ref begun);
-            await using var connection = await dataSource.OpenConnectionAsync(ct);
-            // One snapshot for the watermark and every read, so nothing committed in between slips through: every
-            // read in one round trip, the statements run in order in one repeatable-read transaction.
-            await using var reads = await connection.QueryMultipleAsync(CatchUpSql, new { Watermark = watermark });
-            await reads.ReadAsync(); // the settings
-            var next = await reads.ReadSingleAsync<long>();
-            var cargo = (await reads.ReadAsync<CargoRow>()).AsList();
-            var capacity = (await reads.ReadAsync<CapacityRow>()).AsList();
-            var trade = (await reads.ReadAsync<TradeRow>()).AsList();
-            var routes = (await reads.ReadAsync<RoutesRow>()).AsList();
+            var offers = (await reads.ReadAsync<TradeRow>()).AsList();
             var logistics = await reads.ReadSingleOrDefaultAsync<string>();
-
             lock (gate)
             {
-                foreach (var r in routes)
-                    index.PutRoutes(r.CargoOfferId, JsonSerializer.Deserialize<List<CargoRoute>>(r.Routes, Json) ?? []);
-                foreach (var c in cargo)
-                {
-                    if (c.Status != "open")
-                    {
-                        index.RemoveCargo(c.Id);
-                        index.RemoveRoutes(c.Id);
-                        continue;
-                    }
-                    index.PutCargo(new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
-                        c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice,
-                        c.TargetCurrency));
-                }
-                foreach (var c in capacity)
-                {
-                    if (c.Status != "open") { index.RemoveCapacity(c.Id); continue; }
-                    index.PutCapacity(new CapacityOffer(c.Id, c.CarrierOrg, c.FromNode, c.ToNode, c.Mode,
-                        c.DepartureFrom, c.DepartureTo, c.Containers,
-                        c.ContainerType, c.PricePerContainer, c.Currency, c.TransitDays, c.ReservedFor));
-                }
-                foreach (var t in trade)
+                foreach (var t in offers)
                 {
                     if (t.Status != "open") { index.RemoveTrade(t.Id); continue; }
                     index.PutTrade(new TradeOffer(t.Id, t.OwnerOrg, t.Side, t.HsCode, t.Product, t.Quantity, t.Unit,
@@ -173,29 +183,54 @@ public sealed class OpenOffers(NpgsqlDataSource dataSource) : IDisposable
                 }
                 if (logistics is not null)
                     index.SetLogistics(JsonSerializer.Deserialize<List<LogisticsQuote>>(logistics, Json) ?? []);
-                watermark = next;
+                state.Watermark = next;
             }
-            Interlocked.Exchange(ref finished, number);
+            return;
         }
-        finally
+        var cargo = (await reads.ReadAsync<CargoRow>()).AsList();
+        var capacity = (await reads.ReadAsync<CapacityRow>()).AsList();
+        var routes = (await reads.ReadAsync<RoutesRow>()).AsList();
+        lock (gate)
         {
-            reading.Release();
+            foreach (var r in routes)
+                index.PutRoutes(r.CargoOfferId, JsonSerializer.Deserialize<List<CargoRoute>>(r.Routes, Json) ?? []);
+            foreach (var c in cargo)
+            {
+                if (c.Status != "open")
+                {
+                    index.RemoveCargo(c.Id);
+                    index.RemoveRoutes(c.Id);
+                    continue;
+                }
+                index.PutCargo(new CargoOffer(c.Id, c.OwnerOrg, c.Origin, c.Destination, c.ReadyDate,
+                    c.DeliverBy, c.Containers, c.ContainerType, c.WeightKg, c.HsCode, c.TargetPrice,
+                    c.TargetCurrency));
+            }
+            foreach (var c in capacity)
+            {
+                if (c.Status != "open") { index.RemoveCapacity(c.Id); continue; }
+                index.PutCapacity(new CapacityOffer(c.Id, c.CarrierOrg, c.FromNode, c.ToNode, c.Mode,
+                    c.DepartureFrom, c.DepartureTo, c.Containers,
+                    c.ContainerType, c.PricePerContainer, c.Currency, c.TransitDays, c.ReservedFor));
+            }
+            state.Watermark = next;
         }
     }
 }
 
-/// <summary>Loads the index from the tables at start-up, then catches up now and then with what other instances wrote.</summary>
-public sealed class OpenOffersRefresh(OpenOffers offers, ILogger<OpenOffersRefresh> log) : BackgroundService
+/// <summary>
+/// Loads the index at start-up, each partition in its own turn slot of this process, so that the instance that takes a
+/// partition over (or answers a refill) catches up only what changed since.
+/// </summary>
+public sealed class OpenOffersLoad(Partitions partitions, ILogger<OpenOffersLoad> log) : BackgroundService
 {
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        foreach (var partition in new[] { Partitions.CargoCapacity, Partitions.Trade })
         {
             try
             {
-                await offers.CatchUp(stoppingToken);
+                await partitions.Load(partition, stoppingToken);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -203,9 +238,9 @@ public sealed class OpenOffersRefresh(OpenOffers offers, ILogger<OpenOffersRefre
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
             {
-                log.LogWarning(e, "Catching up the open offers failed; retrying");
+                // The partition's first turn loads it.
+                log.LogWarning(e, "Loading the open offers of {Partition} failed; its first turn loads them", partition);
             }
-            try { await Task.Delay(Interval, stoppingToken); } catch (OperationCanceledException) { return; }
         }
     }
 }
