@@ -82,6 +82,7 @@ try
         Console.WriteLine($"phase ingest: cargo offers flat out, {options.Concurrency} in flight, {phaseSeconds:0} s ...");
         var cpu = memory.CpuSeconds();
         var serverCpu = ProcessMemory.ServerCpuSeconds();
+        var statements = await Statements.Snapshot(options.PgConnection);
         phase.Clock.Start();
         var until = TimeSpan.FromSeconds(phaseSeconds);
         await Task.WhenAll(Enumerable.Range(0, options.Concurrency).Select(_ => Task.Run(async () =>
@@ -92,6 +93,7 @@ try
         report.Drain[phase.Name] = await Drain(workload, matches, events, TimeSpan.FromSeconds(90));
         phase.Cpu = memory.CpuSeconds().ToDictionary(c => c.Key, c => c.Value - cpu.GetValueOrDefault(c.Key));
         phase.ServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
+        phase.Statements = Statements.Since(statements, await Statements.Snapshot(options.PgConnection));
         report.Add(phase, matches);
     }
 
@@ -105,10 +107,12 @@ try
             : $"phase match: flat out mix, {options.Concurrency} in flight, {phaseSeconds:0} s ...");
         var cpu = memory.CpuSeconds();
         var serverCpu = ProcessMemory.ServerCpuSeconds();
+        var statements = await Statements.Snapshot(options.PgConnection);
         await Paced(workload, phase, matches, cargoRate, options, TimeSpan.FromSeconds(phaseSeconds));
         report.Drain[phase.Name] = await Drain(workload, matches, events, TimeSpan.FromSeconds(60));
         phase.Cpu = memory.CpuSeconds().ToDictionary(c => c.Key, c => c.Value - cpu.GetValueOrDefault(c.Key));
         phase.ServerCpu = ProcessMemory.ServerCpuSeconds().ToDictionary(c => c.Key, c => c.Value - serverCpu.GetValueOrDefault(c.Key));
+        phase.Statements = Statements.Since(statements, await Statements.Snapshot(options.PgConnection));
         report.Add(phase, matches);
     }
     if (options.Runs("shipments") || options.Runs("disruption"))

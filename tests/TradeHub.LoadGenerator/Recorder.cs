@@ -49,5 +49,7 @@ public sealed class PhaseStats(string name)
     public Dictionary<string, double> Cpu { get; set; } = new();
     /// <summary>CPU seconds of PostgreSQL, RabbitMQ and the whole machine during the phase (load and drain).</summary>
     public Dictionary<string, double> ServerCpu { get; set; } = new();
+    /// <summary>Statements each service's database ran during the phase (load and drain); empty without pg_stat_statements.</summary>
+    public Dictionary<string, double> Statements { get; set; } = new();
     public KindStats Of(string kind) => Kinds.GetOrAdd(kind, k => new KindStats(k));
 }

@@ -47,6 +47,11 @@ public sealed class Report(Options options)
             ? []
             : cpu.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => 1000 * c.Value / matches.Posted);
 
+    private static Dictionary<string, double> StatementsPerOffer(Dictionary<string, double> statements, MatchStats matches) =>
+        matches.Posted == 0
+            ? []
+            : statements.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => c.Value / matches.Posted);
+
     private static string F(double v, string format = "0.0") => double.IsNaN(v) ? "-" : v.ToString(format, Inv);
 
     public void Print()
@@ -89,6 +94,10 @@ public sealed class Report(Options options)
             if (CpuPerOffer(phase.ServerCpu, matches) is { Count: > 0 } server)
                 sb.AppendLine("  and on the servers: " + string.Join(", ", server.Where(c => c.Key != "machine").Select(c => $"{c.Key} {c.Value:0.0}")) +
                               $"; the whole machine {server.GetValueOrDefault("machine"):0.0} ms of its cores per cargo offer");
+            if (StatementsPerOffer(phase.Statements, matches) is { Count: > 0 } statements)
+                sb.AppendLine("  statements per cargo offer (pg_stat_statements): " +
+                              string.Join(", ", statements.Select(c => $"{c.Key} {c.Value:0.0}")) +
+                              $" (all {statements.Values.Sum():0.0})");
         }
         sb.AppendLine();
         sb.AppendLine("baselines and ratios (same servers, same run):");
@@ -160,6 +169,7 @@ public sealed class Report(Options options)
                 cpuSeconds = p.Phase.Cpu.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
                 cpuMsPerCargoOffer = CpuPerOffer(p.Phase.Cpu, p.Matches).Concat(CpuPerOffer(p.Phase.ServerCpu, p.Matches))
                     .ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
+                statementsPerCargoOffer = StatementsPerOffer(p.Phase.Statements, p.Matches).ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
                 requests = p.Phase.Kinds.Values.OrderBy(k => k.Name, StringComparer.Ordinal).Select(k => new
                 {
                     kind = k.Name, ok = k.Ok, perSecond = Round(k.Ok / p.Phase.Seconds), latencyMs = Lat(k.Latency()),
