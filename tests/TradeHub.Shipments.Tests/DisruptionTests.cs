@@ -80,8 +80,8 @@ public sealed class DisruptionTests
         await ShipmentsApp.Deliver(answer);
         await ShipmentsApp.Deliver(answer with { ComputedAt = DateTimeOffset.UtcNow });
 
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentException>(e => e.ShipmentId == id), Is.EqualTo(1));
-        var exception = ShipmentsApp.Harness.Published.Select<ShipmentException>(p => p.Context.Message.ShipmentId == id).Single().Context.Message;
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentExceptionsRaised>(m => m.Exceptions.Any(e => e.ShipmentId == id)), Is.EqualTo(1));
+        var exception = ShipmentsApp.Harness.Published.Select<ShipmentExceptionsRaised>().SelectMany(p => p.Context.Message.Exceptions).Single(e => e.ShipmentId == id);
         Assert.Multiple(() =>
         {
             Assert.That(exception.NodeIds, Is.EqualTo(new[] { "KZAKX" }));
@@ -158,8 +158,12 @@ public sealed class DisruptionTests
             Routes = [a.Routes().Routes[1]], ComputedAt = DateTimeOffset.UtcNow,
         });
 
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentException>(e => e.ShipmentId == first && e.Alternative != null), Is.EqualTo(1));
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentException>(e => e.ShipmentId == second && e.Alternative != null), Is.EqualTo(1));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentExceptionsRaised>(m => m.Exceptions.Any(e => e.ShipmentId == first && e.Alternative != null)), Is.EqualTo(1));
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentExceptionsRaised>(m => m.Exceptions.Any(e => e.ShipmentId == second && e.Alternative != null)), Is.EqualTo(1));
+        var told = ShipmentsApp.Harness.Published.Select<ShipmentExceptionsRaised>(
+            p => p.Context.Message.Exceptions.Any(e => e.ShipmentId == first)).Single().Context.Message;
+        Assert.That(told.Exceptions.Select(e => e.ShipmentId), Is.EquivalentTo(new[] { first, second }), "one message for the request's shipments");
+        Assert.That(told.Exceptions.Select(e => e.Id).Distinct().Count(), Is.EqualTo(2), "each exception its own id, for its live event and webhooks");
     }
 
     [Test]
@@ -216,8 +220,8 @@ public sealed class DisruptionTests
             ComputedAt = DateTimeOffset.UtcNow,
         });
 
-        Assert.That(await ShipmentsApp.WaitPublished<ShipmentException>(e => e.ShipmentId == id), Is.EqualTo(1));
-        var exception = ShipmentsApp.Harness.Published.Select<ShipmentException>(p => p.Context.Message.ShipmentId == id).Single().Context.Message;
+        Assert.That(await ShipmentsApp.WaitPublished<ShipmentExceptionsRaised>(m => m.Exceptions.Any(e => e.ShipmentId == id)), Is.EqualTo(1));
+        var exception = ShipmentsApp.Harness.Published.Select<ShipmentExceptionsRaised>().SelectMany(p => p.Context.Message.Exceptions).Single(e => e.ShipmentId == id);
         Assert.Multiple(() =>
         {
             Assert.That(exception.NodeIds, Is.EqualTo(new[] { "KZAKX" }));

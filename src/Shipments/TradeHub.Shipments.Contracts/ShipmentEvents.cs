@@ -164,6 +164,18 @@ public sealed record ShipmentDelayed
 }
 
 /// <summary>
+/// The exceptions of one answer from Routing, in one message: every shipment that shared the reroute request (those a
+/// closure blocks at the same place, bound for the same destination on the same day), which after a busy corridor's
+/// closure is a thousand. Each exception keeps its own <c>Id</c>, the id of its live event and webhooks. Shipments
+/// tells exceptions only this way; the consumers still take <see cref="ShipmentException"/> alone, which outbox rows
+/// written before may hold.
+/// </summary>
+public sealed record ShipmentExceptionsRaised
+{
+    public required IReadOnlyList<ShipmentException> Exceptions { get; init; }
+}
+
+/// <summary>
 /// Something ahead of a shipment in transit blocks it (a disruption on its route when the shipment would pass): the
 /// estimates already wait out the closure; Routing's best alternative from the shipment's position is proposed.
 /// </summary>
@@ -179,6 +191,11 @@ public sealed record ShipmentException
     public DateTimeOffset? EstimatedArrival { get; init; }
     /// <summary>Routing's fastest route from the shipment's position to its destination around the closure; null when none.</summary>
     public AlternativeRoute? Alternative { get; init; }
+    /// <summary>Set when told inside <see cref="ShipmentExceptionsRaised"/>: the id of its live event and webhooks.</summary>
+    public Guid Id { get; init; }
+
+    /// <summary>The public data of shipment.exception, one shape wherever an organisation is told (/api/events and webhooks).</summary>
+    public object PublicData() => new { shipmentId = ShipmentId, Reason, NodeIds, At, EstimatedArrival, Alternative };
 }
 
 /// <summary>A route proposed around a disruption, from the shipment's position to its destination.</summary>

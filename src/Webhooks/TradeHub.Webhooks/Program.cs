@@ -23,6 +23,7 @@ builder.AddBus("webhooks", x =>
     x.AddConsumer<ShipmentEtaChangedConsumer>();
     x.AddConsumer<ShipmentDelayedConsumer>();
     x.AddConsumer<ShipmentEstimatesChangedConsumer>();
+    x.AddConsumer<ShipmentExceptionsRaisedConsumer>();
     x.AddConsumer<ShipmentExceptionConsumer>();
     x.AddConsumer<ShipmentDeliveredConsumer>();
     x.AddConsumer<PoolMemberJoinedConsumer>();

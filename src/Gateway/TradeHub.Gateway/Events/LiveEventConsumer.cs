@@ -17,7 +17,7 @@ namespace TradeHub.Gateway.Events;
 public sealed class LiveEventConsumer(EventHub hub) :
     IConsumer<MatchProposed>, IConsumer<MatchConfirmed>, IConsumer<MatchExpired>, IConsumer<BidPlaced>, IConsumer<BidAwarded>,
     IConsumer<CargoRoutesComputed>, IConsumer<WebhookDisabled>, IConsumer<ShipmentBooked>, IConsumer<ShipmentEventRecorded>, IConsumer<ShipmentEventsRecorded>,
-    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentEstimatesChanged>, IConsumer<ShipmentException>, IConsumer<ShipmentDelivered>,
+    IConsumer<ShipmentEtaChanged>, IConsumer<ShipmentDelayed>, IConsumer<ShipmentEstimatesChanged>, IConsumer<ShipmentException>, IConsumer<ShipmentExceptionsRaised>, IConsumer<ShipmentDelivered>,
     IConsumer<TenderClosed>, IConsumer<TenderAwarded>,
     IConsumer<PoolMemberJoined>, IConsumer<PoolFormed>, IConsumer<PoolCancelled>, IConsumer<PoolSuggested>
 {
@@ -124,10 +124,15 @@ public sealed class LiveEventConsumer(EventHub hub) :
     public Task Consume(ConsumeContext<ShipmentException> context)
     {
         var e = context.Message;
-        Publish(context, e.PartyOrgs, "shipment.exception", new
-        {
-            shipmentId = e.ShipmentId, e.Reason, e.NodeIds, e.At, e.EstimatedArrival, e.Alternative,
-        });
+        Publish(context, e.PartyOrgs, "shipment.exception", e.PublicData());
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The exceptions of one answer from Routing: one live event per shipment, under the exception's own id.</summary>
+    public Task Consume(ConsumeContext<ShipmentExceptionsRaised> context)
+    {
+        foreach (var e in context.Message.Exceptions)
+            hub.Publish(e.PartyOrgs, "shipment.exception", e.Id.ToString(), JsonSerializer.Serialize(e.PublicData(), Json));
         return Task.CompletedTask;
     }
 

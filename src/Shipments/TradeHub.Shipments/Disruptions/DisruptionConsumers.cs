@@ -154,7 +154,8 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
 
 /// <summary>
 /// Routing's answer to a reroute request: the exception of every shipment that shares the request (those blocked at the
-/// same place, bound for the same destination on the same day), with the fastest alternative if there is one.
+/// same place, bound for the same destination on the same day), with the fastest alternative if there is one, told
+/// in one ShipmentExceptionsRaised.
 /// </summary>
 public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<AlternativeRoutesComputed>
 {
@@ -192,13 +193,14 @@ public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvide
                     GaugeChange = l.GaugeChange,
                 }).ToList(),
             };
-            await work.EnqueueAll(rows.Where(r => r.Status is not (ShipmentStatus.Delivered or ShipmentStatus.Cancelled))
+            var exceptions = rows.Where(r => r.Status is not (ShipmentStatus.Delivered or ShipmentStatus.Cancelled))
                 .OrderBy(r => r.Id).Select(row => new ShipmentException
                 {
-                    ShipmentId = row.Id, PartyOrgs = row.Parties, Reason = requests[row.Id].Reason,
+                    Id = Guid.CreateVersion7(), ShipmentId = row.Id, PartyOrgs = row.Parties, Reason = requests[row.Id].Reason,
                     NodeIds = requests[row.Id].NodeIds, At = now, EstimatedArrival = ShipmentRow.Utc(row.EstimatedArrival),
                     Alternative = alternative,
-                }).ToList());
+                }).ToList();
+            if (exceptions.Count > 0) await work.Enqueue(new ShipmentExceptionsRaised { Exceptions = exceptions });
         });
 }
 

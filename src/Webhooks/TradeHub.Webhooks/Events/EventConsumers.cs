@@ -175,8 +175,19 @@ public sealed class ShipmentExceptionConsumer(Outbox outbox) : IConsumer<Shipmen
     public Task Consume(ConsumeContext<ShipmentException> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-exception", EventTypes.ShipmentException, e.PartyOrgs, e.At,
-            new { shipmentId = e.ShipmentId, e.Reason, e.NodeIds, e.At });
+        return Fan.Out(outbox, context, "webhooks.shipment-exception", EventTypes.ShipmentException, e.PartyOrgs, e.At, e.PublicData());
+    }
+}
+
+/// <summary>The exceptions of one answer from Routing, in one transaction: each its own webhook-id and organisations.</summary>
+public sealed class ShipmentExceptionsRaisedConsumer(Outbox outbox) : IConsumer<ShipmentExceptionsRaised>
+{
+    public Task Consume(ConsumeContext<ShipmentExceptionsRaised> context)
+    {
+        var m = context.Message;
+        return Fan.OutMany(outbox, context, "webhooks.shipment-exceptions-raised", async tx =>
+            await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentException,
+                m.Exceptions.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.At, e.PublicData())).ToList()));
     }
 }
 
