@@ -10,7 +10,9 @@ namespace TradeHub.LoadGenerator;
 /// <summary>
 /// Webhook delivery of the running system (--webhooks): receivers in this process, subscriptions made through the
 /// gateway, cargo offers posted whose routes.changed events fan out to every receiver. Phases: the sustained rate
-/// (offered more than is delivered), p50/p99 at half that rate, then the same rate with one receiver hanging.
+/// (offered more than is delivered), p50/p99 at half that rate, the same rate with one receiver hanging, and the
+/// same rate again with every receiver answering: the hanging phase is judged against the phases on either side of
+/// it, so what the tables and the machine drift through in a minute is not taken for the hanging receiver's doing.
 /// Baseline in the same run: the same receivers posted to directly, as many requests in flight as the dispatcher may
 /// have, signed the same way: what this machine's loopback HTTP does without TradeHub in between.
 /// </summary>
@@ -80,8 +82,14 @@ public sealed class WebhookBench(Options options, Api api)
             var hanging = await Phase("hanging", receivers, memory, half, options.Duration);
             receivers.Hanging = -1;
             Print(hanging);
+            // The hung requests end at the dispatcher's timeout; the control starts once they have.
+            await Task.Delay(TimeSpan.FromSeconds(16));
+            Console.WriteLine($"phase after: the same rate, every receiver answering again ...");
+            var after = await Phase("after", receivers, memory, half, options.Duration);
+            Print(after);
 
-            var ratio = hanging.Others.P99 / normal.Others.P99;
+            var control = (normal.Others.P99 + after.Others.P99) / 2;
+            var ratio = hanging.Others.P99 / control;
             var sb = new StringBuilder();
             sb.AppendLine();
             sb.AppendLine($"webhook delivery, {DateTime.UtcNow:yyyy-MM-dd HH:mm}Z, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
@@ -90,23 +98,23 @@ public sealed class WebhookBench(Options options, Api api)
             sb.AppendLine($"  vs direct POSTs to the same receivers: {direct.PerSecond:0} /s, ratio {max.DeliveredPerSecond / direct.PerSecond:0.00}");
             if (pg is not null) sb.AppendLine($"  vs PostgreSQL single-row commits: {pg.PerSecond:0} /s, ratio {max.DeliveredPerSecond / pg.PerSecond:0.00}");
             sb.AppendLine($"  at half ({normal.DeliveredPerSecond:0} deliveries/s): event-to-delivery p50 {normal.All.P50:0} ms, p99 {normal.All.P99:0} ms, max {normal.All.Max:0} ms");
-            sb.AppendLine($"  receivers 1..{options.Receivers - 1}: p99 {normal.Others.P99:0} ms; with receiver 0 hanging {hanging.Others.P99:0} ms: ratio {ratio:0.00} (p50 {normal.Others.P50:0} -> {hanging.Others.P50:0} ms)");
+            sb.AppendLine($"  receivers 1..{options.Receivers - 1}: p99 {normal.Others.P99:0} ms before, {after.Others.P99:0} ms after; with receiver 0 hanging {hanging.Others.P99:0} ms: ratio {ratio:0.00} to their mean, {hanging.Others.P99 / normal.Others.P99:0.00} to before (p50 {normal.Others.P50:0} / {after.Others.P50:0} -> {hanging.Others.P50:0} ms)");
             sb.AppendLine($"  signatures verified (StandardWebhooks, every {receivers.VerifyEvery}th delivery): {receivers.Verified} ok, {receivers.VerifyFailures} failed");
             var targets = new[]
             {
                 ("sustained >= 1,000 deliveries/s", $"{max.DeliveredPerSecond:0} /s", max.DeliveredPerSecond >= 1000),
                 ("p99 <= 1 s at half the sustained rate", $"{normal.All.P99:0} ms", normal.All.P99 <= 1000),
-                ("others' p99 with one receiver hanging within 20 %", $"{(ratio - 1) * 100:+0;-0} %", ratio < 1.2),
+                ("others' p99, one receiver hanging, within 20 % of before/after", $"{(ratio - 1) * 100:+0;-0} %", ratio < 1.2),
                 ("every signature checked verifies", $"{receivers.VerifyFailures} failed", receivers.VerifyFailures == 0 && receivers.Verified > 0),
             };
-            foreach (var (name, measured, met) in targets) sb.AppendLine($"  target {name,-52} {measured,-12} {(met ? "met" : "NOT met")}");
+            foreach (var (name, measured, met) in targets) sb.AppendLine($"  target {name,-64} {measured,-12} {(met ? "met" : "NOT met")}");
             Console.Write(sb.ToString());
 
             json["started"] = DateTime.UtcNow;
             json["machine"] = new { cores = Environment.ProcessorCount, loadAverage = LoadAverage() };
             json["settings"] = new { options.Receivers, options.SubscriptionsPerReceiver, fanOut = FanOut, offeredCargoPerSecond = offered, options.Duration };
             json["baselines"] = new { directPerSecond = Math.Round(direct.PerSecond), pgCommitsPerSecond = pg is null ? (double?)null : Math.Round(pg.PerSecond) };
-            json["phases"] = new[] { max, normal, hanging }.Select(Json).ToList();
+            json["phases"] = new[] { max, normal, hanging, after }.Select(Json).ToList();
             json["hangingP99Ratio"] = Math.Round(ratio, 3);
             json["signatures"] = new { verified = receivers.Verified, failed = receivers.VerifyFailures };
             json["targets"] = targets.Select(t => new { name = t.Item1, measured = t.Item2, met = t.Item3 });
