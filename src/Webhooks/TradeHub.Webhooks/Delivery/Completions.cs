@@ -19,6 +19,8 @@ public sealed record Succeeded(Guid Id, Guid SubscriptionId, int Attempt, DateTi
 public sealed class Completions : IAsyncDisposable
 {
     private const int MaxGroup = 512;
+    private const int MaxAttempts = 5;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(250);
 
     private readonly NpgsqlDataSource _db;
     private readonly Channel<(Succeeded Row, TaskCompletionSource Done)> _queue =
@@ -58,25 +60,37 @@ public sealed class Completions : IAsyncDisposable
         {
             group.Clear();
             while (group.Count < MaxGroup && _queue.Reader.TryRead(out var item)) group.Add(item);
-            try
+            var rows = group.Select(g => g.Row).ToList();
+            for (var attempt = 1; ; attempt++)
             {
-                var rows = group.Select(g => g.Row).ToList();
-                await using var connection = await _db.OpenConnectionAsync(CancellationToken.None);
-                // One implicit transaction: the three statements go in one batch, committed together.
-                await connection.ExecuteAsync(SucceededSql, new
+                try
                 {
-                    Ids = rows.Select(r => r.Id).ToArray(),
-                    Attempts = rows.Select(r => r.Attempt).ToArray(),
-                    Statuses = rows.Select(r => r.Status).ToArray(),
-                    Ats = rows.Select(r => r.At).ToArray(),
-                    Latencies = rows.Select(r => r.LatencyMs).ToArray(),
-                    Subscriptions = rows.Select(r => r.SubscriptionId).Distinct().ToArray(),
-                });
-                foreach (var g in group) g.Done.TrySetResult();
-            }
-            catch (Exception e)
-            {
-                foreach (var g in group) g.Done.TrySetException(e);
+                    await using var connection = await _db.OpenConnectionAsync(CancellationToken.None);
+                    // One implicit transaction: the three statements go in one batch, committed together.
+                    await connection.ExecuteAsync(SucceededSql, new
+                    {
+                        Ids = rows.Select(r => r.Id).ToArray(),
+                        Attempts = rows.Select(r => r.Attempt).ToArray(),
+                        Statuses = rows.Select(r => r.Status).ToArray(),
+                        Ats = rows.Select(r => r.At).ToArray(),
+                        Latencies = rows.Select(r => r.LatencyMs).ToArray(),
+                        Subscriptions = rows.Select(r => r.SubscriptionId).Distinct().ToArray(),
+                    });
+                    foreach (var g in group) g.Done.TrySetResult();
+                    break;
+                }
+                catch (NpgsqlException e) when (e.IsTransient && attempt < MaxAttempts)
+                {
+                    // These deliveries reached their endpoints; a group given up is sent again when its leases run
+                    // out, so a busy server's slow connection is worth a few short waits. Writing a group twice
+                    // changes nothing (same values; attempts ON CONFLICT DO NOTHING).
+                    await Task.Delay(RetryDelay * attempt);
+                }
+                catch (Exception e)
+                {
+                    foreach (var g in group) g.Done.TrySetException(e);
+                    break;
+                }
             }
         }
     }
