@@ -54,4 +54,11 @@ public sealed class WebhooksOptions
 
     /// <summary>How often the dispatcher looks for due deliveries when nothing woke it.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// The shortest time between two looks for due deliveries. A look reads the head of every subscription, so its
+    /// cost grows with the subscriptions, not with the work; under load every finished delivery wakes the dispatcher,
+    /// and without a gap it would look again as soon as the last look ended, one server process busy doing only that.
+    /// </summary>
+    public TimeSpan ClaimGap { get; set; } = TimeSpan.FromMilliseconds(30);
 }
