@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Http.Resilience;
 using Polly;
 using TradeHub.Webhooks.Delivery;
+using TradeHub.Webhooks.Events;
 using TradeHub.Webhooks.Subscriptions;
 
 namespace TradeHub.Webhooks;
@@ -16,6 +17,8 @@ public static class WebhooksSetup
         builder.Services.AddSingleton<UrlSafety>();
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Completions>();
+        builder.Services.AddSingleton<DeliveriesQueued>();
+        builder.Services.AddSingleton<Fan>();
         builder.Services.AddSingleton<Sender>();
         builder.Services.AddHostedService<Dispatcher>();
         builder.Services.AddHostedService<DeliveryRetention>();

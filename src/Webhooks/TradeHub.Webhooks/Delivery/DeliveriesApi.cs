@@ -88,7 +88,8 @@ public static class DeliveriesApi
         return TypedResults.Ok(new Page<DeliveryView>(items, page.NextCursor));
     }
 
-    private static async Task<IResult> Replay(Guid id, ReplayDeliveries request, HttpContext http, NpgsqlDataSource db)
+    private static async Task<IResult> Replay(Guid id, ReplayDeliveries request, HttpContext http, NpgsqlDataSource db,
+        DeliveriesQueued dispatcher)
     {
         if (!SubscriptionsApi.TryCaller(http, out var caller, out var refusal)) return refusal!;
         await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
@@ -99,7 +100,7 @@ public static class DeliveriesApi
             Id = id, request.Since, request.Until, Events = request.Events is { Count: > 0 } e ? e.ToArray() : null,
         }, tx);
         await tx.CommitAsync(http.RequestAborted);
-        if (queued > 0) Dispatcher.WakeAll();
+        if (queued > 0) dispatcher.Wake();
         return TypedResults.Accepted($"/api/webhooks/{id}/deliveries", new ReplayQueued(queued));
     }
 }

@@ -6,6 +6,12 @@ using TradeHub.Hosting.Background;
 
 namespace TradeHub.Webhooks.Delivery;
 
+/// <summary>
+/// Wakes the dispatcher: given after a transaction that queued deliveries (or enabled a subscription) has committed,
+/// and by each finished send, which frees a slot and may have made its subscription's next delivery the head.
+/// </summary>
+public sealed class DeliveriesQueued : WakeSignal;
+
 /// <summary>A delivery taken from the queue with what sending it needs.</summary>
 public sealed record ClaimedDelivery(
     Guid Id, Guid SubscriptionId, Guid EventId, string EventType, int Attempts, DateTime CreatedAt,
@@ -19,21 +25,12 @@ public sealed record ClaimedDelivery(
 /// and another instance sends the delivery again (at least once; receivers de-duplicate by webhook-id).
 /// </summary>
 public sealed class Dispatcher(
-    NpgsqlDataSource db, Sender sender, WebhooksOptions options, ILogger<Dispatcher> log, IMeterFactory meters)
+    NpgsqlDataSource db, Sender sender, DeliveriesQueued wake, WebhooksOptions options, ILogger<Dispatcher> log, IMeterFactory meters)
     : BackgroundService
 {
-    private static event Action? Queued;
-
-    /// <summary>Wakes every dispatcher of this process (after a transaction that queued deliveries committed).</summary>
-    public static void WakeAll() => Queued?.Invoke();
-
-    private readonly WakeSignal _wake = new();
-
     private int _inFlight;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Guid, Task> _sends = new();
     private double _queueAgeSeconds;
-
-    private void Wake() => _wake.Wake();
 
     // Heads: the oldest pending delivery of each enabled subscription, when it is due and nobody holds it. Each head
     // is then locked by its id (SKIP LOCKED: another instance's claim is passed over, never waited for) and checked
@@ -71,8 +68,12 @@ public sealed class Dispatcher(
         CROSS JOIN LATERAL (SELECT body FROM webhook_events WHERE id = d.event_id LIMIT 1) e
         """;
 
+    // The oldest pending delivery is the head of its subscription: one probe per subscription, like the claim.
     private const string QueueAgeSql = """
-        SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(created_at)), 0)::float8 FROM deliveries WHERE status = 'pending'
+        SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(h.created_at)), 0)::float8 FROM subscriptions s
+        CROSS JOIN LATERAL (
+            SELECT d.created_at FROM deliveries d
+            WHERE d.subscription_id = s.id AND d.status = 'pending' ORDER BY d.seq LIMIT 1) h
         """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -82,14 +83,12 @@ public sealed class Dispatcher(
             "Age of the oldest pending webhook delivery");
         meter.CreateObservableGauge("tradehub.webhooks.in_flight", () => Volatile.Read(ref _inFlight), null,
             "Webhook deliveries being sent by this instance");
-        Queued += Wake;
         try
         {
             await Run(stoppingToken);
         }
         finally
         {
-            Queued -= Wake;
             // The sends were cancelled with the stopping token; let them hand their deliveries back.
             await Task.WhenAny(Task.WhenAll(_sends.Values), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None));
         }
@@ -99,7 +98,7 @@ public sealed class Dispatcher(
     {
         var lastAge = DateTime.MinValue;
         var lastClaim = 0L;
-        return WakeLoop.Run("Webhook dispatcher", _wake, options.PollInterval, async ct =>
+        return WakeLoop.Run("Webhook dispatcher", wake, options.PollInterval, async ct =>
         {
             // Wakes within the gap are gathered into the next look (the signal holds one).
             var wait = options.ClaimGap - Stopwatch.GetElapsedTime(lastClaim);
@@ -167,7 +166,7 @@ public sealed class Dispatcher(
             finally
             {
                 Interlocked.Decrement(ref _inFlight);
-                Wake();
+                wake.Wake();
             }
         }, CancellationToken.None);
         _sends[delivery.Id] = send;

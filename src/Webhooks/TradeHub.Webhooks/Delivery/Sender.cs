@@ -21,7 +21,7 @@ namespace TradeHub.Webhooks.Delivery;
 /// when Retry-After says), or failure; 410 and failing for too long disable the subscription.
 /// </summary>
 public sealed class Sender(
-    NpgsqlDataSource db, Completions completions, Outbox outbox, IHttpClientFactory clients, SecretBox secrets, WebhooksOptions options, TimeProvider clock,
+    NpgsqlDataSource db, Completions completions, Outbox outbox, DeliveriesQueued dispatcher, IHttpClientFactory clients, SecretBox secrets, WebhooksOptions options, TimeProvider clock,
     IMeterFactory meters, ILogger<Sender> log)
 {
     public const string Client = "webhooks";
@@ -223,7 +223,7 @@ public sealed class Sender(
         var queued = await WebhookEvent.FanOut(connection, tx, Guid.CreateVersion7(), EventTypes.WebhookDisabled, [delivery.Org],
             disabled.DisabledAt, new { webhookId = disabled.WebhookId, disabled.Url, disabled.Reason, disabled.LastStatusCode, disabled.DisabledAt });
         await work.Commit();
-        if (queued > 0) WebhookEvent.Queued();
+        if (queued > 0) dispatcher.Wake();
         log.LogWarning("Webhook {Webhook} of {Org} disabled ({Reason}, last status {Status})", delivery.SubscriptionId, delivery.Org, reason, status);
     }
 }

@@ -7,6 +7,7 @@ using TradeHub.Matching.Contracts;
 using TradeHub.Pools.Contracts;
 using TradeHub.Routing.Contracts;
 using TradeHub.Shipments.Contracts;
+using TradeHub.Webhooks.Delivery;
 
 namespace TradeHub.Webhooks.Events;
 
@@ -47,59 +48,59 @@ public static class EventTypes
 /// /api/events (TradeHub.Gateway/Events/LiveEventConsumer.cs): a bid is told only to its carrier and the cargo's
 /// owner, never to a rival carrier.
 /// </summary>
-public sealed class MatchProposedConsumer(Outbox outbox) : IConsumer<MatchProposed>
+public sealed class MatchProposedConsumer(Fan fan) : IConsumer<MatchProposed>
 {
     public Task Consume(ConsumeContext<MatchProposed> context)
     {
         var m = context.Message;
-        return Fan.Out(outbox, context, "webhooks.match-proposed", EventTypes.MatchProposed, m.PartyOrgs, m.ProposedAt, m.PublicData());
+        return fan.Out(context, "webhooks.match-proposed", EventTypes.MatchProposed, m.PartyOrgs, m.ProposedAt, m.PublicData());
     }
 }
 
-public sealed class MatchConfirmedConsumer(Outbox outbox) : IConsumer<MatchConfirmed>
+public sealed class MatchConfirmedConsumer(Fan fan) : IConsumer<MatchConfirmed>
 {
     public Task Consume(ConsumeContext<MatchConfirmed> context)
     {
         var m = context.Message;
-        return Fan.Out(outbox, context, "webhooks.match-confirmed", EventTypes.MatchConfirmed, m.PartyOrgs, m.ConfirmedAt, m.PublicData());
+        return fan.Out(context, "webhooks.match-confirmed", EventTypes.MatchConfirmed, m.PartyOrgs, m.ConfirmedAt, m.PublicData());
     }
 }
 
 /// <summary>A proposal left undecided, or one whose offer lapsed: its parties hear that its places are free again.</summary>
-public sealed class MatchExpiredConsumer(Outbox outbox) : IConsumer<MatchExpired>
+public sealed class MatchExpiredConsumer(Fan fan) : IConsumer<MatchExpired>
 {
     public Task Consume(ConsumeContext<MatchExpired> context)
     {
         var m = context.Message;
-        return Fan.Out(outbox, context, "webhooks.match-expired", EventTypes.MatchExpired, m.PartyOrgs, m.ExpiredAt, m.PublicData());
+        return fan.Out(context, "webhooks.match-expired", EventTypes.MatchExpired, m.PartyOrgs, m.ExpiredAt, m.PublicData());
     }
 }
 
 /// <summary>Bids are sealed: only the bidding carrier and the cargo's owner hear of one.</summary>
-public sealed class BidPlacedConsumer(Outbox outbox) : IConsumer<BidPlaced>
+public sealed class BidPlacedConsumer(Fan fan) : IConsumer<BidPlaced>
 {
     public Task Consume(ConsumeContext<BidPlaced> context)
     {
         var b = context.Message;
-        return Fan.Out(outbox, context, "webhooks.bid-placed", EventTypes.BidPlaced, [b.CarrierOrg, b.CargoOwnerOrg], b.PlacedAt, b.PublicData());
+        return fan.Out(context, "webhooks.bid-placed", EventTypes.BidPlaced, [b.CarrierOrg, b.CargoOwnerOrg], b.PlacedAt, b.PublicData());
     }
 }
 
-public sealed class BidAwardedConsumer(Outbox outbox) : IConsumer<BidAwarded>
+public sealed class BidAwardedConsumer(Fan fan) : IConsumer<BidAwarded>
 {
     public Task Consume(ConsumeContext<BidAwarded> context)
     {
         var b = context.Message;
-        return Fan.Out(outbox, context, "webhooks.bid-awarded", EventTypes.BidAwarded, [b.CarrierOrg, b.CargoOwnerOrg], b.AwardedAt, b.PublicData());
+        return fan.Out(context, "webhooks.bid-awarded", EventTypes.BidAwarded, [b.CarrierOrg, b.CargoOwnerOrg], b.AwardedAt, b.PublicData());
     }
 }
 
-public sealed class CargoRoutesComputedConsumer(Outbox outbox) : IConsumer<CargoRoutesComputed>
+public sealed class CargoRoutesComputedConsumer(Fan fan) : IConsumer<CargoRoutesComputed>
 {
     public Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var r = context.Message;
-        return Fan.Out(outbox, context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt,
+        return fan.Out(context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt,
             r.PublicData());
     }
 }
@@ -108,43 +109,43 @@ public sealed class CargoRoutesComputedConsumer(Outbox outbox) : IConsumer<Cargo
 /// A shipment's events go to its parties, the shipper and the carriers of its legs (the event's PartyOrgs), as on
 /// /api/events.
 /// </summary>
-public sealed class ShipmentBookedConsumer(Outbox outbox) : IConsumer<ShipmentBooked>
+public sealed class ShipmentBookedConsumer(Fan fan) : IConsumer<ShipmentBooked>
 {
     public Task Consume(ConsumeContext<ShipmentBooked> context)
     {
         var s = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-booked", EventTypes.ShipmentBooked, s.PartyOrgs, s.BookedAt, s.PublicData());
+        return fan.Out(context, "webhooks.shipment-booked", EventTypes.ShipmentBooked, s.PartyOrgs, s.BookedAt, s.PublicData());
     }
 }
 
-public sealed class ShipmentEventRecordedConsumer(Outbox outbox) : IConsumer<ShipmentEventRecorded>
+public sealed class ShipmentEventRecordedConsumer(Fan fan) : IConsumer<ShipmentEventRecorded>
 {
     public Task Consume(ConsumeContext<ShipmentEventRecorded> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-event-recorded", EventTypes.ShipmentEvent, e.PartyOrgs, e.RecordedAt, e.PublicData());
+        return fan.Out(context, "webhooks.shipment-event-recorded", EventTypes.ShipmentEvent, e.PartyOrgs, e.RecordedAt, e.PublicData());
     }
 }
 
 /// <summary>A post's events in one transaction: one inbox record, one fan-out statement, each event its own webhook-id.</summary>
-public sealed class ShipmentEventsRecordedConsumer(Outbox outbox) : IConsumer<ShipmentEventsRecorded>
+public sealed class ShipmentEventsRecordedConsumer(Fan fan) : IConsumer<ShipmentEventsRecorded>
 {
     public Task Consume(ConsumeContext<ShipmentEventsRecorded> context)
     {
         var m = context.Message;
-        return Fan.OutMany(outbox, context, "webhooks.shipment-events-recorded", async tx =>
+        return fan.OutMany(context, "webhooks.shipment-events-recorded", async tx =>
             await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentEvent,
                 m.PublicEvents().Select(e => (e.Id, (IEnumerable<string>)m.PartyOrgs, m.RecordedAt, e.Data)).ToList()));
     }
 }
 
 /// <summary>The estimates one transaction moved, in one transaction: each change its own webhook-id and organisations.</summary>
-public sealed class ShipmentEstimatesChangedConsumer(Outbox outbox) : IConsumer<ShipmentEstimatesChanged>
+public sealed class ShipmentEstimatesChangedConsumer(Fan fan) : IConsumer<ShipmentEstimatesChanged>
 {
     public Task Consume(ConsumeContext<ShipmentEstimatesChanged> context)
     {
         var m = context.Message;
-        return Fan.OutMany(outbox, context, "webhooks.shipment-estimates-changed", async tx =>
+        return fan.OutMany(context, "webhooks.shipment-estimates-changed", async tx =>
             await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentEtaChanged,
                 m.EtaChanged.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.ChangedAt, e.PublicData())).ToList())
             + await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentDelayed,
@@ -152,51 +153,51 @@ public sealed class ShipmentEstimatesChangedConsumer(Outbox outbox) : IConsumer<
     }
 }
 
-public sealed class ShipmentEtaChangedConsumer(Outbox outbox) : IConsumer<ShipmentEtaChanged>
+public sealed class ShipmentEtaChangedConsumer(Fan fan) : IConsumer<ShipmentEtaChanged>
 {
     public Task Consume(ConsumeContext<ShipmentEtaChanged> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-eta-changed", EventTypes.ShipmentEtaChanged, e.PartyOrgs, e.ChangedAt, e.PublicData());
+        return fan.Out(context, "webhooks.shipment-eta-changed", EventTypes.ShipmentEtaChanged, e.PartyOrgs, e.ChangedAt, e.PublicData());
     }
 }
 
-public sealed class ShipmentDelayedConsumer(Outbox outbox) : IConsumer<ShipmentDelayed>
+public sealed class ShipmentDelayedConsumer(Fan fan) : IConsumer<ShipmentDelayed>
 {
     public Task Consume(ConsumeContext<ShipmentDelayed> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-delayed", EventTypes.ShipmentDelayed, e.PartyOrgs, e.At, e.PublicData());
+        return fan.Out(context, "webhooks.shipment-delayed", EventTypes.ShipmentDelayed, e.PartyOrgs, e.At, e.PublicData());
     }
 }
 
-public sealed class ShipmentExceptionConsumer(Outbox outbox) : IConsumer<ShipmentException>
+public sealed class ShipmentExceptionConsumer(Fan fan) : IConsumer<ShipmentException>
 {
     public Task Consume(ConsumeContext<ShipmentException> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-exception", EventTypes.ShipmentException, e.PartyOrgs, e.At, e.PublicData());
+        return fan.Out(context, "webhooks.shipment-exception", EventTypes.ShipmentException, e.PartyOrgs, e.At, e.PublicData());
     }
 }
 
 /// <summary>The exceptions of one answer from Routing, in one transaction: each its own webhook-id and organisations.</summary>
-public sealed class ShipmentExceptionsRaisedConsumer(Outbox outbox) : IConsumer<ShipmentExceptionsRaised>
+public sealed class ShipmentExceptionsRaisedConsumer(Fan fan) : IConsumer<ShipmentExceptionsRaised>
 {
     public Task Consume(ConsumeContext<ShipmentExceptionsRaised> context)
     {
         var m = context.Message;
-        return Fan.OutMany(outbox, context, "webhooks.shipment-exceptions-raised", async tx =>
+        return fan.OutMany(context, "webhooks.shipment-exceptions-raised", async tx =>
             await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentException,
                 m.Exceptions.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.At, e.PublicData())).ToList()));
     }
 }
 
-public sealed class ShipmentDeliveredConsumer(Outbox outbox) : IConsumer<ShipmentDelivered>
+public sealed class ShipmentDeliveredConsumer(Fan fan) : IConsumer<ShipmentDelivered>
 {
     public Task Consume(ConsumeContext<ShipmentDelivered> context)
     {
         var e = context.Message;
-        return Fan.Out(outbox, context, "webhooks.shipment-delivered", EventTypes.ShipmentDelivered, e.PartyOrgs, e.DeliveredAt, new
+        return fan.Out(context, "webhooks.shipment-delivered", EventTypes.ShipmentDelivered, e.PartyOrgs, e.DeliveredAt, new
         {
             shipmentId = e.ShipmentId, e.CargoOfferId, status = "delivered", e.Origin, e.Destination, e.DeliverBy,
             e.DeliveredAt, e.OnTime,
@@ -205,63 +206,64 @@ public sealed class ShipmentDeliveredConsumer(Outbox outbox) : IConsumer<Shipmen
 }
 
 /// <summary>A pool gained a member: told to its operator and the joining SME, never to the other members.</summary>
-public sealed class PoolMemberJoinedConsumer(Outbox outbox) : IConsumer<PoolMemberJoined>
+public sealed class PoolMemberJoinedConsumer(Fan fan) : IConsumer<PoolMemberJoined>
 {
     public Task Consume(ConsumeContext<PoolMemberJoined> context)
     {
         var j = context.Message;
-        return Fan.Out(outbox, context, "webhooks.pool-member-joined", EventTypes.PoolJoined, [j.OperatorOrg, j.MemberOrg], j.JoinedAt, j.PublicData());
+        return fan.Out(context, "webhooks.pool-member-joined", EventTypes.PoolJoined, [j.OperatorOrg, j.MemberOrg], j.JoinedAt, j.PublicData());
     }
 }
 
 /// <summary>The train runs: the operator is told of every member, each member's organisation only of its own part.</summary>
-public sealed class PoolFormedConsumer(Outbox outbox) : IConsumer<PoolFormed>
+public sealed class PoolFormedConsumer(Fan fan) : IConsumer<PoolFormed>
 {
     public Task Consume(ConsumeContext<PoolFormed> context)
     {
         var f = context.Message;
         var views = f.PublicViews().Select(v => ((IReadOnlyList<string>)[v.Org], v.Data)).ToList();
-        return Fan.OutEach(outbox, context, "webhooks.pool-formed", EventTypes.PoolFormed, f.FormedAt, views);
+        return fan.OutEach(context, "webhooks.pool-formed", EventTypes.PoolFormed, f.FormedAt, views);
     }
 }
 
 /// <summary>The pool did not reach its minimum: its operator and members are told (no member names the others).</summary>
-public sealed class PoolCancelledConsumer(Outbox outbox) : IConsumer<PoolCancelled>
+public sealed class PoolCancelledConsumer(Fan fan) : IConsumer<PoolCancelled>
 {
     public Task Consume(ConsumeContext<PoolCancelled> context)
     {
         var c = context.Message;
-        return Fan.Out(outbox, context, "webhooks.pool-cancelled", EventTypes.PoolCancelled, c.MemberOrgs.Append(c.OperatorOrg), c.CancelledAt, c.PublicData());
+        return fan.Out(context, "webhooks.pool-cancelled", EventTypes.PoolCancelled, c.MemberOrgs.Append(c.OperatorOrg), c.CancelledAt, c.PublicData());
     }
 }
 
 /// <summary>A new cargo offer fits an open pool: its owner is invited, with the price now and at full fill.</summary>
-public sealed class PoolSuggestedConsumer(Outbox outbox) : IConsumer<PoolSuggested>
+public sealed class PoolSuggestedConsumer(Fan fan) : IConsumer<PoolSuggested>
 {
     public Task Consume(ConsumeContext<PoolSuggested> context)
     {
         var s = context.Message;
-        return Fan.Out(outbox, context, "webhooks.pool-suggested", EventTypes.PoolSuggested, [s.OwnerOrg], s.SuggestedAt, s.PublicData());
+        return fan.Out(context, "webhooks.pool-suggested", EventTypes.PoolSuggested, [s.OwnerOrg], s.SuggestedAt, s.PublicData());
     }
 }
 
-internal static class Fan
+/// <summary>Queues an event's deliveries in the transaction that records its message, then wakes the dispatcher.</summary>
+public sealed class Fan(Outbox outbox, DeliveriesQueued dispatcher)
 {
     /// <summary>The webhook-id is the bus message id, so a redelivered message is the same webhook.</summary>
-    public static async Task Out<T>(Outbox outbox, ConsumeContext<T> context, string consumer, string type,
+    public async Task Out<T>(ConsumeContext<T> context, string consumer, string type,
         IEnumerable<string> orgs, DateTimeOffset occurredAt, object data) where T : class
     {
         var queued = 0;
         await outbox.HandleOnce(context, consumer, async tx =>
             queued = await WebhookEvent.FanOut(tx.Connection, tx.Transaction, context.MessageId!.Value, type, orgs, occurredAt, data));
-        if (queued > 0) WebhookEvent.Queued();
+        if (queued > 0) dispatcher.Wake();
     }
 
     /// <summary>
     /// One event whose organisations see different parts of it: each view is its own webhook, with an id derived from
     /// the bus message id and the view's organisations, so a redelivered message is the same webhooks.
     /// </summary>
-    public static async Task OutEach<T>(Outbox outbox, ConsumeContext<T> context, string consumer, string type,
+    public async Task OutEach<T>(ConsumeContext<T> context, string consumer, string type,
         DateTimeOffset occurredAt, IReadOnlyList<(IReadOnlyList<string> Orgs, object Data)> views) where T : class
     {
         var queued = 0;
@@ -271,16 +273,16 @@ internal static class Fan
                 queued += await WebhookEvent.FanOut(tx.Connection, tx.Transaction, ViewId(context.MessageId!.Value, orgs), type,
                     orgs, occurredAt, data);
         });
-        if (queued > 0) WebhookEvent.Queued();
+        if (queued > 0) dispatcher.Wake();
     }
 
     /// <summary>Many events of one message in one transaction; <paramref name="fanOut"/> returns the deliveries queued.</summary>
-    public static async Task OutMany<T>(Outbox outbox, ConsumeContext<T> context, string consumer,
+    public async Task OutMany<T>(ConsumeContext<T> context, string consumer,
         Func<OutboxTransaction, Task<int>> fanOut) where T : class
     {
         var queued = 0;
         await outbox.HandleOnce(context, consumer, async tx => queued = await fanOut(tx));
-        if (queued > 0) WebhookEvent.Queued();
+        if (queued > 0) dispatcher.Wake();
     }
 
     private static Guid ViewId(Guid messageId, IReadOnlyList<string> orgs) =>

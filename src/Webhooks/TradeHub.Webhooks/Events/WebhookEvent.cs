@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Dapper;
 using Npgsql;
-using TradeHub.Webhooks.Delivery;
 
 namespace TradeHub.Webhooks.Events;
 
@@ -90,7 +89,4 @@ public static class WebhookEvent
         {
             SubscriptionId = subscriptionId, Id = id, Type = type, Body = Body(type, occurredAt, data), OccurredAt = occurredAt,
         }, tx);
-
-    /// <summary>Wakes this process's dispatcher once the transaction that queued deliveries has committed.</summary>
-    public static void Queued() => Dispatcher.WakeAll();
 }

@@ -195,7 +195,8 @@ public static class SubscriptionsApi
         return row is null ? NotFound() : TypedResults.Ok(row.View(clock.GetUtcNow().UtcDateTime));
     }
 
-    private static async Task<IResult> Update(Guid id, UpdateSubscription request, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Update(Guid id, UpdateSubscription request, HttpContext http, NpgsqlDataSource db, TimeProvider clock,
+        DeliveriesQueued dispatcher)
     {
         if (!TryCaller(http, out var caller, out var refusal)) return refusal!;
         var now = clock.GetUtcNow().UtcDateTime;
@@ -208,7 +209,7 @@ public static class SubscriptionsApi
         });
         if (changed == 0) return NotFound();
         // Deliveries held while it was disabled go out now.
-        if (request.Enabled == true) Dispatcher.WakeAll();
+        if (request.Enabled == true) dispatcher.Wake();
         var row = await connection.QuerySingleAsync<SubscriptionRow>(ByIdSql, new { Id = id, caller.Org });
         return TypedResults.Ok(row.View(now));
     }
@@ -235,7 +236,8 @@ public static class SubscriptionsApi
         return changed == 0 ? NotFound() : TypedResults.Ok(new RotatedSecret(secret, until));
     }
 
-    private static async Task<IResult> Ping(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock)
+    private static async Task<IResult> Ping(Guid id, HttpContext http, NpgsqlDataSource db, TimeProvider clock,
+        DeliveriesQueued dispatcher)
     {
         if (!TryCaller(http, out var caller, out var refusal)) return refusal!;
         await using var connection = await db.OpenConnectionAsync(http.RequestAborted);
@@ -246,7 +248,7 @@ public static class SubscriptionsApi
         var now = clock.GetUtcNow();
         await WebhookEvent.ToOne(connection, tx, id, eventId, EventTypes.WebhookPing, now, new { webhookId = id, sentAt = now });
         await tx.CommitAsync(http.RequestAborted);
-        WebhookEvent.Queued();
+        dispatcher.Wake();
         return TypedResults.Accepted($"/api/webhooks/{id}/deliveries", new PingQueued(Sender.WebhookId(eventId)));
     }
 }
