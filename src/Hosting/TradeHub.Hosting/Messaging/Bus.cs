@@ -70,6 +70,7 @@ public static class Bus
                 cfg.ConfigureEndpoints(context);
             });
         });
+        builder.Services.AddHostedService<BusWatchdog>();
         // Let in-flight messages finish on shutdown.
         builder.Services.Configure<MassTransitHostOptions>(o =>
         {
