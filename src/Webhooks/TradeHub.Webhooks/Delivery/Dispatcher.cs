@@ -36,9 +36,9 @@ public sealed class Dispatcher(
     // is then locked by its id (SKIP LOCKED: another instance's claim is passed over, never waited for) and checked
     // again once locked, so a head another instance has just leased or finished is not taken. Every step after the
     // heads is a lookup by primary key, written so that no plan can do otherwise (a lateral per head, = ANY of an
-    // array, a lateral LIMIT 1 per column source): a generic plan made while the table was new and small would
-    // otherwise scan every pending delivery once per claim, which under a backlog of tens of thousands costs more
-    // than all the sending.
+    // array, a lateral LIMIT 1 per column source): with statistics taken while the queue was nearly empty, a plan
+    // could otherwise scan every pending delivery once per claim (migration 0006 says why), which under a backlog
+    // of tens of thousands costs more than all the sending.
     private const string ClaimSql = """
         WITH heads AS (
             SELECT h.id FROM subscriptions s
