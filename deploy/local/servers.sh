@@ -538,7 +538,23 @@ broker_users() {
                 "$(printf '{"configure":"%s","write":"%s","read":"%s"}' "${configure//\\/\\\\}" "${write//\\/\\\\}" "${read//\\/\\\\}")"
         done
     done <"$REPO/deploy/rabbitmq/permissions.tsv"
+    for vhost in "$@"; do retire_topology "$api" "${vhost//\//%2F}"; done
     log "rabbitmq users of deploy/rabbitmq/permissions.tsv granted on: $*"
+}
+
+# What earlier versions declared and nothing consumes any more (a broker keeps it, and a queue would fill up): the
+# cargo post reaches Matching and Shipments inside CargoRoutesComputed (docs/decisions/0011-matching-partitions.md).
+retire_topology() {
+    local api=$1 path=$2 posted="TradeHub.Listings.Contracts%3ACargoOfferPosted"
+    broker_api_absent_ok DELETE "$api/bindings/$path/e/$posted/e/matching-cargo-capacity/~"
+    broker_api_absent_ok DELETE "$api/queues/$path/shipments-cargo-offer-posted"
+    broker_api_absent_ok DELETE "$api/exchanges/$path/shipments-cargo-offer-posted"
+}
+
+broker_api_absent_ok() {
+    local answer
+    answer="$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 -u guest:guest -X "$1" "$2" || true)"
+    [[ "$answer" == 2* || "$answer" == 404 ]] || die "RabbitMQ management API: $1 $2 answered ${answer:-nothing}"
 }
 
 broker_api() {

@@ -41,9 +41,8 @@ public sealed class BookingTests
         var matchMessage = Guid.NewGuid();
         await ShipmentsApp.Deliver(s.Match(), matchMessage);
         await ShipmentsApp.Deliver(s.CapacitySecond());
-        await ShipmentsApp.Deliver(s.Routes());
         Assert.That(await Shipments(s.CargoOfferId), Is.Zero, "the cargo offer and a capacity offer are still missing");
-        await ShipmentsApp.Deliver(s.Cargo());
+        await ShipmentsApp.Deliver(s.Routes());
         Assert.That(await Shipments(s.CargoOfferId), Is.Zero, "a capacity offer is still missing");
         await ShipmentsApp.Deliver(s.CapacityFirst());
         Assert.That(await Shipments(s.CargoOfferId), Is.EqualTo(1));
@@ -61,7 +60,6 @@ public sealed class BookingTests
     {
         var s = new Scenario();
         await ShipmentsApp.Deliver(s.Bid(Guid.CreateVersion7(), "r-alashankou"));
-        await ShipmentsApp.Deliver(s.Cargo());
         await ShipmentsApp.Deliver(s.Routes());
         var id = await ShipmentsApp.Scalar<Guid>("SELECT id FROM shipments WHERE cargo_offer_id = @Id", new { Id = s.CargoOfferId });
 
@@ -76,7 +74,6 @@ public sealed class BookingTests
     public async Task An_awarded_bid_without_a_known_route_takes_the_offers_best_route()
     {
         var s = new Scenario();
-        await ShipmentsApp.Deliver(s.Cargo());
         await ShipmentsApp.Deliver(s.Routes());
         await ShipmentsApp.Deliver(s.Bid(Guid.CreateVersion7(), routeId: null));
         var id = await ShipmentsApp.Scalar<Guid>("SELECT id FROM shipments WHERE cargo_offer_id = @Id", new { Id = s.CargoOfferId });
@@ -89,7 +86,7 @@ public sealed class BookingTests
     public async Task A_trade_match_books_nothing()
     {
         var s = new Scenario();
-        await ShipmentsApp.Deliver(s.Cargo());
+        await ShipmentsApp.Deliver(s.Routes());
         await ShipmentsApp.Deliver(s.Match() with { Kind = "trade", Legs = [] });
         Assert.That(await Shipments(s.CargoOfferId), Is.Zero);
     }

@@ -22,7 +22,7 @@ public sealed class PoolBookingTests
     public async Task A_formed_pool_books_every_member_a_shipment_on_the_operators_train_once_however_often_it_is_delivered()
     {
         var s = new Scenario();
-        await ShipmentsApp.Deliver(s.Cargo());
+        await ShipmentsApp.Deliver(s.Routes());
         var operatorOrg = s.Carrier1;
         var withOffer = Member(s.Shipper, s.CargoOfferId, 2);
         var loose = Member(s.Stranger, null, 0, 1);

@@ -94,7 +94,6 @@ public sealed class RatingTests
     public async Task Nobody_rates_a_shipment_where_one_organisation_is_on_both_sides()
     {
         var s = new Scenario();
-        await ShipmentsApp.Deliver(s.Cargo());
         await ShipmentsApp.Deliver(s.Routes());
         await ShipmentsApp.Deliver(s.Bid(Guid.CreateVersion7(), "r-khorgos") with { CarrierOrg = s.Shipper });
         var id = await ShipmentsApp.Scalar<Guid>("SELECT id FROM shipments WHERE cargo_offer_id = @Id", new { Id = s.CargoOfferId });

@@ -42,7 +42,18 @@ public sealed class Scenario
         Co2Kg = 100, BorderCrossing = border, GaugeChange = border,
     };
 
-    public CargoRoutesComputed Routes() => new()
+    /// <summary>The routes as Routing publishes them: with the offer (by default this scenario's cargo offer).</summary>
+    public CargoRoutesComputed Routes(CargoOfferPosted? cargo = null) => RoutesOnly() with
+    {
+        Offer = (cargo ?? Cargo()) is var c ? new CargoOfferDetails
+        {
+            Origin = c.Origin, Destination = c.Destination, ReadyDate = c.ReadyDate, DeliverBy = c.DeliverBy,
+            ContainerCount = c.ContainerCount, ContainerType = c.ContainerType, WeightKg = c.WeightKg, PostedAt = c.PostedAt,
+        } : null,
+    };
+
+    /// <summary>The routes without the offer, as a re-route of an offer Routing stored before it carried them.</summary>
+    public CargoRoutesComputed RoutesOnly() => new()
     {
         CargoOfferId = CargoOfferId, OwnerOrg = Shipper, Version = 1, Reason = "posted", ComputedAt = DateTimeOffset.UtcNow,
         Routes =
@@ -98,7 +109,6 @@ public sealed class Scenario
     /// <summary>Delivers every message a matched booking needs, in the usual order; returns the shipment's id.</summary>
     public async Task<Guid> BookByMatch()
     {
-        await ShipmentsApp.Deliver(Cargo());
         await ShipmentsApp.Deliver(Routes());
         await ShipmentsApp.Deliver(CapacityFirst());
         await ShipmentsApp.Deliver(CapacitySecond());

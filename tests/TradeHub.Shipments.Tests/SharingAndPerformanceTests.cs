@@ -45,8 +45,7 @@ public sealed class SharingAndPerformanceTests
         for (var i = 0; i < 3; i++)
         {
             var s = new Scenario();
-            await ShipmentsApp.Deliver(s.Cargo() with { Origin = origin });
-            await ShipmentsApp.Deliver(s.Routes());
+            await ShipmentsApp.Deliver(s.Routes(s.Cargo() with { Origin = origin }));
             await ShipmentsApp.Deliver(s.CapacityFirst());
             await ShipmentsApp.Deliver(s.CapacitySecond());
             await ShipmentsApp.Deliver(s.Match());

@@ -30,7 +30,6 @@ public static class MatchingSetup
     /// </summary>
     public static void AddMatchingConsumers(this IBusRegistrationConfigurator x)
     {
-        x.AddConsumer<CargoOfferPostedConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
         x.AddConsumer<CargoOfferWithdrawnConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
         x.AddConsumer<CargoRoutesComputedConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);
         x.AddConsumer<BidAwardedConsumer>().Endpoint(e => e.Name = CargoCapacityQueue);

@@ -45,6 +45,11 @@ public sealed record CargoRoutesComputed
     /// <summary>Why the routes were computed: posted, disruption or restored.</summary>
     public required string Reason { get; init; }
     public required DateTimeOffset ComputedAt { get; init; }
+    /// <summary>
+    /// The offer as posted, so that a consumer of the routes needs no second message for it (and no reassembly of
+    /// the two in either order). Added later: optional; absent on re-routes of offers Routing stored before it.
+    /// </summary>
+    public CargoOfferDetails? Offer { get; init; }
 
     /// <summary>
     /// The public data of routes.changed, one shape wherever an organisation is told (the gateway's /api/events and
@@ -63,6 +68,23 @@ public sealed record CargoRoutesComputed
             o.TotalHours, o.TotalDistanceKm, o.CostUsd, o.Co2Kg, o.BorderCrossings, o.GaugeChanges,
         }),
     };
+}
+
+/// <summary>A cargo offer's terms as its owner posted them (the fields of Listings' CargoOfferPosted).</summary>
+public sealed record CargoOfferDetails
+{
+    public required string Origin { get; init; }
+    public required string Destination { get; init; }
+    public required DateOnly ReadyDate { get; init; }
+    public required DateOnly DeliverBy { get; init; }
+    public required int ContainerCount { get; init; }
+    public required string ContainerType { get; init; }
+    public required decimal WeightKg { get; init; }
+    public string? HsCode { get; init; }
+    public bool Hazardous { get; init; }
+    public decimal? TargetPriceAmount { get; init; }
+    public string? TargetPriceCurrency { get; init; }
+    public required DateTimeOffset PostedAt { get; init; }
 }
 
 /// <summary>The route network changed (a disruption opened or closed, nodes or legs edited).</summary>

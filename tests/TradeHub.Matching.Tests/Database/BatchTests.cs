@@ -3,6 +3,7 @@ using MassTransit;
 using Npgsql;
 using TradeHub.Matching.Offers;
 using TradeHub.Listings.Contracts;
+using TradeHub.Routing.Contracts;
 using static TradeHub.Matching.Tests.Database.Messages;
 
 namespace TradeHub.Matching.Tests.Database;
@@ -22,14 +23,13 @@ public class BatchTests : ConsumerRig
         var poisoned = Cargo(owner: "bad\0org");
         var poisonedId = Guid.NewGuid();
 
-        await Task.WhenAll(cargo.Select(c => Harness.Bus.Publish(c))
-            .Concat(cargo.Select(c => Harness.Bus.Publish(Routes(c.CargoOfferId))))
-            .Append(Harness.Bus.Publish(poisoned, ctx => ctx.MessageId = poisonedId)));
+        await Task.WhenAll(cargo.Select(c => Harness.Bus.Publish(Routes(c)))
+            .Append(Harness.Bus.Publish(Routes(poisoned), ctx => ctx.MessageId = poisonedId)));
 
         var deadline = DateTime.UtcNow.AddSeconds(60);
         while (await Scalar<long>("SELECT count(*) FROM matches WHERE kind = 'cargo-capacity'") < CargoCount && DateTime.UtcNow < deadline)
             await Task.Delay(50);
-        Assert.That(await Harness.Published.Any<Fault<CargoOfferPosted>>(f => f.Context.Message.Message.CargoOfferId == poisoned.CargoOfferId),
+        Assert.That(await Harness.Published.Any<Fault<CargoRoutesComputed>>(f => f.Context.Message.Message.CargoOfferId == poisoned.CargoOfferId),
             Is.True, "the bad message faulted");
 
         var perOffer = await Query<long>("""
@@ -48,7 +48,7 @@ public class BatchTests : ConsumerRig
         // Whichever is handled second (in a later batch, or later in the same one) sees the other in the index,
         // however the messages interleave. (Few enough cargo offers that new capacity proposes to all.)
         var cargo = Enumerable.Range(0, 12).Select(_ => Cargo()).ToList();
-        IEnumerable<Task> posts = cargo.SelectMany(c => new[] { Harness.Bus.Publish(c), Harness.Bus.Publish(Routes(c.CargoOfferId)) })
+        IEnumerable<Task> posts = cargo.Select(c => Harness.Bus.Publish(Routes(c)))
             .Append(Harness.Bus.Publish(China(containers: 500)))
             .Append(Harness.Bus.Publish(Central(containers: 500)));
         await Task.WhenAll(round % 2 == 0 ? posts.Reverse() : posts);
@@ -104,20 +104,18 @@ public class BatchTests : ConsumerRig
         var cargo = Cargo();
         await Deliver(China());
         await Deliver(Central());
-        await Deliver(cargo);
         var decoy = Cargo();
-        await Deliver(decoy);
         await using (var holder = new NpgsqlConnection(ConnectionString))
         {
             await holder.OpenAsync();
             await using var turn = await holder.BeginTransactionAsync();
             // Another writer holds the partition's row: the decoy's batch waits for it, and v1 and v2 queue behind.
             await holder.ExecuteAsync("UPDATE partitions SET version = version + 1 WHERE name = @Name", new { Name = Partitions.CargoCapacity }, turn);
-            await Harness.Bus.Publish(Routes(decoy.CargoOfferId));
+            await Harness.Bus.Publish(Routes(decoy));
             await Task.Delay(300);
-            await Harness.Bus.Publish(Routes(cargo.CargoOfferId, version: 1));
+            await Harness.Bus.Publish(Routes(cargo, version: 1));
             await Task.Delay(100);
-            await Harness.Bus.Publish(Routes(cargo.CargoOfferId, version: 2, viaKhorgos: false));
+            await Harness.Bus.Publish(Routes(cargo, version: 2, viaKhorgos: false));
             await Task.Delay(500);
             await turn.CommitAsync();
         }
@@ -135,8 +133,7 @@ public class BatchTests : ConsumerRig
         var cargo = Enumerable.Range(0, 4).Select(_ => Cargo()).ToList();
         foreach (var c in cargo)
         {
-            await Deliver(c);
-            await Deliver(Routes(c.CargoOfferId));
+            await Deliver(Routes(c));
         }
         return (cargo, Enumerable.Range(0, 6).SelectMany(_ => new[] { China(), Central() }).ToList());
     }
@@ -168,8 +165,7 @@ public class BatchTests : ConsumerRig
         var cargo = Enumerable.Range(0, rules.MaxProposalsPerNewCapacity + 5).Select(_ => Cargo()).ToList();
         foreach (var c in cargo)
         {
-            await Deliver(c);
-            await Deliver(Routes(c.CargoOfferId));
+            await Deliver(Routes(c));
         }
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero, "half a chain proposes nothing");
 

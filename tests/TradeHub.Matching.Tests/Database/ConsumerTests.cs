@@ -14,11 +14,10 @@ public class ConsumerTests : ConsumerRig
         var cargo = Cargo();
         await Deliver(China());
         await Deliver(Central());
-        await Deliver(Routes(cargo.CargoOfferId));
         var messageId = Guid.NewGuid();
 
-        await Deliver(cargo, messageId);
-        await Deliver(cargo, messageId);
+        await Deliver(Routes(cargo), messageId);
+        await Deliver(Routes(cargo), messageId);
 
         Assert.That(await Scalar<long>("SELECT count(*) FROM cargo_offers"), Is.EqualTo(1));
         Assert.That(await Scalar<long>(OpenCargoMatches), Is.EqualTo(1));
@@ -29,8 +28,7 @@ public class ConsumerTests : ConsumerRig
     public async Task The_same_capacity_posted_again_under_a_new_message_id_proposes_nothing_new()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         var central = Central();
         await Deliver(China());
         await Deliver(central);
@@ -41,27 +39,45 @@ public class ConsumerTests : ConsumerRig
     }
 
     [Test]
-    public async Task Routes_that_arrive_before_their_offer_are_matched_when_the_offer_arrives()
+    public async Task The_routes_bring_their_offer_and_it_is_matched_on_them()
     {
         var cargo = Cargo();
-        await Deliver(Routes(cargo.CargoOfferId));
         await Deliver(China());
         await Deliver(Central());
-        Assert.That(await Scalar<long>(OpenCargoMatches), Is.Zero);
 
-        await Deliver(cargo);
+        await Deliver(Routes(cargo));
 
         var parties = await Query<string[]>("SELECT party_orgs FROM matches");
         Assert.That(parties, Has.Count.EqualTo(1));
         Assert.That(parties[0], Is.EquivalentTo(new[] { "tianjin-textiles", "china-rail", "kaz-rail" }));
+        Assert.That(await Scalar<decimal>("SELECT weight_kg FROM cargo_offers"), Is.EqualTo(cargo.WeightKg));
+    }
+
+    [Test]
+    public async Task Routes_without_their_offer_re_route_a_known_offer_and_of_an_unknown_one_propose_nothing()
+    {
+        // Routing stores the offer's terms with its routes; offers it stored before that re-route without them.
+        var cargo = Cargo();
+        await Deliver(Routes(cargo, viaKhorgos: false));
+        await Deliver(China());
+        await Deliver(Central());
+        Assert.That(await Scalar<long>(OpenCargoMatches), Is.Zero);
+
+        await Deliver(RoutesOnly(cargo.CargoOfferId, version: 2));
+        var unknown = Cargo();
+        await Deliver(RoutesOnly(unknown.CargoOfferId));
+
+        Assert.That(await Scalar<long>(OpenCargoMatches), Is.EqualTo(1));
+        Assert.That(await Scalar<long>("SELECT count(*) FROM cargo_offers"), Is.EqualTo(1));
+        Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = unknown.CargoOfferId }),
+            Is.Zero);
     }
 
     [Test]
     public async Task Capacity_arriving_last_completes_a_chain_found_through_the_node_index()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         await Deliver(China());
         Assert.That(await Scalar<long>(OpenCargoMatches), Is.Zero);
 
@@ -75,8 +91,7 @@ public class ConsumerTests : ConsumerRig
     public async Task A_withdrawal_before_the_post_keeps_the_offer_closed()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         await Deliver(China());
         var central = Central();
         await Deliver(new CapacityOfferWithdrawn { CapacityOfferId = central.CapacityOfferId, CarrierOrg = "kaz-rail", At = DateTimeOffset.UtcNow });
@@ -90,15 +105,14 @@ public class ConsumerTests : ConsumerRig
     }
 
     [Test]
-    public async Task A_cargo_offer_that_expired_before_its_post_arrived_is_never_matched()
+    public async Task A_cargo_offer_that_expired_before_its_routes_arrived_is_never_matched()
     {
         var cargo = Cargo();
         await Deliver(new CargoOfferExpired { CargoOfferId = cargo.CargoOfferId, OwnerOrg = cargo.OwnerOrg, At = DateTimeOffset.UtcNow });
         await Deliver(China());
         await Deliver(Central());
-        await Deliver(Routes(cargo.CargoOfferId));
 
-        await Deliver(cargo);
+        await Deliver(Routes(cargo));
 
         Assert.That(await Scalar<string>("SELECT status FROM cargo_offers"), Is.EqualTo("expired"));
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches"), Is.Zero);
@@ -138,8 +152,7 @@ public class ConsumerTests : ConsumerRig
     public async Task An_expired_capacity_offer_declines_its_open_proposals_saying_it_expired()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         var china = China();
         await Deliver(china);
         await Deliver(Central());
@@ -154,8 +167,7 @@ public class ConsumerTests : ConsumerRig
     public async Task A_withdrawn_offer_declines_its_open_proposals_with_a_reason()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         var china = China();
         await Deliver(china);
         await Deliver(Central());
@@ -206,8 +218,7 @@ public class ConsumerTests : ConsumerRig
         for (var i = 0; i < 5; i++)
         {
             var cargo = Cargo();
-            await Deliver(cargo);
-            await Deliver(Routes(cargo.CargoOfferId));
+            await Deliver(Routes(cargo));
         }
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'proposed'"), Is.EqualTo(5));
         return china;
@@ -221,9 +232,8 @@ public class ConsumerTests : ConsumerRig
     public async Task An_older_route_version_does_not_replace_a_newer_one()
     {
         var cargo = Cargo();
-        await Deliver(Routes(cargo.CargoOfferId, version: 2, viaKhorgos: false));
-        await Deliver(Routes(cargo.CargoOfferId, version: 1));
-        await Deliver(cargo);
+        await Deliver(Routes(cargo, version: 2, viaKhorgos: false));
+        await Deliver(Routes(cargo, version: 1));
         await Deliver(China());
         await Deliver(Central());
 
@@ -235,12 +245,11 @@ public class ConsumerTests : ConsumerRig
     public async Task A_re_routing_away_from_the_crossing_declines_proposals_on_the_old_route()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         await Deliver(China());
         await Deliver(Central());
 
-        await Deliver(Routes(cargo.CargoOfferId, version: 2, viaKhorgos: false));
+        await Deliver(Routes(cargo, version: 2, viaKhorgos: false));
 
         Assert.That(await Scalar<string>("SELECT status FROM matches"), Is.EqualTo("declined"));
         Assert.That(await Scalar<string>("SELECT decline_reason FROM matches"), Does.Contain("no longer among"));
@@ -266,8 +275,7 @@ public class ConsumerTests : ConsumerRig
     public async Task An_awarded_bid_counts_as_a_flow_on_its_route_and_closes_the_cargo_offer()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         var award = new BidAwarded
         {
             BidId = Guid.NewGuid(), CargoOfferId = cargo.CargoOfferId, CarrierOrg = "kaz-rail", CargoOwnerOrg = "tianjin-textiles",

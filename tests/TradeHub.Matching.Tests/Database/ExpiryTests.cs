@@ -59,8 +59,7 @@ public class ExpiryTests : ConsumerRig
     public async Task A_proposal_expires_when_an_offer_s_validity_ends_and_nothing_past_its_days_is_proposed_instead()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         await Deliver(China());
         await Deliver(Central());
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE status = 'proposed'"), Is.EqualTo(1));

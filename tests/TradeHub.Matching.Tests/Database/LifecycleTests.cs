@@ -10,8 +10,7 @@ public class LifecycleTests : ConsumerRig
     private async Task<Guid> ProposedChain(int containers = 2, Guid? chinaId = null, Guid? centralId = null, bool post = true)
     {
         var cargo = Cargo(containers: containers);
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         if (post)
         {
             await Deliver(China(id: chinaId));
@@ -87,8 +86,7 @@ public class LifecycleTests : ConsumerRig
         var cargo = Enumerable.Range(0, 3).Select(_ => Cargo(containers: 2)).ToList();
         foreach (var c in cargo)
         {
-            await Deliver(c);
-            await Deliver(Routes(c.CargoOfferId));
+            await Deliver(Routes(c));
         }
         await Deliver(China(containers: 4, id: china));
         await Deliver(Central(containers: 4, id: central));
@@ -132,8 +130,7 @@ public class LifecycleTests : ConsumerRig
         var first = await ProposedChain(containers: 2, chinaId, centralId);
         // A second shipment proposed on the same two offers, each with room for 3: only one of them can be confirmed.
         var cargo = Cargo(containers: 2);
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         var second = await Scalar<Guid>("SELECT id FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = cargo.CargoOfferId });
         await using (var connection = await DataSource.OpenConnectionAsync())
             await Dapper.SqlMapper.ExecuteAsync(connection, "UPDATE capacity_offers SET containers = 3");
@@ -201,8 +198,7 @@ public class LifecycleTests : ConsumerRig
     public async Task Confirming_a_match_declines_the_other_proposals_of_its_cargo_offer()
     {
         var cargo = Cargo();
-        await Deliver(cargo);
-        await Deliver(Routes(cargo.CargoOfferId));
+        await Deliver(Routes(cargo));
         await Deliver(China());
         await Deliver(Central());
         await Deliver(Capacity("CNTSN", "UZTAS", 0, 2, 8, "through-rail"));

@@ -37,9 +37,24 @@ internal static class Messages
         CostUsd = 500m, Co2Kg = 100, BorderCrossing = crossing, GaugeChange = crossing,
     };
 
-    public static CargoRoutesComputed Routes(Guid cargoId, long version = 1, bool viaKhorgos = true) => new()
+    /// <summary>The routes of a cargo offer as Routing publishes them: with the offer (the cargo post's fields).</summary>
+    public static CargoRoutesComputed Routes(CargoOfferPosted cargo, long version = 1, bool viaKhorgos = true) =>
+        RoutesOnly(cargo.CargoOfferId, version, viaKhorgos, cargo.OwnerOrg) with
+        {
+            Offer = new CargoOfferDetails
+            {
+                Origin = cargo.Origin, Destination = cargo.Destination, ReadyDate = cargo.ReadyDate, DeliverBy = cargo.DeliverBy,
+                ContainerCount = cargo.ContainerCount, ContainerType = cargo.ContainerType, WeightKg = cargo.WeightKg,
+                HsCode = cargo.HsCode, Hazardous = cargo.Hazardous, TargetPriceAmount = cargo.TargetPriceAmount,
+                TargetPriceCurrency = cargo.TargetPriceCurrency, PostedAt = cargo.PostedAt,
+            },
+        };
+
+    /// <summary>Routes without the offer, as Routing re-routes an offer it stored before it carried the offer.</summary>
+    public static CargoRoutesComputed RoutesOnly(Guid cargoId, long version = 1, bool viaKhorgos = true,
+        string owner = "tianjin-textiles") => new()
     {
-        CargoOfferId = cargoId, OwnerOrg = "tianjin-textiles", Version = version, Reason = "posted",
+        CargoOfferId = cargoId, OwnerOrg = owner, Version = version, Reason = "posted",
         ComputedAt = DateTimeOffset.UtcNow,
         Routes =
         [

@@ -48,12 +48,11 @@ public class TwoInstancesTests : ConsumerRig
         try
         {
             var cargo = Cargo();
-            await Deliver(Routes(cargo.CargoOfferId)); // the routes first: the post brings the offer and its routes together
             await Deliver(China());
             var central = Central();
 
             await Task.WhenAll(
-                Deliver(cargo),
+                Deliver(Routes(cargo)),
                 Deliver(otherHarness, otherConsumed, central));
 
             Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE offer_ids @> ARRAY[@Cargo, @Central]::uuid[]",
@@ -73,8 +72,7 @@ public class TwoInstancesTests : ConsumerRig
         await Deliver(China(containers: 2));
         await Deliver(Central(containers: 2));
         var first = Cargo(containers: 2);
-        await Deliver(first);
-        await Deliver(Routes(first.CargoOfferId));
+        await Deliver(Routes(first));
         var match = await Scalar<Guid>("SELECT id FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = first.CargoOfferId });
 
         // Confirmed over the API (by every party): the capacity's room is gone, in the tables only.
@@ -83,8 +81,7 @@ public class TwoInstancesTests : ConsumerRig
         Assert.That(await Scalar<string>("SELECT status FROM matches WHERE id = @Id", new { Id = match }), Is.EqualTo("confirmed"));
 
         var second = Cargo(containers: 2);
-        await Deliver(second);
-        await Deliver(Routes(second.CargoOfferId));
+        await Deliver(Routes(second));
 
         Assert.That(await Scalar<long>("SELECT count(*) FROM matches WHERE offer_ids @> ARRAY[@Id]", new { Id = second.CargoOfferId }),
             Is.Zero, "the partition caught up with the confirmation: no room is left to propose");
@@ -100,7 +97,7 @@ public class TwoInstancesTests : ConsumerRig
             await Deliver(firstHarness, firstConsumed, China(containers: 500));
             await Deliver(firstHarness, firstConsumed, Central(containers: 500));
             var cargo = Enumerable.Range(0, 20).Select(_ => Cargo()).ToList();
-            var messages = cargo.SelectMany(c => new object[] { c, Routes(c.CargoOfferId) })
+            var messages = cargo.Select(c => (object)Routes(c))
                 .Select(m => (Message: m, Id: Guid.NewGuid())).ToList();
             var handled = messages.Take(messages.Count / 2).ToList();
             var inFlight = messages.Skip(messages.Count / 2).ToList();

@@ -180,6 +180,13 @@ public class CargoOfferRoutingTests
                 .Select(m => m.Context.Message.Version).OrderBy(v => v).ToList();
         }
         Assert.That(versions, Is.EqualTo(new long[] { 1, 2, 3 }));
+        var offers = harness.Published.Select<CargoRoutesComputed>().Where(m => m.Context.Message.CargoOfferId == id)
+            .Select(m => m.Context.Message.Offer).ToList();
+        var posted = Posted(id);
+        Assert.That(offers, Has.All.Not.Null, "every version carries the offer, so a consumer needs no second message");
+        Assert.That(offers.Select(o => (o!.Origin, o.Destination, o.ReadyDate, o.DeliverBy, o.ContainerCount, o.WeightKg, o.HsCode)),
+            Has.All.EqualTo((posted.Origin, posted.Destination, posted.ReadyDate, posted.DeliverBy, posted.ContainerCount,
+                posted.WeightKg, posted.HsCode)));
     }
 
     [Test]

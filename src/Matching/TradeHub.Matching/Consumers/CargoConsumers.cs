@@ -8,42 +8,41 @@ using TradeHub.Routing.Contracts;
 
 namespace TradeHub.Matching.Consumers;
 
-/// <summary>A new cargo offer: stored, then matched against the open capacity on its routes (if they came first).</summary>
-public sealed class CargoOfferPostedConsumer(Partitions partitions) : IConsumer<CargoOfferPosted>
-{
-    public Task Consume(ConsumeContext<CargoOfferPosted> context)
-    {
-        var offer = context.Message.ToOffer();
-        return partitions.Handle(context, Partitions.CargoCapacity, "matching.cargo-offer-posted", async w =>
-        {
-            var (open, routes) = await w.Connection.InsertCargoWithRoutes(w.Transaction, offer);
-            if (!open) return;
-            w.Change(i =>
-            {
-                i.PutCargo(offer);
-                if (routes is not null) i.PutRoutes(offer.Id, routes);
-            });
-            if (routes is { Count: > 0 })
-                w.Propose(w.Read(i => i.MatchCargo(offer, routes, w.Rules, w.Rules.MaxOpenProposalsPerOffer)).Select(Proposal.From));
-        });
-    }
-}
-
-/// <summary>New route options for a cargo offer (posted or re-routed): proposals off the new routes go, new chains are sought.</summary>
+/// <summary>
+/// A cargo offer's routes, with the offer itself when Routing carries it: a new offer is stored with its routes and
+/// matched; new routes of a known offer replace the old ones, proposals off them go and new chains are sought.
+/// </summary>
 public sealed class CargoRoutesComputedConsumer(Partitions partitions) : IConsumer<CargoRoutesComputed>
 {
     public Task Consume(ConsumeContext<CargoRoutesComputed> context)
     {
         var message = context.Message;
         var routes = message.ToRoutes();
+        var posted = message.ToOffer();
         return partitions.Handle(context, Partitions.CargoCapacity, "matching.cargo-routes-computed", async w =>
         {
-            // Routes that come before their offer wait in the table; the offer's post takes them into the index.
+            if (posted is not null)
+            {
+                var (stored, current) = await w.Connection.InsertCargoWithRoutes(w.Transaction, posted, message.Version, routes);
+                if (stored == OfferProjections.Stored.Closed) return;
+                if (stored == OfferProjections.Stored.Open)
+                {
+                    // A new offer has no proposals to decline.
+                    w.Change(i =>
+                    {
+                        i.PutCargo(posted);
+                        i.PutRoutes(posted.Id, current);
+                    });
+                    w.Propose(w.Read(i => i.MatchCargo(posted, current, w.Rules, w.Rules.MaxOpenProposalsPerOffer)).Select(Proposal.From));
+                    return;
+                }
+            }
+            // New routes of an offer stored before. Routes without the offer are re-routes of offers Routing stored
+            // before it carried them, posted when Matching still took the posts: an unknown offer's are kept and match nothing.
             if (await w.Connection.UpsertRoutesOfOpenCargo(w.Transaction, message.CargoOfferId, message.Version, routes) is not { } offer)
                 return;
             w.Change(i => i.PutRoutes(offer.Id, routes));
-            // Proposals come only from routes, so the first routes of an offer have none to decline. (Its earlier
-            // routes may be in this batch too: their proposals are stored first, so the decline sees them.)
+            // Its earlier routes may be in this batch too: their proposals are stored first, so the decline sees them.
             if (message.Version > 1)
             {
                 await w.ProposeNow();

@@ -96,11 +96,19 @@ public static class OfferProjections
 
     private const string RoutesSql = "SELECT routes::text FROM cargo_routes WHERE cargo_offer_id = @Id";
 
-    // The hot paths of a cargo offer each take one round trip: stored with the routes that came first, and routes
-    // stored with the open offer they belong to.
+    // A cargo offer comes with its routes in one message and is stored with them in one round trip. Routes stored
+    // before (a re-route that overtook the first routes, or routes of a message without the offer) are kept when
+    // newer, and returned.
     private const string InsertCargoWithRoutesSql = $"""
-        WITH inserted AS ({InsertCargoSql})
-        SELECT (SELECT status FROM inserted) AS Status,
+        WITH inserted AS ({InsertCargoSql}),
+        upserted AS (
+            INSERT INTO cargo_routes (cargo_offer_id, version, routes)
+            SELECT @Id, @Version, CAST(@Routes AS jsonb) WHERE EXISTS (SELECT 1 FROM inserted)
+            ON CONFLICT (cargo_offer_id) DO UPDATE
+                SET version = EXCLUDED.version, routes = EXCLUDED.routes, changed_xid = pg_current_xact_id()
+                WHERE cargo_routes.version < EXCLUDED.version
+            RETURNING 1)
+        SELECT (SELECT status FROM inserted) AS Status, EXISTS (SELECT 1 FROM upserted) AS Newer,
                (SELECT routes::text FROM cargo_routes WHERE cargo_offer_id = @Id) AS Routes
         """;
 
@@ -123,19 +131,40 @@ public static class OfferProjections
     public static Task<bool> IsOpenCargo(this NpgsqlConnection connection, NpgsqlTransaction tx, Guid id) =>
         connection.ExecuteScalarAsync<bool>(IsOpenCargoSql, new { Id = id }, tx);
 
-    private sealed record InsertedCargo(string? Status, string? Routes);
+    private sealed record InsertedCargo(string? Status, bool Newer, string? Routes);
 
-    /// <summary>Stores the cargo offer: whether it is new and open, and its routes when they came first.</summary>
-    public static async Task<(bool Open, IReadOnlyList<CargoRoute>? Routes)> InsertCargoWithRoutes(this NpgsqlConnection connection,
-        NpgsqlTransaction tx, CargoOffer o)
+    /// <summary>What storing a cargo offer that came with its routes found.</summary>
+    public enum Stored
+    {
+        /// <summary>A new open offer: match it on the routes returned.</summary>
+        Open,
+        /// <summary>A new offer already closed, withdrawn or pooled before its routes came: stored as it is.</summary>
+        Closed,
+        /// <summary>Known before: these are new routes of a known offer (or a redelivery).</summary>
+        Known,
+    }
+
+    /// <summary>
+    /// Stores a cargo offer with its routes when it is new (one round trip): whether it is open, and its current routes
+    /// (these, or newer ones stored before).
+    /// </summary>
+    public static async Task<(Stored Outcome, IReadOnlyList<CargoRoute> Routes)> InsertCargoWithRoutes(
+        this NpgsqlConnection connection, NpgsqlTransaction tx, CargoOffer o, long version, IReadOnlyList<CargoRoute> routes)
     {
         var row = await connection.QuerySingleAsync<InsertedCargo>(InsertCargoWithRoutesSql, new
         {
             o.Id, o.OwnerOrg, o.Origin, o.Destination, ReadyDate = Day(o.ReadyDate), DeliverBy = Day(o.DeliverBy),
             o.Containers, o.ContainerType, o.WeightKg, o.HsCode, o.TargetPrice, o.TargetCurrency,
+            Version = version, Routes = JsonSerializer.Serialize(routes, OpenOffers.Json),
         }, tx);
-        if (row.Status != "open") return (false, null);
-        return (true, row.Routes is null ? null : JsonSerializer.Deserialize<List<CargoRoute>>(row.Routes, OpenOffers.Json) ?? []);
+        return row.Status switch
+        {
+            null => (Stored.Known, routes),
+            "open" => (Stored.Open, row.Newer || row.Routes is null
+                ? routes
+                : JsonSerializer.Deserialize<List<CargoRoute>>(row.Routes, OpenOffers.Json) ?? []),
+            _ => (Stored.Closed, routes),
+        };
     }
 
     /// <summary>Stores the routes when they are newer than the stored ones; the cargo offer when it is open and they replaced them.</summary>
@@ -205,8 +234,10 @@ public static class OfferProjections
 
     private static DateTime Day(DateOnly d) => d.ToDateTime(TimeOnly.MinValue);
 
-    public static CargoOffer ToOffer(this CargoOfferPosted m) => new(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination,
-        m.ReadyDate, m.DeliverBy, m.ContainerCount, m.ContainerType, m.WeightKg, m.HsCode, m.TargetPriceAmount, m.TargetPriceCurrency);
+    /// <summary>The offer the routes carry; null for routes without it (re-routes of offers routed before it was carried).</summary>
+    public static CargoOffer? ToOffer(this CargoRoutesComputed m) => m.Offer is not { } o ? null : new(m.CargoOfferId,
+        m.OwnerOrg, o.Origin, o.Destination, o.ReadyDate, o.DeliverBy, o.ContainerCount, o.ContainerType, o.WeightKg,
+        o.HsCode, o.TargetPriceAmount, o.TargetPriceCurrency);
 
     public static CapacityOffer ToOffer(this CapacityOfferPosted m) => new(m.CapacityOfferId, m.CarrierOrg, m.From, m.To,
         m.Mode, m.DepartureFrom, m.DepartureTo, m.ContainerCount, m.ContainerType, m.PricePerContainerAmount,

@@ -19,22 +19,23 @@ public static class CargoRouting
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     private sealed record OfferRow(Guid Id, string OwnerOrg, string? Origin, string? Destination, DateOnly? ReadyDate,
-        int? Containers, string? ContainerType, string Status, long Version);
+        int? Containers, string? ContainerType, string Status, long Version, string? Details = null);
 
     // A posted offer goes in with its routes and its CargoRoutesComputed in one statement (no second row version,
     // no second round trip); nothing is written when the id is already known.
     private static readonly string InsertRoutedSql = Outbox.WithEvent("""
             INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, containers, container_type, status,
-                                      routes, route_nodes, route_legs, version, reason, computed_at)
+                                      routes, route_nodes, route_legs, version, reason, computed_at, details)
             VALUES (@Id, @OwnerOrg, @Origin, @Destination, CAST(@ReadyDate AS date), CAST(@DeliverBy AS date), @Containers,
-                    @ContainerType, 'open', CAST(@Routes AS jsonb), @Nodes, @Legs, @Version, @Reason, @At)
+                    @ContainerType, 'open', CAST(@Routes AS jsonb), @Nodes, @Legs, @Version, @Reason, @At, CAST(@Details AS jsonb))
             ON CONFLICT (id) DO NOTHING
             """);
 
     // A withdrawal arrived first: keep it closed, only remember the params.
     private const string FillClosedSql = """
         UPDATE cargo_offers SET origin = @Origin, destination = @Destination, ready_date = CAST(@ReadyDate AS date),
-            deliver_by = CAST(@DeliverBy AS date), containers = @Containers, container_type = @ContainerType, updated_at = now()
+            deliver_by = CAST(@DeliverBy AS date), containers = @Containers, container_type = @ContainerType,
+            details = CAST(@Details AS jsonb), updated_at = now()
         WHERE id = @Id AND status = 'closed' AND origin IS NULL
         """;
 
@@ -45,7 +46,8 @@ public static class CargoRouting
 
     private const string SelectForUpdateSql = """
         SELECT id AS Id, owner_org AS OwnerOrg, origin AS Origin, destination AS Destination, ready_date AS ReadyDate,
-               containers AS Containers, container_type AS ContainerType, status AS Status, version AS Version
+               containers AS Containers, container_type AS ContainerType, status AS Status, version AS Version,
+               details::text AS Details
         FROM cargo_offers WHERE id = ANY(@Ids) AND status = 'open' ORDER BY id FOR UPDATE
         """;
 
@@ -85,11 +87,13 @@ public static class CargoRouting
         CargoOfferPosted m, NetworkSnapshot snapshot)
     {
         var (connection, tx) = work;
+        var offer = Details(m);
+        var details = JsonSerializer.Serialize(offer, Json);
         var args = new
         {
             Id = m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination,
             ReadyDate = m.ReadyDate.ToDateTime(TimeOnly.MinValue), DeliverBy = m.DeliverBy.ToDateTime(TimeOnly.MinValue),
-            Containers = m.ContainerCount, m.ContainerType,
+            Containers = m.ContainerCount, m.ContainerType, Details = details,
         };
         // A network change either committed before, and we route on its snapshot (the version is read after the
         // lock, in a statement of its own), or waits for us and then finds this offer among the affected ones.
@@ -104,17 +108,25 @@ public static class CargoRouting
         if (version != snapshot.Version) snapshot = await NetworkStore.Load(connection, tx);
         var routed = new DynamicParameters(new
         {
-            m.OwnerOrg, m.Origin, m.Destination, args.ReadyDate, args.DeliverBy, args.Containers, m.ContainerType,
+            m.OwnerOrg, m.Origin, m.Destination, args.ReadyDate, args.DeliverBy, args.Containers, m.ContainerType, Details = details,
         });
         var row = new OfferRow(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination, m.ReadyDate, m.ContainerCount,
             m.ContainerType, "open", 0);
-        if (await connection.ExecuteAsync(InsertRoutedSql, RoutedArgs(work, snapshot, row, "posted", routed), tx) == 0)
+        if (await connection.ExecuteAsync(InsertRoutedSql, RoutedArgs(work, snapshot, row, "posted", offer, routed), tx) == 0)
         {
             // Already known: a redelivery under another id (nothing to do) or withdrawn before we saw the post.
             await connection.ExecuteAsync(FillClosedSql, args, tx);
         }
         return true;
     }
+
+    private static CargoOfferDetails Details(CargoOfferPosted m) => new()
+    {
+        Origin = m.Origin, Destination = m.Destination, ReadyDate = m.ReadyDate, DeliverBy = m.DeliverBy,
+        ContainerCount = m.ContainerCount, ContainerType = m.ContainerType, WeightKg = m.WeightKg, HsCode = m.HsCode,
+        Hazardous = m.Hazardous, TargetPriceAmount = m.TargetPriceAmount, TargetPriceCurrency = m.TargetPriceCurrency,
+        PostedAt = m.PostedAt,
+    };
 
     public static Task OnClosed(NpgsqlConnection connection, NpgsqlTransaction tx, Guid cargoOfferId, string ownerOrg) =>
         connection.ExecuteAsync(CloseSql, new { Id = cargoOfferId, OwnerOrg = ownerOrg }, tx);
@@ -132,13 +144,14 @@ public static class CargoRouting
         var (connection, tx) = work;
         var rows = (await connection.QueryAsync<OfferRow>(SelectForUpdateSql, new { Ids = ids.ToArray() }, tx)).AsList();
         foreach (var row in rows)
-            await connection.ExecuteAsync(StoreRoutesSql, RoutedArgs(work, snapshot, row, reason), tx);
+            await connection.ExecuteAsync(StoreRoutesSql, RoutedArgs(work, snapshot, row, reason,
+                row.Details is null ? null : JsonSerializer.Deserialize<CargoOfferDetails>(row.Details, Json)), tx);
         return rows.Count;
     }
 
     /// <summary>The offer's next route set and its CargoRoutesComputed, as parameters of the statements that store them.</summary>
     private static OutboxEvent RoutedArgs(OutboxTransaction work, NetworkSnapshot snapshot, OfferRow row, string reason,
-        DynamicParameters? more = null)
+        CargoOfferDetails? offer, DynamicParameters? more = null)
     {
         var plan = PlanFor(snapshot, row);
         var version = row.Version + 1;
@@ -147,6 +160,7 @@ public static class CargoRouting
         var computed = new CargoRoutesComputed
         {
             CargoOfferId = row.Id, OwnerOrg = row.OwnerOrg, Version = version, Routes = routes, Reason = reason, ComputedAt = at,
+            Offer = offer,
         };
         var args = new DynamicParameters(new
         {

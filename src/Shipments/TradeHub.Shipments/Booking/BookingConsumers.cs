@@ -8,27 +8,10 @@ using TradeHub.Routing.Contracts;
 
 namespace TradeHub.Shipments.Booking;
 
-/// <summary>The shipper, places, dates and containers of a cargo offer; it may complete a deal that arrived first.</summary>
-public sealed class CargoOfferPostedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CargoOfferPosted>
-{
-    private const string InsertSql = """
-        INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type)
-        VALUES (@CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType)
-        ON CONFLICT (id) DO NOTHING
-        """;
-
-    public Task Consume(ConsumeContext<CargoOfferPosted> context) =>
-        outbox.HandleOnce(context, "shipments.cargo-offer-posted", async work =>
-        {
-            var (connection, tx) = work;
-            var m = context.Message;
-            await connection.Lock(tx, [], [m.CargoOfferId]);
-            await connection.ExecuteAsync(InsertSql, m, tx);
-            await Booking.BookReady(work, m.CargoOfferId, clock);
-        });
-}
-
-/// <summary>The cargo offer's current routes (legs with hours); a higher version replaces a lower one.</summary>
+/// <summary>
+/// A cargo offer's current routes (legs with hours; a higher version replaces a lower one), with the shipper, places,
+/// dates and containers of the offer when Routing carries them; they may complete a deal that arrived first.
+/// </summary>
 public sealed class CargoRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CargoRoutesComputed>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -39,14 +22,27 @@ public sealed class CargoRoutesComputedConsumer(Outbox outbox, TimeProvider cloc
         WHERE cargo_routes.version < excluded.version
         """;
 
+    private const string InsertOfferSql = """
+        INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type)
+        VALUES (@CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType)
+        ON CONFLICT (id) DO NOTHING;
+        """ + UpsertSql;
+
     public Task Consume(ConsumeContext<CargoRoutesComputed> context) =>
         outbox.HandleOnce(context, "shipments.cargo-routes-computed", async work =>
         {
             var (connection, tx) = work;
             var m = context.Message;
             await connection.Lock(tx, [], [m.CargoOfferId]);
-            await connection.ExecuteAsync(UpsertSql,
-                new { m.CargoOfferId, m.Version, Routes = JsonSerializer.Serialize(m.Routes, Json) }, tx);
+            var routes = JsonSerializer.Serialize(m.Routes, Json);
+            if (m.Offer is { } o)
+                await connection.ExecuteAsync(InsertOfferSql, new
+                {
+                    m.CargoOfferId, m.OwnerOrg, o.Origin, o.Destination, o.ReadyDate, o.DeliverBy, o.ContainerCount,
+                    o.ContainerType, m.Version, Routes = routes,
+                }, tx);
+            else
+                await connection.ExecuteAsync(UpsertSql, new { m.CargoOfferId, m.Version, Routes = routes }, tx);
             await Booking.BookReady(work, m.CargoOfferId, clock);
         });
 }
@@ -118,7 +114,6 @@ public static class BookingRegistration
     /// <summary>The consumers that book shipments (the service and the tests register the same set).</summary>
     public static void AddBookingConsumers(this IBusRegistrationConfigurator x)
     {
-        x.AddConsumer<CargoOfferPostedConsumer>();
         x.AddConsumer<CargoRoutesComputedConsumer>();
         x.AddConsumer<CapacityOfferPostedConsumer>();
         x.AddConsumer<MatchConfirmedConsumer>();
