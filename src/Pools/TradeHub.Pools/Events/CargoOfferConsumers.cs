@@ -13,17 +13,20 @@ namespace TradeHub.Pools.Events;
 /// </summary>
 public sealed class CargoOfferPostedConsumer(Outbox outbox, PoolsOptions options, TimeProvider clock) : IConsumer<CargoOfferPosted>
 {
-    private const string InsertSql = """
-        INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type,
-            weight_kg, hs_code, hazardous)
-        VALUES (@CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType,
-            @WeightKg, @HsCode, @Hazardous)
-        ON CONFLICT (id) DO NOTHING
-        """;
-
-    private const string FittingSql = $"""
+    // The inbox record, the local copy and the open pools that fit: one statement. A redelivered message records
+    // nothing and finds no pool, so it suggests nothing twice.
+    private const string RecordStoreAndFitSql = $"""
+        WITH recorded AS ({Inbox.RecordSql}),
+        stored AS (
+            INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type,
+                weight_kg, hs_code, hazardous)
+            SELECT @CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType,
+                @WeightKg, @HsCode, @Hazardous
+            WHERE EXISTS (SELECT 1 FROM recorded)
+            ON CONFLICT (id) DO NOTHING)
         SELECT {PoolSql.Columns} FROM pools
-        WHERE status = 'open' AND origin = @Origin AND destination = @Destination AND container_type = @ContainerType
+        WHERE EXISTS (SELECT 1 FROM recorded) AND @Fits
+          AND status = 'open' AND origin = @Origin AND destination = @Destination AND container_type = @ContainerType
           AND departure_date BETWEEN @ReadyDate AND @DeliverBy AND cutoff > @Now
           AND full_containers + shared_containers + @ContainerCount <= max_containers
           AND cargo_kg + @WeightKg <= @MaxTrainCargoKg AND (accepts_hazardous OR NOT @Hazardous)
@@ -31,27 +34,29 @@ public sealed class CargoOfferPostedConsumer(Outbox outbox, PoolsOptions options
         ORDER BY departure_date, id LIMIT @Take
         """;
 
-    public Task Consume(ConsumeContext<CargoOfferPosted> context) =>
-        outbox.HandleOnce(context, "pools.cargo-offer-posted", async tx =>
+    public async Task Consume(ConsumeContext<CargoOfferPosted> context)
+    {
+        var o = context.Message;
+        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
+        var now = clock.GetUtcNow();
+        var box = options.Loading.Containers.GetValueOrDefault(o.ContainerType);
+        await using var tx = await outbox.Begin(context.CancellationToken);
+        var pools = (await tx.Connection.QueryAsync<PoolRow>(RecordStoreAndFitSql, new
         {
-            var o = context.Message;
-            await tx.Connection.ExecuteAsync(InsertSql, o, tx.Transaction);
-            var now = clock.GetUtcNow();
-            var box = options.Loading.Containers.GetValueOrDefault(o.ContainerType);
-            if (box is null || o.WeightKg > o.ContainerCount * box.MaxCargoKg) return;
-            var pools = await tx.Connection.QueryAsync<PoolRow>(FittingSql, new
-            {
-                o.Origin, o.Destination, o.ContainerType, o.ReadyDate, o.DeliverBy, Now = now.UtcDateTime, o.ContainerCount,
-                o.WeightKg, options.Loading.MaxTrainCargoKg, o.Hazardous, o.OwnerOrg, Take = options.MaxSuggestions,
-            }, tx.Transaction);
-            await tx.EnqueueAll(pools.Select(p => new PoolSuggested
-            {
-                PoolId = p.Id, CargoOfferId = o.CargoOfferId, OwnerOrg = o.OwnerOrg, From = p.Origin, To = p.Destination,
-                DepartureDate = p.DepartureDate, Cutoff = new DateTimeOffset(p.Cutoff, TimeSpan.Zero), Containers = o.ContainerCount,
-                ContainerType = p.ContainerType, PriceNowAmount = p.PriceAt(p.Containers + o.ContainerCount),
-                PriceAtFullFillAmount = p.PriceAtMax, PriceCurrency = p.Currency, SuggestedAt = now,
-            }).ToArray());
-        });
+            MessageId = messageId, Consumer = "pools.cargo-offer-posted", o.CargoOfferId, o.OwnerOrg, o.Origin, o.Destination,
+            o.ReadyDate, o.DeliverBy, o.ContainerCount, o.ContainerType, o.WeightKg, o.HsCode, o.Hazardous,
+            Fits = box is not null && o.WeightKg <= o.ContainerCount * box.MaxCargoKg, Now = now.UtcDateTime,
+            options.Loading.MaxTrainCargoKg, Take = options.MaxSuggestions,
+        }, tx.Transaction)).AsList();
+        await tx.EnqueueAll(pools.Select(p => new PoolSuggested
+        {
+            PoolId = p.Id, CargoOfferId = o.CargoOfferId, OwnerOrg = o.OwnerOrg, From = p.Origin, To = p.Destination,
+            DepartureDate = p.DepartureDate, Cutoff = new DateTimeOffset(p.Cutoff, TimeSpan.Zero), Containers = o.ContainerCount,
+            ContainerType = p.ContainerType, PriceNowAmount = p.PriceAt(p.Containers + o.ContainerCount),
+            PriceAtFullFillAmount = p.PriceAtMax, PriceCurrency = p.Currency, SuggestedAt = now,
+        }).ToArray());
+        await tx.Commit(context.CancellationToken);
+    }
 }
 
 /// <summary>A withdrawn or expired offer can no longer join a pool.</summary>

@@ -10,41 +10,67 @@ namespace TradeHub.Shipments.Booking;
 
 /// <summary>
 /// A cargo offer's current routes (legs with hours; a higher version replaces a lower one), with the shipper, places,
-/// dates and containers of the offer when Routing carries them; they may complete a deal that arrived first.
+/// dates and containers of the offer when Routing carries them; they may complete a deal that arrived first. Every
+/// cargo offer passes here, so it costs two statements: the inbox record with the offer's lock, then the offer and its
+/// routes stored and the pending deals looked for.
 /// </summary>
 public sealed class CargoRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CargoRoutesComputed>
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    private const string UpsertSql = """
+    // The lock is taken only for a new message, the same as Booking.Lock's for the cargo offer.
+    private const string RecordAndLockSql = $"""
+        WITH recorded AS ({Inbox.RecordSql}),
+        locked AS (SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0)) FROM recorded)
+        SELECT count(*) FROM locked
+        """;
+
+    private const string UpsertRoutesSql = """
         INSERT INTO cargo_routes (cargo_offer_id, version, routes) VALUES (@CargoOfferId, @Version, CAST(@Routes AS jsonb))
         ON CONFLICT (cargo_offer_id) DO UPDATE SET version = excluded.version, routes = excluded.routes
         WHERE cargo_routes.version < excluded.version
         """;
 
-    private const string InsertOfferSql = """
-        INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type)
-        VALUES (@CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType)
-        ON CONFLICT (id) DO NOTHING;
-        """ + UpsertSql;
+    // Read after the lock (a statement of its own snapshot): a deal committed before it is seen here, and one after
+    // it sees this offer and its routes.
+    private const string PendingSql = "SELECT EXISTS (SELECT 1 FROM pending_deals WHERE cargo_offer_id = @CargoOfferId)";
 
-    public Task Consume(ConsumeContext<CargoRoutesComputed> context) =>
-        outbox.HandleOnce(context, "shipments.cargo-routes-computed", async work =>
-        {
-            var (connection, tx) = work;
-            var m = context.Message;
-            await connection.Lock(tx, [], [m.CargoOfferId]);
-            var routes = JsonSerializer.Serialize(m.Routes, Json);
-            if (m.Offer is { } o)
-                await connection.ExecuteAsync(InsertOfferSql, new
-                {
-                    m.CargoOfferId, m.OwnerOrg, o.Origin, o.Destination, o.ReadyDate, o.DeliverBy, o.ContainerCount,
-                    o.ContainerType, m.Version, Routes = routes,
-                }, tx);
-            else
-                await connection.ExecuteAsync(UpsertSql, new { m.CargoOfferId, m.Version, Routes = routes }, tx);
-            await Booking.BookReady(work, m.CargoOfferId, clock);
-        });
+    private const string StoreRoutesSql = $"""
+        WITH routes AS ({UpsertRoutesSql})
+        {PendingSql}
+        """;
+
+    private const string StoreOfferAndRoutesSql = $"""
+        WITH offer AS (
+            INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type)
+            VALUES (@CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType)
+            ON CONFLICT (id) DO NOTHING),
+        routes AS ({UpsertRoutesSql})
+        {PendingSql}
+        """;
+
+    public async Task Consume(ConsumeContext<CargoRoutesComputed> context)
+    {
+        var m = context.Message;
+        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
+        await using var work = await outbox.Begin(context.CancellationToken);
+        var (connection, tx) = work;
+        if (await connection.ExecuteScalarAsync<long>(RecordAndLockSql, new
+            {
+                MessageId = messageId, Consumer = "shipments.cargo-routes-computed", Key = $"cargo:{m.CargoOfferId}",
+            }, tx) == 0)
+            return; // handled before
+        var routes = JsonSerializer.Serialize(m.Routes, Json);
+        var pending = m.Offer is { } o
+            ? await connection.ExecuteScalarAsync<bool>(StoreOfferAndRoutesSql, new
+            {
+                m.CargoOfferId, m.OwnerOrg, o.Origin, o.Destination, o.ReadyDate, o.DeliverBy, o.ContainerCount,
+                o.ContainerType, m.Version, Routes = routes,
+            }, tx)
+            : await connection.ExecuteScalarAsync<bool>(StoreRoutesSql, new { m.CargoOfferId, m.Version, Routes = routes }, tx);
+        if (pending) await Booking.BookReady(work, m.CargoOfferId, clock);
+        await work.Commit(context.CancellationToken);
+    }
 }
 
 /// <summary>A capacity offer's departure window and transit days; it may complete a match that arrived first.</summary>

@@ -249,13 +249,17 @@ public sealed class PoolSuggestedConsumer(Fan fan) : IConsumer<PoolSuggested>
 /// <summary>Queues an event's deliveries in the transaction that records its message, then wakes the dispatcher.</summary>
 public sealed class Fan(Outbox outbox, DeliveriesQueued dispatcher)
 {
-    /// <summary>The webhook-id is the bus message id, so a redelivered message is the same webhook.</summary>
+    /// <summary>
+    /// The webhook-id is the bus message id, so a redelivered message is the same webhook. One statement records the
+    /// message and queues its deliveries (<see cref="WebhookEvent.FanOutOnce"/>).
+    /// </summary>
     public async Task Out<T>(ConsumeContext<T> context, string consumer, string type,
         IEnumerable<string> orgs, DateTimeOffset occurredAt, object data) where T : class
     {
-        var queued = 0;
-        await outbox.HandleOnce(context, consumer, async tx =>
-            queued = await WebhookEvent.FanOut(tx.Connection, tx.Transaction, context.MessageId!.Value, type, orgs, occurredAt, data));
+        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
+        await using var tx = await outbox.Begin(context.CancellationToken);
+        var queued = await WebhookEvent.FanOutOnce(tx.Connection, tx.Transaction, messageId, consumer, type, orgs, occurredAt, data);
+        await tx.Commit(context.CancellationToken);
         if (queued > 0) dispatcher.Wake();
     }
 

@@ -15,15 +15,16 @@ public static class WebhookEvent
     public static string Body(string type, DateTimeOffset timestamp, object data) =>
         JsonSerializer.Serialize(new { type, timestamp, data }, Json);
 
-    /// <summary>
-    /// The event and one pending delivery per matching enabled subscription, in one statement; the event is kept
-    /// only when some subscription wants it.
-    /// </summary>
-    private const string FanOutSql = """
-        WITH targets AS (
+    private const string TargetsSql = """
+        targets AS (
             SELECT id FROM subscriptions
-            WHERE org = ANY(@Orgs) AND enabled AND (@Type = ANY(events) OR '*' = ANY(events))
-        ), kept AS (
+            WHERE org = ANY(@Orgs) AND enabled AND (@Type = ANY(events) OR '*' = ANY(events)))
+        """;
+
+    // The event and one pending delivery per matching enabled subscription, in one statement; the event is kept
+    // only when some subscription wants it.
+    private const string FanOutSql = $"""
+        WITH {TargetsSql}, kept AS (
             INSERT INTO webhook_events (id, type, body, occurred_at)
             SELECT @Id, @Type, @Body, @OccurredAt WHERE EXISTS (SELECT 1 FROM targets)
             ON CONFLICT DO NOTHING
@@ -32,15 +33,44 @@ public static class WebhookEvent
         SELECT uuid_v7(), t.id, @Id, @Type, now(), now() FROM targets t ORDER BY t.id
         """;
 
+    // The message's inbox record goes in the same statement, and only when some subscription wants the event: an
+    // event nobody subscribed to costs one statement and leaves no row; a redelivered one (recorded) queues nothing.
+    private const string FanOutOnceSql = $"""
+        WITH {TargetsSql}, recorded AS (
+            INSERT INTO inbox (message_id, consumer) SELECT @Id, @Consumer WHERE EXISTS (SELECT 1 FROM targets)
+            ON CONFLICT DO NOTHING RETURNING 1
+        ), kept AS (
+            INSERT INTO webhook_events (id, type, body, occurred_at)
+            SELECT @Id, @Type, @Body, @OccurredAt WHERE EXISTS (SELECT 1 FROM recorded)
+            ON CONFLICT DO NOTHING
+        )
+        INSERT INTO deliveries (id, subscription_id, event_id, event_type, next_attempt_at, created_at)
+        SELECT uuid_v7(), t.id, @Id, @Type, now(), now() FROM targets t WHERE EXISTS (SELECT 1 FROM recorded) ORDER BY t.id
+        """;
+
     /// <summary>Fans an event out inside the caller's transaction; returns how many deliveries it queued.</summary>
     public static Task<int> FanOut(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string type,
         IEnumerable<string> orgs, DateTimeOffset occurredAt, object data) =>
-        connection.ExecuteAsync(FanOutSql, new
-        {
-            Id = id, Type = type,
-            Orgs = orgs.Where(o => !string.IsNullOrEmpty(o)).Distinct(StringComparer.Ordinal).ToArray(),
-            Body = Body(type, occurredAt, data), OccurredAt = occurredAt,
-        }, tx);
+        connection.ExecuteAsync(FanOutSql, Args(id, type, orgs, occurredAt, data), tx);
+
+    /// <summary>
+    /// Fans out the event of one bus message (its id is the webhook-id) once per <paramref name="consumer"/>, recorded
+    /// in the inbox by the same statement; returns how many deliveries it queued (none for a redelivery).
+    /// </summary>
+    public static Task<int> FanOutOnce(NpgsqlConnection connection, NpgsqlTransaction tx, Guid messageId, string consumer,
+        string type, IEnumerable<string> orgs, DateTimeOffset occurredAt, object data)
+    {
+        var args = new DynamicParameters(Args(messageId, type, orgs, occurredAt, data));
+        args.Add("Consumer", consumer);
+        return connection.ExecuteAsync(FanOutOnceSql, args, tx);
+    }
+
+    private static object Args(Guid id, string type, IEnumerable<string> orgs, DateTimeOffset occurredAt, object data) => new
+    {
+        Id = id, Type = type,
+        Orgs = orgs.Where(o => !string.IsNullOrEmpty(o)).Distinct(StringComparer.Ordinal).ToArray(),
+        Body = Body(type, occurredAt, data), OccurredAt = occurredAt,
+    };
 
     // Each event with its own organisations, passed flat as (event, organisation) pairs.
     private const string FanOutManySql = """
