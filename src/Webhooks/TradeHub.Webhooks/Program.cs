@@ -1,3 +1,4 @@
+using MassTransit;
 using TradeHub.Hosting;
 using TradeHub.Hosting.Database;
 using TradeHub.Hosting.Messaging;
@@ -11,25 +12,29 @@ builder.AddServiceDefaults("webhooks");
 builder.AddDatabase();
 builder.AddBus("webhooks", x =>
 {
-    x.AddConsumer<MatchProposedConsumer>();
-    x.AddConsumer<MatchConfirmedConsumer>();
-    x.AddConsumer<MatchExpiredConsumer>();
-    x.AddConsumer<BidPlacedConsumer>();
-    x.AddConsumer<BidAwardedConsumer>();
-    x.AddConsumer<CargoRoutesComputedConsumer>();
-    x.AddConsumer<ShipmentBookedConsumer>();
-    x.AddConsumer<ShipmentEventRecordedConsumer>();
+    var options = builder.Configuration.GetSection("Webhooks").Get<WebhooksOptions>() ?? new WebhooksOptions();
+    void FanOut<TConsumer>() where TConsumer : class, IConsumer =>
+        x.AddConsumer<TConsumer>(c => c.Options<BatchOptions>(o =>
+            o.SetMessageLimit(options.FanOutBatchSize).SetTimeLimit(options.FanOutBatchWait)));
+    FanOut<MatchProposedConsumer>();
+    FanOut<MatchConfirmedConsumer>();
+    FanOut<MatchExpiredConsumer>();
+    FanOut<BidPlacedConsumer>();
+    FanOut<BidAwardedConsumer>();
+    FanOut<CargoRoutesComputedConsumer>();
+    FanOut<ShipmentBookedConsumer>();
+    FanOut<ShipmentEventRecordedConsumer>();
+    FanOut<ShipmentEtaChangedConsumer>();
+    FanOut<ShipmentDelayedConsumer>();
+    FanOut<ShipmentExceptionConsumer>();
+    FanOut<ShipmentDeliveredConsumer>();
+    FanOut<PoolMemberJoinedConsumer>();
+    FanOut<PoolCancelledConsumer>();
+    FanOut<PoolSuggestedConsumer>();
     x.AddConsumer<ShipmentEventsRecordedConsumer>();
-    x.AddConsumer<ShipmentEtaChangedConsumer>();
-    x.AddConsumer<ShipmentDelayedConsumer>();
     x.AddConsumer<ShipmentEstimatesChangedConsumer>();
     x.AddConsumer<ShipmentExceptionsRaisedConsumer>();
-    x.AddConsumer<ShipmentExceptionConsumer>();
-    x.AddConsumer<ShipmentDeliveredConsumer>();
-    x.AddConsumer<PoolMemberJoinedConsumer>();
     x.AddConsumer<PoolFormedConsumer>();
-    x.AddConsumer<PoolCancelledConsumer>();
-    x.AddConsumer<PoolSuggestedConsumer>();
 });
 builder.AddOutbox(typeof(TradeHub.Webhooks.Contracts.WebhookDisabled).Assembly);
 builder.AddWebhooks();

@@ -48,83 +48,56 @@ public static class EventTypes
 /// /api/events (TradeHub.Gateway/Events/LiveEventConsumer.cs): a bid is told only to its carrier and the cargo's
 /// owner, never to a rival carrier.
 /// </summary>
-public sealed class MatchProposedConsumer(Fan fan) : IConsumer<MatchProposed>
+/// <remarks>
+/// A message that is one event is consumed in batches (<see cref="FanOutConsumer{T}"/>): every cargo offer brings a
+/// few of them, and under load the messages waiting on a queue are recorded and fanned out by one statement instead
+/// of one each.
+/// </remarks>
+public sealed class MatchProposedConsumer(Fan fan) : FanOutConsumer<MatchProposed>(fan, "webhooks.match-proposed", EventTypes.MatchProposed)
 {
-    public Task Consume(ConsumeContext<MatchProposed> context)
-    {
-        var m = context.Message;
-        return fan.Out(context, "webhooks.match-proposed", EventTypes.MatchProposed, m.PartyOrgs, m.ProposedAt, m.PublicData());
-    }
+    protected override WebhookEventOf Event(MatchProposed m) => new(m.PartyOrgs, m.ProposedAt, m.PublicData());
 }
 
-public sealed class MatchConfirmedConsumer(Fan fan) : IConsumer<MatchConfirmed>
+public sealed class MatchConfirmedConsumer(Fan fan) : FanOutConsumer<MatchConfirmed>(fan, "webhooks.match-confirmed", EventTypes.MatchConfirmed)
 {
-    public Task Consume(ConsumeContext<MatchConfirmed> context)
-    {
-        var m = context.Message;
-        return fan.Out(context, "webhooks.match-confirmed", EventTypes.MatchConfirmed, m.PartyOrgs, m.ConfirmedAt, m.PublicData());
-    }
+    protected override WebhookEventOf Event(MatchConfirmed m) => new(m.PartyOrgs, m.ConfirmedAt, m.PublicData());
 }
 
 /// <summary>A proposal left undecided, or one whose offer lapsed: its parties hear that its places are free again.</summary>
-public sealed class MatchExpiredConsumer(Fan fan) : IConsumer<MatchExpired>
+public sealed class MatchExpiredConsumer(Fan fan) : FanOutConsumer<MatchExpired>(fan, "webhooks.match-expired", EventTypes.MatchExpired)
 {
-    public Task Consume(ConsumeContext<MatchExpired> context)
-    {
-        var m = context.Message;
-        return fan.Out(context, "webhooks.match-expired", EventTypes.MatchExpired, m.PartyOrgs, m.ExpiredAt, m.PublicData());
-    }
+    protected override WebhookEventOf Event(MatchExpired m) => new(m.PartyOrgs, m.ExpiredAt, m.PublicData());
 }
 
 /// <summary>Bids are sealed: only the bidding carrier and the cargo's owner hear of one.</summary>
-public sealed class BidPlacedConsumer(Fan fan) : IConsumer<BidPlaced>
+public sealed class BidPlacedConsumer(Fan fan) : FanOutConsumer<BidPlaced>(fan, "webhooks.bid-placed", EventTypes.BidPlaced)
 {
-    public Task Consume(ConsumeContext<BidPlaced> context)
-    {
-        var b = context.Message;
-        return fan.Out(context, "webhooks.bid-placed", EventTypes.BidPlaced, [b.CarrierOrg, b.CargoOwnerOrg], b.PlacedAt, b.PublicData());
-    }
+    protected override WebhookEventOf Event(BidPlaced b) => new([b.CarrierOrg, b.CargoOwnerOrg], b.PlacedAt, b.PublicData());
 }
 
-public sealed class BidAwardedConsumer(Fan fan) : IConsumer<BidAwarded>
+public sealed class BidAwardedConsumer(Fan fan) : FanOutConsumer<BidAwarded>(fan, "webhooks.bid-awarded", EventTypes.BidAwarded)
 {
-    public Task Consume(ConsumeContext<BidAwarded> context)
-    {
-        var b = context.Message;
-        return fan.Out(context, "webhooks.bid-awarded", EventTypes.BidAwarded, [b.CarrierOrg, b.CargoOwnerOrg], b.AwardedAt, b.PublicData());
-    }
+    protected override WebhookEventOf Event(BidAwarded b) => new([b.CarrierOrg, b.CargoOwnerOrg], b.AwardedAt, b.PublicData());
 }
 
-public sealed class CargoRoutesComputedConsumer(Fan fan) : IConsumer<CargoRoutesComputed>
+public sealed class CargoRoutesComputedConsumer(Fan fan) : FanOutConsumer<CargoRoutesComputed>(fan, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged)
 {
-    public Task Consume(ConsumeContext<CargoRoutesComputed> context)
-    {
-        var r = context.Message;
-        return fan.Out(context, "webhooks.cargo-routes-computed", EventTypes.RoutesChanged, [r.OwnerOrg], r.ComputedAt,
+    protected override WebhookEventOf Event(CargoRoutesComputed r) => new([r.OwnerOrg], r.ComputedAt,
             r.PublicData());
-    }
 }
 
 /// <summary>
 /// A shipment's events go to its parties, the shipper and the carriers of its legs (the event's PartyOrgs), as on
 /// /api/events.
 /// </summary>
-public sealed class ShipmentBookedConsumer(Fan fan) : IConsumer<ShipmentBooked>
+public sealed class ShipmentBookedConsumer(Fan fan) : FanOutConsumer<ShipmentBooked>(fan, "webhooks.shipment-booked", EventTypes.ShipmentBooked)
 {
-    public Task Consume(ConsumeContext<ShipmentBooked> context)
-    {
-        var s = context.Message;
-        return fan.Out(context, "webhooks.shipment-booked", EventTypes.ShipmentBooked, s.PartyOrgs, s.BookedAt, s.PublicData());
-    }
+    protected override WebhookEventOf Event(ShipmentBooked s) => new(s.PartyOrgs, s.BookedAt, s.PublicData());
 }
 
-public sealed class ShipmentEventRecordedConsumer(Fan fan) : IConsumer<ShipmentEventRecorded>
+public sealed class ShipmentEventRecordedConsumer(Fan fan) : FanOutConsumer<ShipmentEventRecorded>(fan, "webhooks.shipment-event-recorded", EventTypes.ShipmentEvent)
 {
-    public Task Consume(ConsumeContext<ShipmentEventRecorded> context)
-    {
-        var e = context.Message;
-        return fan.Out(context, "webhooks.shipment-event-recorded", EventTypes.ShipmentEvent, e.PartyOrgs, e.RecordedAt, e.PublicData());
-    }
+    protected override WebhookEventOf Event(ShipmentEventRecorded e) => new(e.PartyOrgs, e.RecordedAt, e.PublicData());
 }
 
 /// <summary>A post's events in one transaction: one inbox record, one fan-out statement, each event its own webhook-id.</summary>
@@ -153,31 +126,19 @@ public sealed class ShipmentEstimatesChangedConsumer(Fan fan) : IConsumer<Shipme
     }
 }
 
-public sealed class ShipmentEtaChangedConsumer(Fan fan) : IConsumer<ShipmentEtaChanged>
+public sealed class ShipmentEtaChangedConsumer(Fan fan) : FanOutConsumer<ShipmentEtaChanged>(fan, "webhooks.shipment-eta-changed", EventTypes.ShipmentEtaChanged)
 {
-    public Task Consume(ConsumeContext<ShipmentEtaChanged> context)
-    {
-        var e = context.Message;
-        return fan.Out(context, "webhooks.shipment-eta-changed", EventTypes.ShipmentEtaChanged, e.PartyOrgs, e.ChangedAt, e.PublicData());
-    }
+    protected override WebhookEventOf Event(ShipmentEtaChanged e) => new(e.PartyOrgs, e.ChangedAt, e.PublicData());
 }
 
-public sealed class ShipmentDelayedConsumer(Fan fan) : IConsumer<ShipmentDelayed>
+public sealed class ShipmentDelayedConsumer(Fan fan) : FanOutConsumer<ShipmentDelayed>(fan, "webhooks.shipment-delayed", EventTypes.ShipmentDelayed)
 {
-    public Task Consume(ConsumeContext<ShipmentDelayed> context)
-    {
-        var e = context.Message;
-        return fan.Out(context, "webhooks.shipment-delayed", EventTypes.ShipmentDelayed, e.PartyOrgs, e.At, e.PublicData());
-    }
+    protected override WebhookEventOf Event(ShipmentDelayed e) => new(e.PartyOrgs, e.At, e.PublicData());
 }
 
-public sealed class ShipmentExceptionConsumer(Fan fan) : IConsumer<ShipmentException>
+public sealed class ShipmentExceptionConsumer(Fan fan) : FanOutConsumer<ShipmentException>(fan, "webhooks.shipment-exception", EventTypes.ShipmentException)
 {
-    public Task Consume(ConsumeContext<ShipmentException> context)
-    {
-        var e = context.Message;
-        return fan.Out(context, "webhooks.shipment-exception", EventTypes.ShipmentException, e.PartyOrgs, e.At, e.PublicData());
-    }
+    protected override WebhookEventOf Event(ShipmentException e) => new(e.PartyOrgs, e.At, e.PublicData());
 }
 
 /// <summary>The exceptions of one answer from Routing, in one transaction: each its own webhook-id and organisations.</summary>
@@ -192,27 +153,19 @@ public sealed class ShipmentExceptionsRaisedConsumer(Fan fan) : IConsumer<Shipme
     }
 }
 
-public sealed class ShipmentDeliveredConsumer(Fan fan) : IConsumer<ShipmentDelivered>
+public sealed class ShipmentDeliveredConsumer(Fan fan) : FanOutConsumer<ShipmentDelivered>(fan, "webhooks.shipment-delivered", EventTypes.ShipmentDelivered)
 {
-    public Task Consume(ConsumeContext<ShipmentDelivered> context)
+    protected override WebhookEventOf Event(ShipmentDelivered e) => new(e.PartyOrgs, e.DeliveredAt, new
     {
-        var e = context.Message;
-        return fan.Out(context, "webhooks.shipment-delivered", EventTypes.ShipmentDelivered, e.PartyOrgs, e.DeliveredAt, new
-        {
-            shipmentId = e.ShipmentId, e.CargoOfferId, status = "delivered", e.Origin, e.Destination, e.DeliverBy,
-            e.DeliveredAt, e.OnTime,
-        });
-    }
+        shipmentId = e.ShipmentId, e.CargoOfferId, status = "delivered", e.Origin, e.Destination, e.DeliverBy,
+        e.DeliveredAt, e.OnTime,
+    });
 }
 
 /// <summary>A pool gained a member: told to its operator and the joining SME, never to the other members.</summary>
-public sealed class PoolMemberJoinedConsumer(Fan fan) : IConsumer<PoolMemberJoined>
+public sealed class PoolMemberJoinedConsumer(Fan fan) : FanOutConsumer<PoolMemberJoined>(fan, "webhooks.pool-member-joined", EventTypes.PoolJoined)
 {
-    public Task Consume(ConsumeContext<PoolMemberJoined> context)
-    {
-        var j = context.Message;
-        return fan.Out(context, "webhooks.pool-member-joined", EventTypes.PoolJoined, [j.OperatorOrg, j.MemberOrg], j.JoinedAt, j.PublicData());
-    }
+    protected override WebhookEventOf Event(PoolMemberJoined j) => new([j.OperatorOrg, j.MemberOrg], j.JoinedAt, j.PublicData());
 }
 
 /// <summary>The train runs: the operator is told of every member, each member's organisation only of its own part.</summary>
@@ -221,62 +174,61 @@ public sealed class PoolFormedConsumer(Fan fan) : IConsumer<PoolFormed>
     public Task Consume(ConsumeContext<PoolFormed> context)
     {
         var f = context.Message;
-        var views = f.PublicViews().Select(v => ((IReadOnlyList<string>)[v.Org], v.Data)).ToList();
-        return fan.OutEach(context, "webhooks.pool-formed", EventTypes.PoolFormed, f.FormedAt, views);
+        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
+        // Each view is its own webhook, with an id derived from the message id and the view's organisations, so a
+        // redelivered message is the same webhooks.
+        var views = f.PublicViews()
+            .Select(v => (ViewId(messageId, v.Org), (IEnumerable<string>)[v.Org], f.FormedAt, v.Data)).ToList();
+        return fan.OutMany(context, "webhooks.pool-formed", tx =>
+            WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.PoolFormed, views));
     }
+
+    private static Guid ViewId(Guid messageId, string org) =>
+        new(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId:N}|{org}")).AsSpan(0, 16));
 }
 
 /// <summary>The pool did not reach its minimum: its operator and members are told (no member names the others).</summary>
-public sealed class PoolCancelledConsumer(Fan fan) : IConsumer<PoolCancelled>
+public sealed class PoolCancelledConsumer(Fan fan) : FanOutConsumer<PoolCancelled>(fan, "webhooks.pool-cancelled", EventTypes.PoolCancelled)
 {
-    public Task Consume(ConsumeContext<PoolCancelled> context)
-    {
-        var c = context.Message;
-        return fan.Out(context, "webhooks.pool-cancelled", EventTypes.PoolCancelled, c.MemberOrgs.Append(c.OperatorOrg), c.CancelledAt, c.PublicData());
-    }
+    protected override WebhookEventOf Event(PoolCancelled c) => new(c.MemberOrgs.Append(c.OperatorOrg), c.CancelledAt, c.PublicData());
 }
 
 /// <summary>A new cargo offer fits an open pool: its owner is invited, with the price now and at full fill.</summary>
-public sealed class PoolSuggestedConsumer(Fan fan) : IConsumer<PoolSuggested>
+public sealed class PoolSuggestedConsumer(Fan fan) : FanOutConsumer<PoolSuggested>(fan, "webhooks.pool-suggested", EventTypes.PoolSuggested)
 {
-    public Task Consume(ConsumeContext<PoolSuggested> context)
-    {
-        var s = context.Message;
-        return fan.Out(context, "webhooks.pool-suggested", EventTypes.PoolSuggested, [s.OwnerOrg], s.SuggestedAt, s.PublicData());
-    }
+    protected override WebhookEventOf Event(PoolSuggested s) => new([s.OwnerOrg], s.SuggestedAt, s.PublicData());
 }
 
-/// <summary>Queues an event's deliveries in the transaction that records its message, then wakes the dispatcher.</summary>
+/// <summary>What one message tells as a webhook event: to whom, when, and the event's public data.</summary>
+public sealed record WebhookEventOf(IEnumerable<string> Orgs, DateTimeOffset OccurredAt, object Data);
+
+/// <summary>
+/// A consumer of messages that are one webhook event each, whose webhook-id is the bus message id (so a redelivered
+/// message is the same webhook). It takes them in batches (<see cref="BatchOptions"/>, set where it is added): one
+/// transaction and one statement record a batch's messages and queue their deliveries.
+/// </summary>
+public abstract class FanOutConsumer<T>(Fan fan, string consumer, string type) : IConsumer<Batch<T>> where T : class
+{
+    protected abstract WebhookEventOf Event(T message);
+
+    public Task Consume(ConsumeContext<Batch<T>> context) =>
+        fan.OutOnce(consumer, type, context.Message.Select(m =>
+        {
+            var e = Event(m.Message);
+            return (m.MessageId ?? throw new InvalidOperationException("Message without MessageId"), e.Orgs, e.OccurredAt, e.Data);
+        }).ToList(), context.CancellationToken);
+}
+
+/// <summary>Queues events' deliveries in the transaction that records their messages, then wakes the dispatcher.</summary>
 public sealed class Fan(Outbox outbox, DeliveriesQueued dispatcher)
 {
-    /// <summary>
-    /// The webhook-id is the bus message id, so a redelivered message is the same webhook. One statement records the
-    /// message and queues its deliveries (<see cref="WebhookEvent.FanOutOnce"/>).
-    /// </summary>
-    public async Task Out<T>(ConsumeContext<T> context, string consumer, string type,
-        IEnumerable<string> orgs, DateTimeOffset occurredAt, object data) where T : class
+    /// <summary>Events that are bus messages (each id a message id), recorded and fanned out by one statement.</summary>
+    public async Task OutOnce(string consumer, string type,
+        IReadOnlyList<(Guid Id, IEnumerable<string> Orgs, DateTimeOffset OccurredAt, object Data)> events, CancellationToken ct)
     {
-        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
-        await using var tx = await outbox.Begin(context.CancellationToken);
-        var queued = await WebhookEvent.FanOutOnce(tx.Connection, tx.Transaction, messageId, consumer, type, orgs, occurredAt, data);
-        await tx.Commit(context.CancellationToken);
-        if (queued > 0) dispatcher.Wake();
-    }
-
-    /// <summary>
-    /// One event whose organisations see different parts of it: each view is its own webhook, with an id derived from
-    /// the bus message id and the view's organisations, so a redelivered message is the same webhooks.
-    /// </summary>
-    public async Task OutEach<T>(ConsumeContext<T> context, string consumer, string type,
-        DateTimeOffset occurredAt, IReadOnlyList<(IReadOnlyList<string> Orgs, object Data)> views) where T : class
-    {
-        var queued = 0;
-        await outbox.HandleOnce(context, consumer, async tx =>
-        {
-            foreach (var (orgs, data) in views)
-                queued += await WebhookEvent.FanOut(tx.Connection, tx.Transaction, ViewId(context.MessageId!.Value, orgs), type,
-                    orgs, occurredAt, data);
-        });
+        await using var tx = await outbox.Begin(ct);
+        var queued = await WebhookEvent.FanOutOnce(tx.Connection, tx.Transaction, consumer, type, events);
+        await tx.Commit(ct);
         if (queued > 0) dispatcher.Wake();
     }
 
@@ -288,7 +240,4 @@ public sealed class Fan(Outbox outbox, DeliveriesQueued dispatcher)
         await outbox.HandleOnce(context, consumer, async tx => queued = await fanOut(tx));
         if (queued > 0) dispatcher.Wake();
     }
-
-    private static Guid ViewId(Guid messageId, IReadOnlyList<string> orgs) =>
-        new(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{messageId:N}|{string.Join('|', orgs)}")).AsSpan(0, 16));
 }
