@@ -203,4 +203,31 @@ public sealed class LifecycleTests
         Assert.That(suggestion["priceNow"]!["amount"]!.GetValue<decimal>(), Is.EqualTo(2500m), "3 of 1..5 boxes: halfway down");
         Assert.That(suggestion["priceAtFullFill"]!["amount"]!.GetValue<decimal>(), Is.EqualTo(2000m));
     }
+
+    [Test]
+    public async Task Offers_posted_together_are_each_suggested_once_with_their_own_price_and_one_that_does_not_fit_is_not()
+    {
+        using var carrier = await PoolsSystem.SignIn(PoolsSystem.Org("rail"), "carrier");
+        using var sme = await PoolsSystem.SignIn(PoolsSystem.Org("sme"));
+        await using var events = await LiveEvents.Listen(sme);
+        var id = await carrier.OpenPool(Later, min: 1, max: 5, to: "KZALA");
+
+        // Posted at once, so Pools takes several in one batch; the 20-foot boxes do not fit a 40HC pool.
+        var posts = Enumerable.Range(1, 4).Select(n => sme.PostOffer(n, to: "KZALA")).Append(sme.PostOffer(2, to: "KZALA", type: "20GP"));
+        var offers = await Task.WhenAll(posts);
+        var prices = new Dictionary<string, decimal>();
+        foreach (var offer in offers[..4])
+        {
+            var suggestion = await events.Next("pool.suggested",
+                e => e["id"]!.GetValue<string>() == id && e["cargoOfferId"]!.GetValue<string>() == offer);
+            prices[offer] = suggestion["priceNow"]!["amount"]!.GetValue<decimal>();
+        }
+
+        Assert.That(offers[..4].Select(o => prices[o]), Is.EqualTo(new[] { 3000m, 2750m, 2500m, 2250m }),
+            "each offer priced at its own containers: 1 to 4 of 1..5 boxes");
+        // Time for a second suggestion of an offer, or one for the 20GP offer, to arrive were there any.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.That(events.All("pool.suggested").Where(e => e["id"]!.GetValue<string>() == id)
+            .Select(e => e["cargoOfferId"]!.GetValue<string>()), Is.EquivalentTo(offers[..4]));
+    }
 }

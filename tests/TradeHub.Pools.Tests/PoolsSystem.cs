@@ -147,6 +147,12 @@ public sealed class LiveEvents : IAsyncDisposable
             throw new TimeoutException($"No {type} event met the condition; saw: {string.Join(", ", _events.Select(e => e.Type))}");
     }
 
+    /// <summary>The data of every event of the type read so far.</summary>
+    public IReadOnlyList<JsonNode> All(string type)
+    {
+        lock (_events) return _events.Where(e => e.Type == type).Select(e => e.Data).ToArray();
+    }
+
     public IReadOnlyList<string> Types()
     {
         lock (_events) return _events.Select(e => e.Type).ToArray();

@@ -56,6 +56,32 @@ public sealed class BookingTests
     }
 
     [Test]
+    public async Task Routes_taken_together_keep_each_offers_highest_version_and_complete_a_deal_waiting_for_them()
+    {
+        var waiting = new Scenario();
+        await ShipmentsApp.Deliver(waiting.Match());
+        await ShipmentsApp.Deliver(waiting.CapacityFirst());
+        await ShipmentsApp.Deliver(waiting.CapacitySecond());
+        var rerouted = new Scenario();
+        var first = Guid.NewGuid();
+
+        // Published at once, so the consumer takes several in one batch: both versions of one offer's routes (the
+        // second first), a redelivery, and the routes the waiting deal lacks.
+        await ShipmentsApp.DeliverAll(
+            (rerouted.Routes() with { Version = 2, Reason = "disruption" }, Guid.NewGuid()),
+            (rerouted.Routes(), first), (rerouted.Routes(), first), (waiting.Routes(), Guid.NewGuid()));
+
+        Assert.Multiple(async () =>
+        {
+            Assert.That(await ShipmentsApp.Scalar<long>("SELECT version FROM cargo_routes WHERE cargo_offer_id = @Id",
+                new { Id = rerouted.CargoOfferId }), Is.EqualTo(2));
+            Assert.That(await ShipmentsApp.Scalar<long>("SELECT count(*) FROM cargo_offers WHERE id = @Id",
+                new { Id = rerouted.CargoOfferId }), Is.EqualTo(1));
+            Assert.That(await Shipments(waiting.CargoOfferId), Is.EqualTo(1), "the deal that waited for its routes");
+        });
+    }
+
+    [Test]
     public async Task An_awarded_bid_books_the_bids_carrier_on_every_leg_of_its_route()
     {
         var s = new Scenario();

@@ -162,8 +162,10 @@ public sealed class DisruptionTests
         Assert.That(await ShipmentsApp.WaitPublished<ShipmentExceptionsRaised>(m => m.Exceptions.Any(e => e.ShipmentId == second && e.Alternative != null)), Is.EqualTo(1));
         var told = ShipmentsApp.Harness.Published.Select<ShipmentExceptionsRaised>(
             p => p.Context.Message.Exceptions.Any(e => e.ShipmentId == first)).Single().Context.Message;
-        Assert.That(told.Exceptions.Select(e => e.ShipmentId), Is.EquivalentTo(new[] { first, second }), "one message for the request's shipments");
-        Assert.That(told.Exceptions.Select(e => e.Id).Distinct().Count(), Is.EqualTo(2), "each exception its own id, for its live event and webhooks");
+        // Shipments of other tests booked over the same days and blocked alike may share the request (chunks of two
+        // pair them by id), so the message holds at least these two.
+        Assert.That(told.Exceptions.Select(e => e.ShipmentId), Is.SupersetOf(new[] { first, second }), "one message for the request's shipments");
+        Assert.That(told.Exceptions.Select(e => e.Id).Distinct().Count(), Is.EqualTo(told.Exceptions.Count), "each exception its own id, for its live event and webhooks");
     }
 
     [Test]

@@ -58,17 +58,24 @@ public sealed class ShipmentsApp
     public static HttpClient Anonymous() => Factory.CreateClient();
 
     /// <summary>Publishes with the given message id and waits until Shipments' consumer has handled it.</summary>
-    public static async Task Deliver<T>(T message, Guid? messageId = null) where T : class
+    public static Task Deliver<T>(T message, Guid? messageId = null) where T : class =>
+        DeliverAll((message, messageId ?? Guid.NewGuid()));
+
+    /// <summary>Publishes the messages at once (their ids given) and waits until Shipments' consumer handled each.</summary>
+    public static async Task DeliverAll<T>(params (T Message, Guid MessageId)[] messages) where T : class
     {
-        var id = messageId ?? Guid.NewGuid();
-        await Harness.Bus.Publish(message, ctx => ctx.MessageId = id);
-        var deadline = DateTime.UtcNow.AddSeconds(20);
-        while (!await Harness.Consumed.Any<T>(c => c.Context.MessageId == id))
+        await Task.WhenAll(messages.Select(m => Harness.Bus.Publish(m.Message, ctx => ctx.MessageId = m.MessageId)));
+        foreach (var id in messages.Select(m => m.MessageId).Distinct())
         {
-            if (DateTime.UtcNow > deadline) Assert.Fail($"{typeof(T).Name} {id} was not consumed");
-            await Task.Delay(10);
+            var deadline = DateTime.UtcNow.AddSeconds(20);
+            while (!await Harness.Consumed.Any<T>(c => c.Context.MessageId == id))
+            {
+                if (DateTime.UtcNow > deadline) Assert.Fail($"{typeof(T).Name} {id} was not consumed");
+                await Task.Delay(10);
+            }
         }
-        var fault = Harness.Consumed.Select<T>(c => c.Context.MessageId == id).FirstOrDefault(c => c.Exception is not null);
+        var fault = Harness.Consumed.Select<T>(c => messages.Any(m => m.MessageId == c.Context.MessageId))
+            .FirstOrDefault(c => c.Exception is not null);
         Assert.That(fault?.Exception, Is.Null, fault?.Exception?.ToString());
     }
 

@@ -11,13 +11,13 @@ using TradeHub.Hosting.Corridors;
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults("pools");
 builder.AddDatabase();
+var options = builder.Configuration.GetSection("Pools").Get<PoolsOptions>() ?? new PoolsOptions();
 builder.AddBus("pools", x =>
 {
-    x.AddConsumer<CargoOfferPostedConsumer>();
+    x.AddBatchConsumer<CargoOfferPostedConsumer>();
     x.AddConsumer<CargoOfferClosedConsumer>();
 });
 builder.AddOutbox(typeof(PoolFormed).Assembly);
-var options = builder.Configuration.GetSection("Pools").Get<PoolsOptions>() ?? new PoolsOptions();
 builder.Services.AddSingleton(options);
 builder.Services.AddSingleton(new Packer(options.Loading));
 builder.Services.AddSingleton(TimeProvider.System);

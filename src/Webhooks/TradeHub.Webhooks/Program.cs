@@ -1,4 +1,3 @@
-using MassTransit;
 using TradeHub.Hosting;
 using TradeHub.Hosting.Database;
 using TradeHub.Hosting.Messaging;
@@ -12,25 +11,21 @@ builder.AddServiceDefaults("webhooks");
 builder.AddDatabase();
 builder.AddBus("webhooks", x =>
 {
-    var options = builder.Configuration.GetSection("Webhooks").Get<WebhooksOptions>() ?? new WebhooksOptions();
-    void FanOut<TConsumer>() where TConsumer : class, IConsumer =>
-        x.AddConsumer<TConsumer>(c => c.Options<BatchOptions>(o =>
-            o.SetMessageLimit(options.FanOutBatchSize).SetTimeLimit(options.FanOutBatchWait)));
-    FanOut<MatchProposedConsumer>();
-    FanOut<MatchConfirmedConsumer>();
-    FanOut<MatchExpiredConsumer>();
-    FanOut<BidPlacedConsumer>();
-    FanOut<BidAwardedConsumer>();
-    FanOut<CargoRoutesComputedConsumer>();
-    FanOut<ShipmentBookedConsumer>();
-    FanOut<ShipmentEventRecordedConsumer>();
-    FanOut<ShipmentEtaChangedConsumer>();
-    FanOut<ShipmentDelayedConsumer>();
-    FanOut<ShipmentExceptionConsumer>();
-    FanOut<ShipmentDeliveredConsumer>();
-    FanOut<PoolMemberJoinedConsumer>();
-    FanOut<PoolCancelledConsumer>();
-    FanOut<PoolSuggestedConsumer>();
+    x.AddBatchConsumer<MatchProposedConsumer>();
+    x.AddBatchConsumer<MatchConfirmedConsumer>();
+    x.AddBatchConsumer<MatchExpiredConsumer>();
+    x.AddBatchConsumer<BidPlacedConsumer>();
+    x.AddBatchConsumer<BidAwardedConsumer>();
+    x.AddBatchConsumer<CargoRoutesComputedConsumer>();
+    x.AddBatchConsumer<ShipmentBookedConsumer>();
+    x.AddBatchConsumer<ShipmentEventRecordedConsumer>();
+    x.AddBatchConsumer<ShipmentEtaChangedConsumer>();
+    x.AddBatchConsumer<ShipmentDelayedConsumer>();
+    x.AddBatchConsumer<ShipmentExceptionConsumer>();
+    x.AddBatchConsumer<ShipmentDeliveredConsumer>();
+    x.AddBatchConsumer<PoolMemberJoinedConsumer>();
+    x.AddBatchConsumer<PoolCancelledConsumer>();
+    x.AddBatchConsumer<PoolSuggestedConsumer>();
     x.AddConsumer<ShipmentEventsRecordedConsumer>();
     x.AddConsumer<ShipmentEstimatesChangedConsumer>();
     x.AddConsumer<ShipmentExceptionsRaisedConsumer>();

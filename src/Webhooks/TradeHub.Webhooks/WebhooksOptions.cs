@@ -61,12 +61,4 @@ public sealed class WebhooksOptions
     /// and without a gap it would look again as soon as the last look ended, one server process busy doing only that.
     /// </summary>
     public TimeSpan ClaimGap { get; set; } = TimeSpan.FromMilliseconds(30);
-
-    /// <summary>
-    /// The most messages of one event type fanned out together (one transaction, one statement), and how long the
-    /// first of a batch waits for more. Under load the batch fills from the messages already waiting; alone, a message
-    /// waits this long.
-    /// </summary>
-    public int FanOutBatchSize { get; set; } = 50;
-    public TimeSpan FanOutBatchWait { get; set; } = TimeSpan.FromMilliseconds(10);
 }

@@ -23,6 +23,18 @@ public sealed class RabbitMqOptions
 public static class Bus
 {
     /// <summary>
+    /// The most messages a batch consumer takes together (one transaction, one statement), and how long the first of
+    /// a batch waits for more. Under load a batch fills from the messages already waiting on the queue; a message
+    /// alone waits this long.
+    /// </summary>
+    public const int BatchMessageLimit = 50;
+    public static readonly TimeSpan BatchTimeLimit = TimeSpan.FromMilliseconds(10);
+
+    /// <summary>Adds a consumer of <c>Batch&lt;T&gt;</c> with the batch limits above.</summary>
+    public static void AddBatchConsumer<TConsumer>(this IBusRegistrationConfigurator x) where TConsumer : class, IConsumer =>
+        x.AddConsumer<TConsumer>(c => c.Options<BatchOptions>(o => o.SetMessageLimit(BatchMessageLimit).SetTimeLimit(BatchTimeLimit)));
+
+    /// <summary>
     /// MassTransit on RabbitMQ: queues named after the service ("routing-cargo-offer-posted"), retries with
     /// back-off, then the message moves to the endpoint's _error queue and the consumer goes on.
     /// </summary>

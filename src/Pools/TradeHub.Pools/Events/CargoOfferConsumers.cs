@@ -10,53 +10,79 @@ namespace TradeHub.Pools.Events;
 /// <summary>
 /// Keeps the local copy of cargo offers (an SME joins with one of its own by id) and suggests open pools that fit a
 /// new offer to its owner: same lane and container type, the departure within the offer's dates, room on the train.
+/// Every cargo offer passes here, so the messages are taken in batches (<c>Bus.AddBatchConsumer</c>): one statement
+/// records a batch's messages, stores the offers and finds the pools that fit each.
 /// </summary>
-public sealed class CargoOfferPostedConsumer(Outbox outbox, PoolsOptions options, TimeProvider clock) : IConsumer<CargoOfferPosted>
+public sealed class CargoOfferPostedConsumer(Outbox outbox, PoolsOptions options, TimeProvider clock) : IConsumer<Batch<CargoOfferPosted>>
 {
-    // The inbox record, the local copy and the open pools that fit: one statement. A redelivered message records
-    // nothing and finds no pool, so it suggests nothing twice.
+    private const string Consumer = "pools.cargo-offer-posted";
+
+    // A redelivered message records nothing, stores nothing and finds no pool, so it suggests nothing twice.
     private const string RecordStoreAndFitSql = $"""
-        WITH recorded AS ({Inbox.RecordSql}),
-        stored AS (
+        WITH posted AS (
+            SELECT * FROM unnest(@MessageIds, @Ids, @OwnerOrgs, @Origins, @Destinations, @ReadyDates, @DeliverBys,
+                @ContainerCounts, @ContainerTypes, @WeightsKg, @HsCodes, @Hazardous, @Fits)
+            AS o(message_id, id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type,
+                weight_kg, hs_code, hazardous, fits)
+        ), recorded AS (
+            INSERT INTO inbox (message_id, consumer) SELECT message_id, @Consumer FROM posted
+            ON CONFLICT DO NOTHING RETURNING message_id
+        ), new AS (
+            SELECT p.* FROM posted p WHERE p.message_id IN (SELECT message_id FROM recorded)
+        ), stored AS (
             INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type,
                 weight_kg, hs_code, hazardous)
-            SELECT @CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType,
-                @WeightKg, @HsCode, @Hazardous
-            WHERE EXISTS (SELECT 1 FROM recorded)
+            SELECT id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type, weight_kg,
+                hs_code, hazardous
+            FROM new
             ON CONFLICT (id) DO NOTHING)
-        SELECT {PoolSql.Columns} FROM pools
-        WHERE EXISTS (SELECT 1 FROM recorded) AND @Fits
-          AND status = 'open' AND origin = @Origin AND destination = @Destination AND container_type = @ContainerType
-          AND departure_date BETWEEN @ReadyDate AND @DeliverBy AND cutoff > @Now
-          AND full_containers + shared_containers + @ContainerCount <= max_containers
-          AND cargo_kg + @WeightKg <= @MaxTrainCargoKg AND (accepts_hazardous OR NOT @Hazardous)
-          AND operator_org <> @OwnerOrg
-        ORDER BY departure_date, id LIMIT @Take
+        SELECT n.message_id AS MessageId, fit.* FROM new n CROSS JOIN LATERAL (
+            SELECT {PoolSql.Columns} FROM pools
+            WHERE n.fits AND status = 'open' AND origin = n.origin AND destination = n.destination
+              AND container_type = n.container_type AND departure_date BETWEEN n.ready_date AND n.deliver_by AND cutoff > @Now
+              AND full_containers + shared_containers + n.container_count <= max_containers
+              AND cargo_kg + n.weight_kg <= @MaxTrainCargoKg AND (accepts_hazardous OR NOT n.hazardous)
+              AND operator_org <> n.owner_org
+            ORDER BY departure_date, id LIMIT @Take) fit
         """;
 
-    public async Task Consume(ConsumeContext<CargoOfferPosted> context)
+    public async Task Consume(ConsumeContext<Batch<CargoOfferPosted>> context)
     {
-        var o = context.Message;
-        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
+        var batch = context.Message.Select(m =>
+            (Id: m.MessageId ?? throw new InvalidOperationException("Message without MessageId"), Offer: m.Message)).ToList();
+        var offers = batch.Select(m => m.Offer).ToList();
         var now = clock.GetUtcNow();
-        var box = options.Loading.Containers.GetValueOrDefault(o.ContainerType);
         await using var tx = await outbox.Begin(context.CancellationToken);
-        var pools = (await tx.Connection.QueryAsync<PoolRow>(RecordStoreAndFitSql, new
+        var fits = (await tx.Connection.QueryAsync<Guid, PoolRow, (Guid MessageId, PoolRow Pool)>(RecordStoreAndFitSql,
+            (messageId, pool) => (messageId, pool), new
+            {
+                Consumer, MessageIds = batch.Select(m => m.Id).ToArray(), Ids = offers.Select(o => o.CargoOfferId).ToArray(),
+                OwnerOrgs = offers.Select(o => o.OwnerOrg).ToArray(), Origins = offers.Select(o => o.Origin).ToArray(),
+                Destinations = offers.Select(o => o.Destination).ToArray(), ReadyDates = offers.Select(o => o.ReadyDate).ToArray(),
+                DeliverBys = offers.Select(o => o.DeliverBy).ToArray(), ContainerCounts = offers.Select(o => o.ContainerCount).ToArray(),
+                ContainerTypes = offers.Select(o => o.ContainerType).ToArray(), WeightsKg = offers.Select(o => o.WeightKg).ToArray(),
+                HsCodes = offers.Select(o => o.HsCode).ToArray(), Hazardous = offers.Select(o => o.Hazardous).ToArray(),
+                Fits = offers.Select(Fits).ToArray(), Now = now.UtcDateTime, options.Loading.MaxTrainCargoKg,
+                Take = options.MaxSuggestions,
+            }, tx.Transaction, splitOn: "Id")).AsList();
+        var byMessage = batch.ToDictionary(m => m.Id, m => m.Offer);
+        await tx.EnqueueAll(fits.Select(f =>
         {
-            MessageId = messageId, Consumer = "pools.cargo-offer-posted", o.CargoOfferId, o.OwnerOrg, o.Origin, o.Destination,
-            o.ReadyDate, o.DeliverBy, o.ContainerCount, o.ContainerType, o.WeightKg, o.HsCode, o.Hazardous,
-            Fits = box is not null && o.WeightKg <= o.ContainerCount * box.MaxCargoKg, Now = now.UtcDateTime,
-            options.Loading.MaxTrainCargoKg, Take = options.MaxSuggestions,
-        }, tx.Transaction)).AsList();
-        await tx.EnqueueAll(pools.Select(p => new PoolSuggested
-        {
-            PoolId = p.Id, CargoOfferId = o.CargoOfferId, OwnerOrg = o.OwnerOrg, From = p.Origin, To = p.Destination,
-            DepartureDate = p.DepartureDate, Cutoff = new DateTimeOffset(p.Cutoff, TimeSpan.Zero), Containers = o.ContainerCount,
-            ContainerType = p.ContainerType, PriceNowAmount = p.PriceAt(p.Containers + o.ContainerCount),
-            PriceAtFullFillAmount = p.PriceAtMax, PriceCurrency = p.Currency, SuggestedAt = now,
+            var (o, p) = (byMessage[f.MessageId], f.Pool);
+            return new PoolSuggested
+            {
+                PoolId = p.Id, CargoOfferId = o.CargoOfferId, OwnerOrg = o.OwnerOrg, From = p.Origin, To = p.Destination,
+                DepartureDate = p.DepartureDate, Cutoff = new DateTimeOffset(p.Cutoff, TimeSpan.Zero), Containers = o.ContainerCount,
+                ContainerType = p.ContainerType, PriceNowAmount = p.PriceAt(p.Containers + o.ContainerCount),
+                PriceAtFullFillAmount = p.PriceAtMax, PriceCurrency = p.Currency, SuggestedAt = now,
+            };
         }).ToArray());
         await tx.Commit(context.CancellationToken);
     }
+
+    // The offer's weight fits the containers it names (an unknown container type fits no pool).
+    private bool Fits(CargoOfferPosted o) =>
+        options.Loading.Containers.GetValueOrDefault(o.ContainerType) is { } box && o.WeightKg <= o.ContainerCount * box.MaxCargoKg;
 }
 
 /// <summary>A withdrawn or expired offer can no longer join a pool.</summary>

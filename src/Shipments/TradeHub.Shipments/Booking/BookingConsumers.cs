@@ -11,64 +11,75 @@ namespace TradeHub.Shipments.Booking;
 /// <summary>
 /// A cargo offer's current routes (legs with hours; a higher version replaces a lower one), with the shipper, places,
 /// dates and containers of the offer when Routing carries them; they may complete a deal that arrived first. Every
-/// cargo offer passes here, so it costs two statements: the inbox record with the offer's lock, then the offer and its
-/// routes stored and the pending deals looked for.
+/// cargo offer passes here, so the messages are taken in batches (<c>Bus.AddBatchConsumer</c>) and a batch costs two
+/// statements: the inbox records with the offers' locks, then the offers and their routes stored and the pending
+/// deals looked for.
 /// </summary>
-public sealed class CargoRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<CargoRoutesComputed>
+public sealed class CargoRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<Batch<CargoRoutesComputed>>
 {
+    private const string Consumer = "shipments.cargo-routes-computed";
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
-    // The lock is taken only for a new message, the same as Booking.Lock's for the cargo offer.
-    private const string RecordAndLockSql = $"""
-        WITH recorded AS ({Inbox.RecordSql}),
-        locked AS (SELECT pg_advisory_xact_lock(hashtextextended(@Key, 0)) FROM recorded)
-        SELECT count(*) FROM locked
+    // The locks are taken only for new messages, in key order (Booking.Lock's keys and order, so no two transactions
+    // wait for each other).
+    private const string RecordAndLockSql = """
+        WITH recorded AS (
+            INSERT INTO inbox (message_id, consumer) SELECT m, @Consumer FROM unnest(@MessageIds) AS m
+            ON CONFLICT DO NOTHING RETURNING message_id)
+        SELECT message_id FROM (
+            SELECT r.message_id, pg_advisory_xact_lock(hashtextextended(k.key, 0))
+            FROM recorded r JOIN unnest(@MessageIds, @Keys) AS k(message_id, key) ON k.message_id = r.message_id
+            ORDER BY k.key) locked
         """;
 
-    private const string UpsertRoutesSql = """
-        INSERT INTO cargo_routes (cargo_offer_id, version, routes) VALUES (@CargoOfferId, @Version, CAST(@Routes AS jsonb))
-        ON CONFLICT (cargo_offer_id) DO UPDATE SET version = excluded.version, routes = excluded.routes
-        WHERE cargo_routes.version < excluded.version
-        """;
-
-    // Read after the lock (a statement of its own snapshot): a deal committed before it is seen here, and one after
-    // it sees this offer and its routes.
-    private const string PendingSql = "SELECT EXISTS (SELECT 1 FROM pending_deals WHERE cargo_offer_id = @CargoOfferId)";
-
-    private const string StoreRoutesSql = $"""
-        WITH routes AS ({UpsertRoutesSql})
-        {PendingSql}
-        """;
-
-    private const string StoreOfferAndRoutesSql = $"""
-        WITH offer AS (
+    // Read after the locks (a statement of its own snapshot): a deal committed before them is seen here, and one after
+    // them sees these offers and their routes. Of two versions of one offer's routes in a batch the higher is kept.
+    private const string StoreSql = """
+        WITH received AS (
+            SELECT * FROM unnest(@Ids, @Versions, @Routes, @OwnerOrgs, @Origins, @Destinations, @ReadyDates, @DeliverBys,
+                @ContainerCounts, @ContainerTypes)
+            AS r(id, version, routes, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type)
+        ), offers AS (
             INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type)
-            VALUES (@CargoOfferId, @OwnerOrg, @Origin, @Destination, @ReadyDate, @DeliverBy, @ContainerCount, @ContainerType)
-            ON CONFLICT (id) DO NOTHING),
-        routes AS ({UpsertRoutesSql})
-        {PendingSql}
+            SELECT DISTINCT ON (id) id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type
+            FROM received WHERE origin IS NOT NULL ORDER BY id
+            ON CONFLICT (id) DO NOTHING
+        ), routes AS (
+            INSERT INTO cargo_routes (cargo_offer_id, version, routes)
+            SELECT DISTINCT ON (id) id, version, CAST(routes AS jsonb) FROM received ORDER BY id, version DESC
+            ON CONFLICT (cargo_offer_id) DO UPDATE SET version = excluded.version, routes = excluded.routes
+            WHERE cargo_routes.version < excluded.version
+        )
+        SELECT DISTINCT cargo_offer_id FROM pending_deals WHERE cargo_offer_id IN (SELECT id FROM received)
+        ORDER BY cargo_offer_id
         """;
 
-    public async Task Consume(ConsumeContext<CargoRoutesComputed> context)
+    public async Task Consume(ConsumeContext<Batch<CargoRoutesComputed>> context)
     {
-        var m = context.Message;
-        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
+        var batch = context.Message.Select(m =>
+            (Id: m.MessageId ?? throw new InvalidOperationException("Message without MessageId"), Routes: m.Message)).ToList();
         await using var work = await outbox.Begin(context.CancellationToken);
         var (connection, tx) = work;
-        if (await connection.ExecuteScalarAsync<long>(RecordAndLockSql, new
-            {
-                MessageId = messageId, Consumer = "shipments.cargo-routes-computed", Key = $"cargo:{m.CargoOfferId}",
-            }, tx) == 0)
-            return; // handled before
-        var routes = JsonSerializer.Serialize(m.Routes, Json);
-        var pending = m.Offer is { } o
-            ? await connection.ExecuteScalarAsync<bool>(StoreOfferAndRoutesSql, new
-            {
-                m.CargoOfferId, m.OwnerOrg, o.Origin, o.Destination, o.ReadyDate, o.DeliverBy, o.ContainerCount,
-                o.ContainerType, m.Version, Routes = routes,
-            }, tx)
-            : await connection.ExecuteScalarAsync<bool>(StoreRoutesSql, new { m.CargoOfferId, m.Version, Routes = routes }, tx);
-        if (pending) await Booking.BookReady(work, m.CargoOfferId, clock);
+        var recorded = (await connection.QueryAsync<Guid>(RecordAndLockSql, new
+        {
+            Consumer, MessageIds = batch.Select(m => m.Id).ToArray(),
+            Keys = batch.Select(m => $"cargo:{m.Routes.CargoOfferId}").ToArray(),
+        }, tx)).ToHashSet();
+        var received = batch.Where(m => recorded.Contains(m.Id)).Select(m => m.Routes).ToList();
+        if (received.Count == 0) return; // all handled before
+        var pending = (await connection.QueryAsync<Guid>(StoreSql, new
+        {
+            Ids = received.Select(m => m.CargoOfferId).ToArray(), Versions = received.Select(m => m.Version).ToArray(),
+            Routes = received.Select(m => JsonSerializer.Serialize(m.Routes, Json)).ToArray(),
+            OwnerOrgs = received.Select(m => m.Offer is null ? null : m.OwnerOrg).ToArray(),
+            Origins = received.Select(m => m.Offer?.Origin).ToArray(),
+            Destinations = received.Select(m => m.Offer?.Destination).ToArray(),
+            ReadyDates = received.Select(m => m.Offer?.ReadyDate).ToArray(),
+            DeliverBys = received.Select(m => m.Offer?.DeliverBy).ToArray(),
+            ContainerCounts = received.Select(m => m.Offer?.ContainerCount).ToArray(),
+            ContainerTypes = received.Select(m => m.Offer?.ContainerType).ToArray(),
+        }, tx)).AsList();
+        foreach (var cargoOfferId in pending) await Booking.BookReady(work, cargoOfferId, clock);
         await work.Commit(context.CancellationToken);
     }
 }
@@ -140,7 +151,7 @@ public static class BookingRegistration
     /// <summary>The consumers that book shipments (the service and the tests register the same set).</summary>
     public static void AddBookingConsumers(this IBusRegistrationConfigurator x)
     {
-        x.AddConsumer<CargoRoutesComputedConsumer>();
+        x.AddBatchConsumer<CargoRoutesComputedConsumer>();
         x.AddConsumer<CapacityOfferPostedConsumer>();
         x.AddConsumer<MatchConfirmedConsumer>();
         x.AddConsumer<BidAwardedConsumer>();

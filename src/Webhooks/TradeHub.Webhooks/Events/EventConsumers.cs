@@ -204,8 +204,8 @@ public sealed record WebhookEventOf(IEnumerable<string> Orgs, DateTimeOffset Occ
 
 /// <summary>
 /// A consumer of messages that are one webhook event each, whose webhook-id is the bus message id (so a redelivered
-/// message is the same webhook). It takes them in batches (<see cref="BatchOptions"/>, set where it is added): one
-/// transaction and one statement record a batch's messages and queue their deliveries.
+/// message is the same webhook). It takes them in batches (<c>Bus.AddBatchConsumer</c>): one transaction and one
+/// statement record a batch's messages and queue their deliveries.
 /// </summary>
 public abstract class FanOutConsumer<T>(Fan fan, string consumer, string type) : IConsumer<Batch<T>> where T : class
 {
