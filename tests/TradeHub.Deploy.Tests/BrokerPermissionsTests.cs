@@ -42,7 +42,7 @@ public sealed partial class BrokerPermissionsTests
 
     private static IReadOnlyList<string> AllContracts() => Producers.SelectMany(Contracts).ToList();
 
-    /// <summary>Exchanges of the message types a process consumes (IConsumer&lt;T&gt; in its project).</summary>
+    /// <summary>Exchanges of the message types a process consumes (IConsumer&lt;T&gt; in its project, batches included).</summary>
     private static IReadOnlySet<string> Consumed(string process)
     {
         var project = DeployFiles.PathOf($"src/{ConfigurationSurface.Capitalised(process)}/TradeHub.{ConfigurationSurface.Capitalised(process)}");
@@ -145,6 +145,7 @@ public sealed partial class BrokerPermissionsTests
     [GeneratedRegex(@"^public\s+(?:sealed\s+)?record\s+(\w+)", RegexOptions.Multiline)]
     private static partial Regex Record();
 
-    [GeneratedRegex(@"IConsumer<(\w+)>")]
+    // IConsumer<T>, IConsumer<Batch<T>> and Webhooks' FanOutConsumer<T> (a consumer of Batch<T>).
+    [GeneratedRegex(@"(?:IConsumer<(?:Batch<)?|FanOutConsumer<)(\w+)>")]
     private static partial Regex Consumer();
 }

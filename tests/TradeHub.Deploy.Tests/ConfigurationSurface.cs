@@ -37,7 +37,7 @@ public static partial class ConfigurationSurface
     }
 
     /// <summary>
-    /// Queue names of the consumers a service registers (x.AddConsumer&lt;FooBarConsumer&gt;() anywhere in its
+    /// Queue names of the consumers a service registers (x.AddConsumer&lt;FooBarConsumer&gt;() or AddBatchConsumer anywhere in its
     /// project): MassTransit's kebab-case endpoint name with the service prefix, "routing-foo-bar".
     /// </summary>
     public static IReadOnlySet<string> ConsumerQueues(string service)
@@ -94,7 +94,7 @@ public static partial class ConfigurationSurface
         }
     }
 
-    [GeneratedRegex(@"AddConsumer<(\w+?)Consumer>(\(\)\.Endpoint)?")]
+    [GeneratedRegex(@"Add(?:Batch)?Consumer<(\w+?)Consumer>(\(\)\.Endpoint)?")]
     private static partial Regex AddConsumer();
 
     [GeneratedRegex(@"const string \w+Queue = ""([a-z0-9-]+)""")]
