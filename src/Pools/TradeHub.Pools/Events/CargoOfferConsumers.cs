@@ -24,9 +24,7 @@ public sealed class CargoOfferPostedConsumer(Outbox outbox, PoolsOptions options
                 @ContainerCounts, @ContainerTypes, @WeightsKg, @HsCodes, @Hazardous, @Fits)
             AS o(message_id, id, owner_org, origin, destination, ready_date, deliver_by, container_count, container_type,
                 weight_kg, hs_code, hazardous, fits)
-        ), recorded AS (
-            INSERT INTO inbox (message_id, consumer) SELECT message_id, @Consumer FROM posted
-            ON CONFLICT DO NOTHING RETURNING message_id
+        ), recorded AS ({Inbox.RecordManySql}
         ), new AS (
             SELECT p.* FROM posted p WHERE p.message_id IN (SELECT message_id FROM recorded)
         ), stored AS (

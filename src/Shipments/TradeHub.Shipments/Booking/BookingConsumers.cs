@@ -22,10 +22,8 @@ public sealed class CargoRoutesComputedConsumer(Outbox outbox, TimeProvider cloc
 
     // The locks are taken only for new messages, in key order (Booking.Lock's keys and order, so no two transactions
     // wait for each other).
-    private const string RecordAndLockSql = """
-        WITH recorded AS (
-            INSERT INTO inbox (message_id, consumer) SELECT m, @Consumer FROM unnest(@MessageIds) AS m
-            ON CONFLICT DO NOTHING RETURNING message_id)
+    private const string RecordAndLockSql = $"""
+        WITH recorded AS ({Inbox.RecordManySql})
         SELECT message_id FROM (
             SELECT r.message_id, pg_advisory_xact_lock(hashtextextended(k.key, 0))
             FROM recorded r JOIN unnest(@MessageIds, @Keys) AS k(message_id, key) ON k.message_id = r.message_id
