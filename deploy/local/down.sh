@@ -20,8 +20,9 @@ service_pid() {
     return 0
 }
 
-# Signal a service and whatever it spawned: up.sh started each with
-# setsid, so it leads its own process group.
+# Signal a service, and whatever it spawned when it leads its own process
+# group. up.sh's launcher shell leads the group of the services it starts
+# and ends when its service ends on this signal.
 signal_service() {
     local sig="$1" pid="$2"
     if [[ "$(ps -o pgid= -p "$pid" | tr -d ' ')" == "$pid" ]]; then

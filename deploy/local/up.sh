@@ -140,13 +140,21 @@ start_service() {
     printf '\n==== %s start\n' "$(date '+%F %T')" >>"$SERVICE_LOGS/$name.log"
     # Started from the dll's folder: ASP.NET Core takes the working folder
     # as content root, where it looks for appsettings*.json. setsid: its
-    # own session, so a Ctrl-C in this terminal does not reach it; the
-    # shell writes its own pid, which `exec` hands on to dotnet.
+    # own session, so a Ctrl-C in this terminal does not reach it. The
+    # launcher shell plays a supervisor's part: a service that ends with
+    # exit code 75 (its bus stayed unhealthy: the Hosting library's
+    # BusWatchdog) is started again; any other end (down.sh's SIGTERM, a
+    # kill) ends the launcher too. The pid file holds dotnet's pid.
     (
         cd "$(dirname "$dll")"
         # shellcheck disable=SC2016 # expanded by the inner shell
-        exec env "${SERVICE_ENV[@]}" setsid nohup bash -c 'echo $$ >"$1" && exec dotnet "$2"' \
-            launcher "$SERVICE_PIDS/$name.pid" "$dll" >>"$SERVICE_LOGS/$name.log" 2>&1 </dev/null
+        exec env "${SERVICE_ENV[@]}" setsid nohup bash -c '
+            while :; do
+                dotnet "$2" & echo $! >"$1"
+                wait $!; code=$?
+                [[ $code == 75 ]] || exit $code
+                printf "\n==== %s exit code 75: started again\n" "$(date "+%F %T")"
+            done' launcher "$SERVICE_PIDS/$name.pid" "$dll" >>"$SERVICE_LOGS/$name.log" 2>&1 </dev/null
     ) &
     for ((i = 0; i < 50; i++)); do
         [[ -s "$SERVICE_PIDS/$name.pid" ]] && break

@@ -64,4 +64,36 @@ public class OutageTests
             r => r["status"]!.GetValue<string>() == "ready", TimeSpan.FromSeconds(120));
         Assert.That(delivered["routes"]!.AsArray(), Is.Not.Empty, "the outbox held the event and delivered it after the broker returned");
     }
+
+    [Test]
+    public async Task An_instance_whose_bus_cannot_start_ends_itself_and_is_started_again_until_it_can()
+    {
+        // A third Pools instance, started while the broker is down, with a watchdog limit short enough for a test.
+        var system = ReliabilitySystem.System;
+        const string instance = "pools#3";
+        system.Settings[instance] = new() { ["Bus__RestartAfterSeconds"] = "3" };
+        await Servers.Stop("rabbitmq");
+        try
+        {
+            system.StartService(instance);
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (!system.Output(instance).Contains("ended with exit code 75; started again") && DateTime.UtcNow < deadline)
+                await Task.Delay(200);
+            Assert.That(system.Output(instance), Does.Contain("ended with exit code 75; started again"),
+                "a bus unhealthy past the limit ends the process with the restart code, and the supervisor starts it again");
+        }
+        finally
+        {
+            await Servers.Start("rabbitmq");
+        }
+
+        try
+        {
+            await system.WaitReady(instance, TimeSpan.FromSeconds(120));
+        }
+        finally
+        {
+            system.Stop(instance);
+        }
+    }
 }

@@ -219,8 +219,19 @@ internal sealed class ServiceProcess(string name, string assembly, IReadOnlyDict
 {
     private readonly StringBuilder _output = new();
     private Process? _process;
+    private volatile bool _ended;
 
-    public bool HasExited => _process is null || _process.HasExited;
+    /// <summary>Ended and not about to be started again (see <see cref="StartAgainOnRestartCode"/>).</summary>
+    public bool HasExited
+    {
+        get
+        {
+            var process = _process;
+            if (process is null) return true;
+            if (!process.HasExited) return false;
+            return _ended || process.ExitCode != RestartExitCode;
+        }
+    }
 
     public string Output { get { lock (_output) return _output.ToString(); } }
 
@@ -234,12 +245,31 @@ internal sealed class ServiceProcess(string name, string assembly, IReadOnlyDict
             WorkingDirectory = Path.GetDirectoryName(assembly)!,
         };
         foreach (var (key, value) in environment) info.Environment[key] = value;
-        _process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
-        _process.OutputDataReceived += (_, e) => Append(e.Data);
-        _process.ErrorDataReceived += (_, e) => Append(e.Data);
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        var process = Process.Start(info) ?? throw new InvalidOperationException($"{name} did not start");
+        process.OutputDataReceived += (_, e) => Append(e.Data);
+        process.ErrorDataReceived += (_, e) => Append(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => StartAgainOnRestartCode(process);
+        _process = process;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
     }
+
+    /// <summary>
+    /// A supervisor's part, as Kubernetes, compose and up.sh play it: an instance that ends itself with the restart code
+    /// (its bus stayed unhealthy, TradeHub.Hosting's BusWatchdog) is started again. A kill or a stop ends it with
+    /// another code and leaves it ended.
+    /// </summary>
+    private void StartAgainOnRestartCode(Process exited)
+    {
+        if (_ended || !ReferenceEquals(exited, _process) || exited.ExitCode != RestartExitCode) return;
+        exited.WaitForExit(); // the last lines of its output
+        Append($"---- {name} ended with exit code {RestartExitCode}; started again ----");
+        Start();
+    }
+
+    /// <summary>TradeHub.Hosting.Messaging.BusWatchdog.RestartExitCode (the tests do not reference the hosting library).</summary>
+    private const int RestartExitCode = 75;
 
     private void Append(string? line)
     {
@@ -253,6 +283,7 @@ internal sealed class ServiceProcess(string name, string assembly, IReadOnlyDict
 
     public void Kill()
     {
+        _ended = true;
         if (_process is { HasExited: false }) _process.Kill(entireProcessTree: true);
         _process?.WaitForExit(10_000);
     }
@@ -260,10 +291,15 @@ internal sealed class ServiceProcess(string name, string assembly, IReadOnlyDict
     /// <summary>Graceful stop (SIGTERM), then a kill if it does not exit in time.</summary>
     public void Stop()
     {
+        _ended = true;
         if (_process is null || _process.HasExited) return;
         Process.Start("kill", ["-TERM", _process.Id.ToString()])?.WaitForExit();
         if (!_process.WaitForExit(15_000)) _process.Kill(entireProcessTree: true);
     }
 
-    public void Dispose() => _process?.Dispose();
+    public void Dispose()
+    {
+        _ended = true;
+        _process?.Dispose();
+    }
 }

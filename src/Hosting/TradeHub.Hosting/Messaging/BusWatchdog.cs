@@ -6,17 +6,28 @@ using Microsoft.Extensions.Logging;
 namespace TradeHub.Hosting.Messaging;
 
 /// <summary>
-/// Restarts the bus when it has been unhealthy for Bus:RestartAfterSeconds (default 60). A bus whose start overlapped a
-/// broker restart can stay "not started" after the broker is back, and a process that never consumes again holds its
-/// messages back for good; one stop and start of the bus takes it up again. Degraded is left alone: it reconnects.
+/// Ends the process with <see cref="RestartExitCode"/> when the bus has been unhealthy for Bus:RestartAfterSeconds
+/// (default 60), so that its supervisor starts a fresh one: Kubernetes and compose restart the container, up.sh's
+/// launcher and the tests' harness start the service again on this code.
+/// <para>
+/// A bus whose start overlapped a broker restart can wait for good for a receive endpoint that never becomes ready
+/// ("Not ready: not started" long after the broker is back). Inside the process there is no way out of that state:
+/// MassTransit's StopAsync does nothing to a bus that never started, and StartAsync joins the start already waiting.
+/// A process that never consumes again holds its messages back, while a new process starts clean; the outbox and
+/// the inbox make the restart safe. Degraded (some endpoints reconnecting) is left alone.
+/// </para>
 /// </summary>
-public sealed class BusWatchdog(IBusControl bus, IConfiguration configuration, ILogger<BusWatchdog> log) : BackgroundService
+public sealed class BusWatchdog(IBusControl bus, IConfiguration configuration, IHostApplicationLifetime lifetime, ILogger<BusWatchdog> log)
+    : BackgroundService
 {
+    /// <summary>EX_TEMPFAIL of sysexits.h: a temporary failure, start it again.</summary>
+    public const int RestartExitCode = 75;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var after = TimeSpan.FromSeconds(configuration.GetValue("Bus:RestartAfterSeconds", 60));
-        DateTime? unhealthySince = null;
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(5));
+        var unhealthySince = DateTime.UtcNow;
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(Math.Clamp(after.TotalSeconds / 10, 0.2, 5)));
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken))
@@ -24,24 +35,15 @@ public sealed class BusWatchdog(IBusControl bus, IConfiguration configuration, I
                 var health = bus.CheckHealth();
                 if (health.Status != BusHealthStatus.Unhealthy)
                 {
-                    unhealthySince = null;
+                    unhealthySince = DateTime.UtcNow;
                     continue;
                 }
-                unhealthySince ??= DateTime.UtcNow;
                 if (DateTime.UtcNow - unhealthySince < after) continue;
-                log.LogWarning("The bus has been unhealthy for {After} ({Health}); restarting it", after, health.Description);
-                try
-                {
-                    using var stopping = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
-                    stopping.CancelAfter(TimeSpan.FromSeconds(30));
-                    await bus.StopAsync(stopping.Token);
-                    await bus.StartAsync(stoppingToken);
-                }
-                catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-                {
-                    log.LogWarning(e, "Restarting the bus failed; trying again after {After}", after);
-                }
-                unhealthySince = null;
+                log.LogCritical("The bus has been unhealthy for {After} ({Health}); ending the process with exit code {Code} to be started again",
+                    after, health.Description, RestartExitCode);
+                Environment.ExitCode = RestartExitCode;
+                lifetime.StopApplication();
+                return;
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
