@@ -268,7 +268,14 @@ internal sealed class ServiceProcess(string name, string assembly, IReadOnlyDict
         if (_ended || !ReferenceEquals(exited, _process) || exited.ExitCode != RestartExitCode) return;
         exited.WaitForExit(); // the last lines of its output
         Append($"---- {name} ended with exit code {RestartExitCode}; started again ----");
-        Start();
+        try
+        {
+            Start();
+        }
+        catch (Exception e) // an exception on the Exited event would end the test run; WaitReady reports it instead
+        {
+            Append($"---- {name} could not be started again: {e.Message} ----");
+        }
     }
 
     /// <summary>TradeHub.Hosting.Messaging.BusWatchdog.RestartExitCode (the tests do not reference the hosting library).</summary>
