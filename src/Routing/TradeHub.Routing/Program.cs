@@ -11,7 +11,7 @@ builder.AddServiceDefaults("routing");
 builder.AddDatabase();
 builder.AddBus("routing", x =>
 {
-    x.AddConsumer<CargoOfferPostedConsumer>();
+    x.AddBatchConsumer<CargoOfferPostedConsumer>();
     x.AddConsumer<CargoOfferWithdrawnConsumer>();
     x.AddConsumer<CargoOfferExpiredConsumer>();
     x.AddConsumer<LogisticsCostTableRequestedConsumer>();

@@ -110,8 +110,8 @@ public class CargoOfferRoutingTests
         for (var i = 0; i < 2; i++)
         {
             await using var tx = await RoutingApp.Factory.Services.GetRequiredService<Outbox>().Begin();
-            var handled = await CargoRouting.OnPosted(tx, messageId, "routing.cargo-offer-posted",
-                Posted(id, "CNCKG", "DEDUI"), snapshot);
+            var handled = await CargoRouting.OnPosted(tx, "routing.cargo-offer-posted",
+                [(messageId, Posted(id, "CNCKG", "DEDUI"))], snapshot);
             Assert.That(handled, Is.EqualTo(i == 0), "the second run finds the message in the inbox");
             await tx.Commit();
         }

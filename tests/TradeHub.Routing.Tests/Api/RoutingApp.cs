@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Logging;
 using TradeHub.Hosting.Auth;
+using TradeHub.Hosting.Messaging;
 using TradeHub.Routing.CargoOffers;
 using TradeHub.Testing;
 
@@ -30,7 +31,7 @@ public sealed class RoutingApp
             b.ConfigureLogging(l => l.AddProvider(new TestLogProvider()));
             b.ConfigureTestServices(services => services.AddMassTransitTestHarness(x =>
             {
-                x.AddConsumer<CargoOfferPostedConsumer>();
+                x.AddBatchConsumer<CargoOfferPostedConsumer>();
                 x.AddConsumer<CargoOfferWithdrawnConsumer>();
                 x.AddConsumer<CargoOfferExpiredConsumer>();
             }));

@@ -6,16 +6,20 @@ using TradeHub.Routing.Network;
 
 namespace TradeHub.Routing.CargoOffers;
 
-/// <summary>Routes a newly posted cargo offer (once per message id).</summary>
-public sealed class CargoOfferPostedConsumer(Outbox outbox, NetworkState network) : IConsumer<CargoOfferPosted>
+/// <summary>
+/// Routes newly posted cargo offers, a batch of messages in one transaction (docs/decisions/0012-batch-consumers.md),
+/// each message once.
+/// </summary>
+public sealed class CargoOfferPostedConsumer(Outbox outbox, NetworkState network) : IConsumer<Batch<CargoOfferPosted>>
 {
-    public async Task Consume(ConsumeContext<CargoOfferPosted> context)
+    public async Task Consume(ConsumeContext<Batch<CargoOfferPosted>> context)
     {
         var ct = context.CancellationToken;
         var snapshot = await network.Get(ct);
         await using var tx = await outbox.Begin(ct);
-        var messageId = context.MessageId ?? throw new InvalidOperationException("Message without MessageId");
-        if (await CargoRouting.OnPosted(tx, messageId, "routing.cargo-offer-posted", context.Message, snapshot))
+        var batch = context.Message.Select(m => (m.MessageId ?? throw new InvalidOperationException("Message without MessageId"), m.Message))
+            .ToList();
+        if (await CargoRouting.OnPosted(tx, "routing.cargo-offer-posted", batch, snapshot))
             await tx.Commit(ct);
     }
 }

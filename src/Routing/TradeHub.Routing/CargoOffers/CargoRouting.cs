@@ -21,15 +21,22 @@ public static class CargoRouting
     private sealed record OfferRow(Guid Id, string OwnerOrg, string? Origin, string? Destination, DateOnly? ReadyDate,
         int? Containers, string? ContainerType, string Status, long Version, string? Details = null);
 
-    // A posted offer goes in with its routes and its CargoRoutesComputed in one statement (no second row version,
-    // no second round trip); nothing is written when the id is already known.
-    private static readonly string InsertRoutedSql = Outbox.WithEvent("""
-            INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, containers, container_type, status,
-                                      routes, route_nodes, route_legs, version, reason, computed_at, details)
-            VALUES (@Id, @OwnerOrg, @Origin, @Destination, CAST(@ReadyDate AS date), CAST(@DeliverBy AS date), @Containers,
-                    @ContainerType, 'open', CAST(@Routes AS jsonb), @Nodes, @Legs, @Version, @Reason, @At, CAST(@Details AS jsonb))
-            ON CONFLICT (id) DO NOTHING
-            """);
+    // The posted offers of a batch go in with their routes in one statement; an id already known is left alone and
+    // not returned. A row's route nodes and legs travel as one comma-joined string each (UN/LOCODEs and leg ids hold
+    // no comma), since unnest cannot take an array of arrays of different lengths.
+    private const string InsertRoutedSql = """
+        INSERT INTO cargo_offers (id, owner_org, origin, destination, ready_date, deliver_by, containers, container_type, status,
+                                  routes, route_nodes, route_legs, version, reason, computed_at, details)
+        SELECT o.id, o.owner_org, o.origin, o.destination, CAST(o.ready_date AS date), CAST(o.deliver_by AS date), o.containers, o.container_type, 'open',
+               CAST(o.routes AS jsonb), string_to_array(o.nodes, ','), string_to_array(o.legs, ','), 1, o.reason, @At,
+               CAST(o.details AS jsonb)
+        FROM unnest(@Ids, @Owners, @Origins, @Destinations, @ReadyDates, @DeliverBys, @Containers, @ContainerTypes, @Routes,
+                    @Nodes, @Legs, @Reasons, @Details)
+            AS o(id, owner_org, origin, destination, ready_date, deliver_by, containers, container_type, routes, nodes, legs,
+                 reason, details)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id
+        """;
 
     // A withdrawal arrived first: keep it closed, only remember the params.
     private const string FillClosedSql = """
@@ -71,52 +78,78 @@ public static class CargoRouting
         WHERE status = 'open' AND ready_date BETWEEN CAST(@From AS date) AND CAST(@To AS date)
         """;
 
-    // The message into the inbox, the network's lock, then its version: one round trip. Each statement of a batch
+    // The messages into the inbox, the network's lock, then its version: one round trip. Each statement of a batch
     // reads its own snapshot (READ COMMITTED), so the version is read after the lock is held.
     private const string RecordLockAndVersionSql = $"""
-        {Inbox.RecordSql};
+        {Inbox.RecordManySql};
         {NetworkStore.RoutingLockSql};
         {NetworkStore.VersionSql}
         """;
 
     /// <summary>
-    /// Routes a posted offer once per message id (<paramref name="messageId"/> of <paramref name="consumer"/>, recorded
-    /// in the inbox); false when the message was handled before, and nothing was written.
+    /// Routes a batch of posted offers, each once per message id (recorded in the inbox for <paramref name="consumer"/>)
+    /// and each offer once: four statements for the batch. False when every message was handled before, and nothing
+    /// was written.
     /// </summary>
-    public static async Task<bool> OnPosted(OutboxTransaction work, Guid messageId, string consumer,
-        CargoOfferPosted m, NetworkSnapshot snapshot)
+    public static async Task<bool> OnPosted(OutboxTransaction work, string consumer,
+        IReadOnlyList<(Guid MessageId, CargoOfferPosted Message)> batch, NetworkSnapshot snapshot)
     {
         var (connection, tx) = work;
-        var offer = Details(m);
-        var details = JsonSerializer.Serialize(offer, Json);
-        var args = new
-        {
-            Id = m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination,
-            ReadyDate = m.ReadyDate.ToDateTime(TimeOnly.MinValue), DeliverBy = m.DeliverBy.ToDateTime(TimeOnly.MinValue),
-            Containers = m.ContainerCount, m.ContainerType, Details = details,
-        };
         // A network change either committed before, and we route on its snapshot (the version is read after the
-        // lock, in a statement of its own), or waits for us and then finds this offer among the affected ones.
+        // lock, in a statement of its own), or waits for us and then finds these offers among the affected ones.
+        HashSet<Guid> fresh;
         long version;
         await using (var reads = await connection.QueryMultipleAsync(RecordLockAndVersionSql,
-            new { MessageId = messageId, Consumer = consumer }, tx))
+            new { MessageIds = batch.Select(b => b.MessageId).ToArray(), Consumer = consumer }, tx))
         {
-            if ((await reads.ReadAsync<bool>()).AsList().Count == 0) return false;
+            fresh = (await reads.ReadAsync<Guid>()).ToHashSet();
             await reads.ReadAsync(); // the lock
             version = await reads.ReadSingleAsync<long>();
         }
+        if (fresh.Count == 0) return false;
         if (version != snapshot.Version) snapshot = await NetworkStore.Load(connection, tx);
-        var routed = new DynamicParameters(new
+
+        // The first message of an offer counts; another of the same offer is a redelivery under another id.
+        var offers = batch.Where(b => fresh.Contains(b.MessageId)).Select(b => b.Message)
+            .DistinctBy(m => m.CargoOfferId).ToList();
+        var at = DateTimeOffset.UtcNow;
+        var routed = offers.Select(m =>
         {
-            m.OwnerOrg, m.Origin, m.Destination, args.ReadyDate, args.DeliverBy, args.Containers, m.ContainerType, Details = details,
-        });
-        var row = new OfferRow(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination, m.ReadyDate, m.ContainerCount,
-            m.ContainerType, "open", 0);
-        if (await connection.ExecuteAsync(InsertRoutedSql, RoutedArgs(work, snapshot, row, "posted", offer, routed), tx) == 0)
+            var row = new OfferRow(m.CargoOfferId, m.OwnerOrg, m.Origin, m.Destination, m.ReadyDate, m.ContainerCount,
+                m.ContainerType, "open", 0);
+            var plan = PlanFor(snapshot, row);
+            return (Message: m, Offer: Details(m), Plan: plan);
+        }).ToList();
+        var inserted = (await connection.QueryAsync<Guid>(InsertRoutedSql, new
         {
-            // Already known: a redelivery under another id (nothing to do) or withdrawn before we saw the post.
-            await connection.ExecuteAsync(FillClosedSql, args, tx);
-        }
+            Ids = routed.Select(r => r.Message.CargoOfferId).ToArray(),
+            Owners = routed.Select(r => r.Message.OwnerOrg).ToArray(),
+            Origins = routed.Select(r => r.Message.Origin).ToArray(),
+            Destinations = routed.Select(r => r.Message.Destination).ToArray(),
+            ReadyDates = routed.Select(r => r.Message.ReadyDate.ToDateTime(TimeOnly.MinValue)).ToArray(),
+            DeliverBys = routed.Select(r => r.Message.DeliverBy.ToDateTime(TimeOnly.MinValue)).ToArray(),
+            Containers = routed.Select(r => r.Message.ContainerCount).ToArray(),
+            ContainerTypes = routed.Select(r => r.Message.ContainerType).ToArray(),
+            Routes = routed.Select(r => JsonSerializer.Serialize(r.Plan.Routes, Json)).ToArray(),
+            Nodes = routed.Select(r => string.Join(',', r.Plan.Routes.SelectMany(x => x.Legs.SelectMany(l => new[] { l.From, l.To })).Distinct())).ToArray(),
+            Legs = routed.Select(r => string.Join(',', r.Plan.Routes.SelectMany(x => x.Legs.Select(l => l.LegId)).Distinct())).ToArray(),
+            Reasons = routed.Select(r => r.Plan.Found ? "posted" : r.Plan.Reason).ToArray(),
+            Details = routed.Select(r => JsonSerializer.Serialize(r.Offer, Json)).ToArray(),
+            At = at,
+        }, tx)).ToHashSet();
+        await work.EnqueueAll(routed.Where(r => inserted.Contains(r.Message.CargoOfferId)).Select(r => new CargoRoutesComputed
+        {
+            CargoOfferId = r.Message.CargoOfferId, OwnerOrg = r.Message.OwnerOrg, Version = 1, Routes = r.Plan.Routes,
+            Reason = "posted", ComputedAt = at, Offer = r.Offer,
+        }).ToList());
+        // Already known: a redelivery under another id (nothing to do) or withdrawn before we saw the post.
+        foreach (var (m, offer, _) in routed.Where(r => !inserted.Contains(r.Message.CargoOfferId)))
+            await connection.ExecuteAsync(FillClosedSql, new
+            {
+                Id = m.CargoOfferId, m.Origin, m.Destination, ReadyDate = m.ReadyDate.ToDateTime(TimeOnly.MinValue),
+                DeliverBy = m.DeliverBy.ToDateTime(TimeOnly.MinValue), Containers = m.ContainerCount, m.ContainerType,
+                Details = JsonSerializer.Serialize(offer, Json),
+            }, tx);
         return true;
     }
 
@@ -151,7 +184,7 @@ public static class CargoRouting
 
     /// <summary>The offer's next route set and its CargoRoutesComputed, as parameters of the statements that store them.</summary>
     private static OutboxEvent RoutedArgs(OutboxTransaction work, NetworkSnapshot snapshot, OfferRow row, string reason,
-        CargoOfferDetails? offer, DynamicParameters? more = null)
+        CargoOfferDetails? offer)
     {
         var plan = PlanFor(snapshot, row);
         var version = row.Version + 1;
@@ -172,7 +205,6 @@ public static class CargoRouting
             Reason = plan.Found ? reason : plan.Reason,
             At = at,
         });
-        if (more is not null) args.AddDynamicParams(more);
         return work.Event(computed, args);
     }
 
