@@ -131,8 +131,8 @@ public static class CargoRouting
             Containers = routed.Select(r => r.Message.ContainerCount).ToArray(),
             ContainerTypes = routed.Select(r => r.Message.ContainerType).ToArray(),
             Routes = routed.Select(r => JsonSerializer.Serialize(r.Plan.Routes, Json)).ToArray(),
-            Nodes = routed.Select(r => string.Join(',', r.Plan.Routes.SelectMany(x => x.Legs.SelectMany(l => new[] { l.From, l.To })).Distinct())).ToArray(),
-            Legs = routed.Select(r => string.Join(',', r.Plan.Routes.SelectMany(x => x.Legs.Select(l => l.LegId)).Distinct())).ToArray(),
+            Nodes = routed.Select(r => string.Join(',', NodesOf(r.Plan.Routes))).ToArray(),
+            Legs = routed.Select(r => string.Join(',', LegIdsOf(r.Plan.Routes))).ToArray(),
             Reasons = routed.Select(r => r.Plan.Found ? "posted" : r.Plan.Reason).ToArray(),
             Details = routed.Select(r => JsonSerializer.Serialize(r.Offer, Json)).ToArray(),
             At = at,
@@ -199,14 +199,21 @@ public static class CargoRouting
         {
             row.Id,
             Routes = JsonSerializer.Serialize(routes, Json),
-            Nodes = routes.SelectMany(r => r.Legs.SelectMany(l => new[] { l.From, l.To })).Distinct().ToArray(),
-            Legs = routes.SelectMany(r => r.Legs.Select(l => l.LegId)).Distinct().ToArray(),
+            Nodes = NodesOf(routes),
+            Legs = LegIdsOf(routes),
             Version = version,
             Reason = plan.Found ? reason : plan.Reason,
             At = at,
         });
         return work.Event(computed, args);
     }
+
+    // What the containment indexes (route_nodes, route_legs) find an offer by.
+    private static string[] NodesOf(IEnumerable<RouteOption> routes) =>
+        routes.SelectMany(r => r.Legs.SelectMany(l => new[] { l.From, l.To })).Distinct().ToArray();
+
+    private static string[] LegIdsOf(IEnumerable<RouteOption> routes) =>
+        routes.SelectMany(r => r.Legs.Select(l => l.LegId)).Distinct().ToArray();
 
     private static RoutePlan PlanFor(NetworkSnapshot snapshot, OfferRow row)
     {
