@@ -121,6 +121,38 @@ public class CapacityChainTests
     }
 
     [Test]
+    public void Cargo_offers_on_the_same_routes_share_one_copy_that_leaves_with_the_last_of_them()
+    {
+        var index = new OfferIndex();
+        var first = Cargo();
+        var second = Cargo();
+        foreach (var c in new[] { first, second })
+        {
+            index.PutCargo(c);
+            // Each message brings its own copy of the routes; equal by value, they are kept once.
+            index.PutRoutes(c.Id, [TianjinTashkent with { Legs = [.. TianjinTashkent.Legs.Select(l => l with { })] }]);
+        }
+        Assert.That(index.RoutesOf(second.Id), Is.SameAs(index.RoutesOf(first.Id)));
+
+        var central = Capacity("KZALT", "UZTAS", 5, 9, 3, carrier: "kaz-rail");
+        index.PutCapacity(Capacity("CNTSN", "CNKHG", 0, 2, 5, carrier: "china-rail"));
+        Assert.That(index.MatchCapacity(central, Rules, 3).Select(m => m.Chain.Cargo.Id), Is.EquivalentTo(new[] { first.Id, second.Id }));
+
+        // Re-routed away from Altynkol: the first leaves the shared set, the second is still found there.
+        index.PutRoutes(first.Id, [new CargoRoute("x", [new Leg("BYMSQ", "PLWAW", "rail", 20, 500, true, true)])]);
+        Assert.That(index.MatchCapacity(central, Rules, 3).Select(m => m.Chain.Cargo.Id), Is.EqualTo(new[] { second.Id }));
+        Assert.That(index.RoutesOf(first.Id).Single().RouteId, Is.EqualTo("x"));
+
+        // The last one closes: nothing is found at Altynkol, and the routes come back whole when it is posted again.
+        index.RemoveCargoWithRoutes(second.Id);
+        Assert.That(index.MatchCapacity(central, Rules, 3), Is.Empty);
+        index.PutCargo(second);
+        index.PutRoutes(second.Id, [TianjinTashkent]);
+        Assert.That(index.RoutesOf(second.Id).Single().Legs, Is.EqualTo(TianjinTashkent.Legs));
+        Assert.That(index.MatchCapacity(central, Rules, 3).Select(m => m.Chain.Cargo.Id), Is.EqualTo(new[] { second.Id }));
+    }
+
+    [Test]
     public void The_quick_room_and_window_check_of_a_new_capacity_offer_never_hides_a_chain()
     {
         // Cargo with varied days, sizes and types along one route; new offers at Altynkol with windows from well

@@ -11,8 +11,9 @@ namespace TradeHub.Matching.Offers;
 public sealed class OfferIndex
 {
     private readonly Dictionary<Guid, CargoOffer> cargo = [];
-    private readonly Dictionary<Guid, IReadOnlyList<CargoRoute>> routes = [];
-    private readonly Dictionary<string, HashSet<Guid>> cargoByNode = [];
+    private readonly Dictionary<Guid, RouteSet> routes = [];
+    private readonly Dictionary<RouteSet, RouteSet> routeSets = [];
+    private readonly Dictionary<string, HashSet<RouteSet>> routeSetsByNode = [];
     private readonly Dictionary<Guid, CapacityOffer> capacity = [];
     private readonly Dictionary<Lane, Dictionary<Guid, CapacityOffer>> lanes = [];
     private readonly Dictionary<Guid, TradeOffer> trade = [];
@@ -22,7 +23,7 @@ public sealed class OfferIndex
     public int CapacityCount => capacity.Count;
 
     public CargoOffer? Cargo(Guid id) => cargo.GetValueOrDefault(id);
-    public IReadOnlyList<CargoRoute> RoutesOf(Guid cargoId) => routes.GetValueOrDefault(cargoId) ?? [];
+    public IReadOnlyList<CargoRoute> RoutesOf(Guid cargoId) => routes.GetValueOrDefault(cargoId)?.Routes ?? [];
     public CapacityOffer? Capacity(Guid id) => capacity.GetValueOrDefault(id);
     public TradeOffer? Trade(Guid id) => trade.GetValueOrDefault(id);
 
@@ -30,6 +31,8 @@ public sealed class OfferIndex
     {
         OwnerOrg = Shared(sharedText, offer.OwnerOrg), Origin = Shared(sharedText, offer.Origin),
         Destination = Shared(sharedText, offer.Destination), ContainerType = Shared(sharedText, offer.ContainerType),
+        HsCode = offer.HsCode is null ? null : Shared(sharedText, offer.HsCode),
+        TargetCurrency = offer.TargetCurrency is null ? null : Shared(sharedText, offer.TargetCurrency),
     };
     public void RemoveCargo(Guid id) => cargo.Remove(id);
 
@@ -57,21 +60,28 @@ public sealed class OfferIndex
     public void PutRoutes(Guid cargoId, IReadOnlyList<CargoRoute> options)
     {
         RemoveRoutes(cargoId);
-        options = [.. options.Select(r => new CargoRoute(Shared(sharedRouteIds, r.RouteId), [.. r.Legs.Select(l => Shared(sharedLegs, l))]))];
-        routes[cargoId] = options;
-        foreach (var node in options.SelectMany(r => r.Nodes).Distinct())
+        var offered = new RouteSet([.. options.Select(r => new CargoRoute(Shared(sharedRouteIds, r.RouteId), r.Legs.Select(l => Shared(sharedLegs, l)).ToArray()))]);
+        if (!routeSets.TryGetValue(offered, out var set))
         {
-            if (!cargoByNode.TryGetValue(node, out var set)) cargoByNode[node] = set = [];
-            set.Add(cargoId);
+            routeSets[offered] = set = offered;
+            foreach (var node in set.Nodes)
+            {
+                if (!routeSetsByNode.TryGetValue(node, out var atNode)) routeSetsByNode[node] = atNode = new(ReferenceEqualityComparer.Instance);
+                atNode.Add(set);
+            }
         }
+        set.Cargo.Add(cargoId);
+        routes[cargoId] = set;
     }
 
     public void RemoveRoutes(Guid cargoId)
     {
-        if (!routes.Remove(cargoId, out var old)) return;
-        foreach (var node in old.SelectMany(r => r.Nodes).Distinct())
-            if (cargoByNode.TryGetValue(node, out var set) && set.Remove(cargoId) && set.Count == 0)
-                cargoByNode.Remove(node);
+        if (!routes.Remove(cargoId, out var set) || !set.Cargo.Remove(cargoId) || set.Cargo.Count > 0) return;
+        // The last offer on these routes left: so does the set.
+        routeSets.Remove(set);
+        foreach (var node in set.Nodes)
+            if (routeSetsByNode.TryGetValue(node, out var atNode) && atNode.Remove(set) && atNode.Count == 0)
+                routeSetsByNode.Remove(node);
     }
 
     public void PutCapacity(CapacityOffer offer)
@@ -113,7 +123,8 @@ public sealed class OfferIndex
     {
         cargo.Clear();
         routes.Clear();
-        cargoByNode.Clear();
+        routeSets.Clear();
+        routeSetsByNode.Clear();
         capacity.Clear();
         lanes.Clear();
     }
@@ -141,18 +152,24 @@ public sealed class OfferIndex
     /// </summary>
     public IReadOnlyList<CargoMatch> MatchCapacity(CapacityOffer offer, MatchingRules rules, int takePerCargo)
     {
-        if (!cargoByNode.TryGetValue(offer.From, out var candidates)) return [];
+        if (!routeSetsByNode.TryGetValue(offer.From, out var sets)) return [];
         IEnumerable<CapacityOffer> WithNew(Lane lane) =>
             lane == offer.Lane && !capacity.ContainsKey(offer.Id) ? OnLane(lane).Append(offer) : OnLane(lane);
         var found = new List<CargoMatch>();
-        foreach (var cargoId in candidates)
+        foreach (var set in sets)
         {
-            if (!cargo.TryGetValue(cargoId, out var shipment) || !MightCarry(offer, shipment, rules)) continue;
-            var touching = routes[cargoId]
-                .Where(r => r.Legs.Select((l, i) => (l, i)).Any(x => x.l.From == offer.From && LaneFit.CoveredUpTo(r.Legs, x.i, offer) >= 0))
-                .ToList();
-            if (touching.Count == 0) continue;
-            found.AddRange(CapacityChains.Best(shipment, touching, WithNew, rules, takePerCargo, offer.Id));
+            // The routes the offer can serve are the same for every cargo offer of the set: walked once, and only when
+            // one of them might be carried.
+            List<CargoRoute>? touching = null;
+            foreach (var cargoId in set.Cargo)
+            {
+                if (!cargo.TryGetValue(cargoId, out var shipment) || !MightCarry(offer, shipment, rules)) continue;
+                touching ??= set.Routes
+                    .Where(r => r.Legs.Select((l, i) => (l, i)).Any(x => x.l.From == offer.From && LaneFit.CoveredUpTo(r.Legs, x.i, offer) >= 0))
+                    .ToList();
+                if (touching.Count == 0) break;
+                found.AddRange(CapacityChains.Best(shipment, touching, WithNew, rules, takePerCargo, offer.Id));
+            }
         }
         return found;
     }
@@ -188,4 +205,26 @@ public sealed class OfferIndex
             .SelectMany(b => MatchTrade(b, takePerBuyer, (from, to) => quotes.GetValueOrDefault((from, to))))
             .ToList();
     }
+}
+
+/// <summary>
+/// The routes of one or more open cargo offers. Offers between the same places on the same network mostly get the same
+/// routes, so the index keeps one copy of each distinct set, with the offers that hold it, and finds the sets through
+/// their nodes: a cargo offer costs the index an entry in its set instead of copies of its routes and an entry at
+/// every node they pass. Equal by value (route ids and legs), so that a set that arrives again finds its copy.
+/// </summary>
+internal sealed class RouteSet(CargoRoute[] routes) : IEquatable<RouteSet>
+{
+    private readonly int hash = routes.Aggregate(routes.Length, (h, r) => HashCode.Combine(h, r.RouteId, r.Legs.Count));
+
+    public CargoRoute[] Routes { get; } = routes;
+    public string[] Nodes { get; } = [.. routes.SelectMany(r => r.Nodes).Distinct()];
+    public HashSet<Guid> Cargo { get; } = [];
+
+    public bool Equals(RouteSet? other) =>
+        other is not null && (ReferenceEquals(this, other) || (hash == other.hash && Routes.Length == other.Routes.Length
+            && Routes.Zip(other.Routes).All(p => p.First.RouteId == p.Second.RouteId && p.First.Legs.SequenceEqual(p.Second.Legs))));
+
+    public override bool Equals(object? obj) => Equals(obj as RouteSet);
+    public override int GetHashCode() => hash;
 }
