@@ -43,4 +43,21 @@ public class ProposalRoomTests
 
         Assert.That(chosen, Has.Count.EqualTo(2));
     }
+
+    [Test]
+    public void The_next_page_of_candidates_sees_the_places_and_matches_the_page_before_took()
+    {
+        var seller = Guid.NewGuid();
+        var buyers = Enumerable.Range(0, 6).Select(_ => Guid.NewGuid()).ToList();
+        var best = buyers.Select((b, i) => Between(seller, b, 1 - i * 0.1)).ToList();
+        var open = new Dictionary<Guid, int> { [seller] = 1 };
+        var proposedBefore = new HashSet<string>();
+
+        var first = ProposalRoom.Choose(best.Take(1), open, proposedBefore, 3, 3);
+        var next = ProposalRoom.Choose(best.Take(1).Concat(best.Skip(3)), open, proposedBefore, 3, 3 - first.Count);
+
+        Assert.That(first.Select(p => p.OfferIds[1]), Is.EqualTo(new[] { buyers[0] }));
+        // The first buyer's match is not chosen twice, and the seller's last place goes to the best of the next page.
+        Assert.That(next.Select(p => p.OfferIds[1]), Is.EqualTo(new[] { buyers[3] }));
+    }
 }

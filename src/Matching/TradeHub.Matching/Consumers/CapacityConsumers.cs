@@ -18,7 +18,8 @@ public sealed class CapacityOfferPostedConsumer(Partitions partitions) : IConsum
             // The next capacity offer of the batch may chain with this one.
             w.Change(i => i.PutCapacity(offer));
             // The places the offers before it in this batch took count too (WithRoom stores their proposals first).
-            w.Propose(await w.WithRoom(found.OrderByDescending(m => m.Score).Select(Proposal.From).ToList(),
+            // Best first, made into proposals only as far as the room check reads.
+            w.Propose(await w.WithRoom(found.OrderByDescending(m => m.Score).Select(Proposal.From),
                 w.Rules.MaxProposalsPerNewCapacity));
         });
     }

@@ -250,11 +250,13 @@ public sealed class PartitionWork(OutboxTransaction tx, OpenOffers offers, Match
     }
 
     /// <summary>Of the given proposals (best first), those whose offers still have room, counting this transaction's.</summary>
-    public async Task<List<Proposal>> WithRoom(List<Proposal> best, int take)
+    public async Task<List<Proposal>> WithRoom(IEnumerable<Proposal> best, int take)
     {
         await ProposeNow();
         return await tx.WithRoom(best, rules, take);
     }
+
+    private const int RefillChunk = 200;
 
     /// <summary>
     /// Proposes the freed offers their next best with room: a cargo offer its next best chains, a trade offer its next
@@ -265,7 +267,9 @@ public sealed class PartitionWork(OutboxTransaction tx, OpenOffers offers, Match
         var day = today ?? DateOnly.FromDateTime(DateTime.UtcNow);
         var proposed = 0;
         await ProposeNow();
-        foreach (var f in freed.Where(f => f.OfferIds.Count > 0))
+        // A withdrawn capacity offer can free thousands of cargo offers: their next best are found and chosen a few
+        // hundred offers at a time, so that neither the candidates nor their room check grow with the whole of them.
+        foreach (var f in freed.SelectMany(f => f.OfferIds.Chunk(RefillChunk).Select(ids => f with { OfferIds = ids })))
         {
             var cargo = f.Kind == MatchKinds.CargoCapacity;
             // More than the places, best first: the best ones may have been proposed (and declined) before.
