@@ -157,7 +157,7 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
 /// <summary>
 /// Routing's answer to a reroute request: the exception of every shipment that shares the request (those blocked at the
 /// same place, bound for the same destination on the same day), with the fastest alternative if there is one, told
-/// in one ShipmentExceptionsRaised.
+/// in ShipmentExceptionsRaised messages of up to <see cref="Tracker.MaxPerMessage"/> exceptions.
 /// </summary>
 public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvider clock) : IConsumer<AlternativeRoutesComputed>
 {
@@ -202,7 +202,9 @@ public sealed class AlternativeRoutesComputedConsumer(Outbox outbox, TimeProvide
                     NodeIds = requests[row.Id].NodeIds, At = now, EstimatedArrival = ShipmentRow.Utc(row.EstimatedArrival),
                     Alternative = alternative,
                 }).ToList();
-            if (exceptions.Count > 0) await work.Enqueue(new ShipmentExceptionsRaised { Exceptions = exceptions });
+            if (exceptions.Count > 0)
+                await work.EnqueueAll(exceptions.Chunk(Tracker.MaxPerMessage)
+                    .Select(c => new ShipmentExceptionsRaised { Exceptions = [.. c] }).ToList());
         });
 }
 

@@ -31,6 +31,13 @@ internal sealed record RecordOutcome(List<AcceptedEvent> Accepted, List<RefusedE
 /// </summary>
 internal static class Tracker
 {
+    /// <summary>
+    /// The most shipments' events one message carries. Thousands in one (a closure's estimates, the exceptions of a
+    /// shared reroute request) made messages of several megabytes, each serialised, stored and relayed through buffers
+    /// of its size on the large-object heap, where they waited for a full collection.
+    /// </summary>
+    internal const int MaxPerMessage = 200;
+
     private const string EventsSql = """
         SELECT event_id AS EventId, seq AS Seq, type AS Type, classifier AS Classifier, location AS Location,
                event_time AS EventTime, leg_index AS LegIndex, carrier_org AS CarrierOrg, reason AS Reason,
@@ -279,10 +286,16 @@ internal static class Tracker
                 Since = changes.Select(c => c.PositionSince?.UtcDateTime).ToArray(),
             }, tx);
         }
-        // One message for every estimate this transaction moved, not one per shipment: a closure moves thousands.
+        // One message for up to MaxPerMessage estimates this transaction moved, not one per shipment: a closure moves
+        // thousands.
         var etaChanged = changes.Where(c => c.EtaChanged is not null).Select(c => c.EtaChanged!).ToList();
         var delayedEvents = changes.Where(c => c.DelayedEvent is not null).Select(c => c.DelayedEvent!).ToList();
-        if (etaChanged.Count > 0 || delayedEvents.Count > 0)
-            await work.Enqueue(new ShipmentEstimatesChanged { EtaChanged = etaChanged, Delayed = delayedEvents });
+        var messages = (Math.Max(etaChanged.Count, delayedEvents.Count) + MaxPerMessage - 1) / MaxPerMessage;
+        if (messages > 0)
+            await work.EnqueueAll(Enumerable.Range(0, messages).Select(i => new ShipmentEstimatesChanged
+            {
+                EtaChanged = etaChanged.Skip(i * MaxPerMessage).Take(MaxPerMessage).ToList(),
+                Delayed = delayedEvents.Skip(i * MaxPerMessage).Take(MaxPerMessage).ToList(),
+            }).ToList());
     }
 }
