@@ -7,7 +7,7 @@ namespace TradeHub.LoadGenerator;
 /// <summary>Samples VmRSS of each service process every half second; keeps the maximum per service.</summary>
 public sealed class ProcessMemory : IAsyncDisposable
 {
-    private static readonly string[] DefaultServices = ["listings", "routing", "matching", "gateway", "shipments"];
+    private static readonly string[] DefaultServices = ["listings", "routing", "matching", "gateway", "shipments", "webhooks", "tenders", "pools"];
     private readonly Dictionary<string, int> _pids = new();
     private readonly ConcurrentDictionary<string, long> _maxKb = new();
     private readonly ConcurrentDictionary<string, long> _startKb = new();

@@ -109,6 +109,10 @@ public sealed class ShipmentsBench(Options options, Api api, Workload workload)
                               $"({eventRate / batched.PerSecond:0.000} of the batched-insert rate); stored {check.Stored} of " +
                               $"{warmAccepted + accepted} accepted with the warm-up, " +
                               $"estimates as expected on {check.EstimatesRight} of {check.Touched} shipments");
+            // Where a post's machine time goes: CPU milliseconds per 100 accepted events, per process.
+            var perPost = flatCpu.Concat(flatServerCpu).ToDictionary(c => c.Key, c => accepted == 0 ? 0 : c.Value * 1000 / (accepted / 100.0));
+            Console.WriteLine("  machine time per 100 events (ms of CPU): " +
+                              string.Join(", ", perPost.OrderByDescending(c => c.Key == "machine").ThenByDescending(c => c.Value).Select(c => $"{c.Key} {c.Value:0.0}")));
 
             // Paced at half the rate held, one batch in flight per shipment, so each eta_changed names the batch that caused it.
             var halfBatches = eventRate / 2 / BatchSize;
@@ -145,6 +149,7 @@ public sealed class ShipmentsBench(Options options, Api api, Workload workload)
                 acceptedWithWarmUp = warmAccepted + accepted, stored = check.Stored, shipmentsTouched = check.Touched, estimatesAsExpected = check.EstimatesRight,
                 posts = Lat(flat.Of("shipments.events").Latency()), errors = flat.Of("shipments.events").Errors.ToDictionary(e => e.Key, e => e.Value),
                 cpuSeconds = flatCpu.Concat(flatServerCpu).ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
+                cpuMsPer100Events = perPost.ToDictionary(c => c.Key, c => Math.Round(c.Value, 2)),
             };
             pacedResult = new
             {
