@@ -43,8 +43,10 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
 
     private const string LockManySql = $"SELECT {ShipmentRow.Columns} FROM shipments WHERE id = ANY(@Ids) ORDER BY id FOR UPDATE";
 
+    // A lift gives the waits back a chunk of shipments at a time, like the closure that added them.
     private const string LiftSql = """
-        DELETE FROM shipment_disruptions WHERE disruption_id = @DisruptionId
+        DELETE FROM shipment_disruptions WHERE disruption_id = @DisruptionId AND shipment_id IN (
+            SELECT shipment_id FROM shipment_disruptions WHERE disruption_id = @DisruptionId ORDER BY shipment_id LIMIT @Chunk)
         RETURNING shipment_id AS ShipmentId, leg_index AS LegIndex, hours AS Hours
         """;
 
@@ -65,14 +67,27 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
         var m = context.Message;
         if (m.DisruptionId is not { } disruptionId || m.ClosedFrom is not { } from || m.ClosedTo is not { } to)
             return Task.CompletedTask;
-        if (!m.Lifted) return Close(context, disruptionId, from, to);
-        return outbox.HandleOnce(context, "shipments.route-network-changed", async work =>
+        return m.Lifted ? Lift(context, disruptionId) : Close(context, disruptionId, from, to);
+    }
+
+    /// <summary>
+    /// The lift in chunks of Shipments:DisruptionChunk shipments, each its own transaction under the disruption's lock:
+    /// each takes its shipments' waits out and gives them back in one step, so a redelivery, or a crash between two
+    /// chunks, finds only the waits not yet given back. The first records the lift, which stops a closure still
+    /// under way. In one transaction, a lift of a busy crossing's closure held every shipment it reached in memory at
+    /// once: the service's largest peak (72 MB in a second over 10,000 shipments).
+    /// </summary>
+    private async Task Lift(ConsumeContext<RouteNetworkChanged> context, Guid disruptionId)
+    {
+        var chunk = Math.Max(1, Chunk);
+        while (true)
         {
+            await using var work = await outbox.Begin(context.CancellationToken);
             var (connection, tx) = work;
             var now = clock.GetUtcNow();
             await connection.ExecuteAsync(SerialiseSql, new { DisruptionId = disruptionId }, tx);
             await connection.ExecuteAsync(RecordLiftSql, new { DisruptionId = disruptionId, Now = now }, tx);
-            var taken = (await connection.QueryAsync<Taken>(LiftSql, new { DisruptionId = disruptionId }, tx)).AsList();
+            var taken = (await connection.QueryAsync<Taken>(LiftSql, new { DisruptionId = disruptionId, Chunk = chunk }, tx)).AsList();
             var byShipment = taken.GroupBy(t => t.ShipmentId).ToDictionary(g => g.Key, g => g.ToList());
             var locked = await connection.QueryAsync<ShipmentRow>(LockManySql, new { Ids = byShipment.Keys.ToArray() }, tx);
             var given = new List<(ShipmentRow, List<Leg>)>();
@@ -84,8 +99,11 @@ public sealed class RouteNetworkChangedConsumer(Outbox outbox, TimeProvider cloc
                     legs[t.LegIndex] = legs[t.LegIndex] with { DisruptionHours = Math.Max(0, legs[t.LegIndex].DisruptionHours - t.Hours) };
                 given.Add((row, legs));
             }
-            await Tracker.ApplyAll(work, given, m.Reason, now);
-        });
+            await Tracker.ApplyAll(work, given, context.Message.Reason, now);
+            await work.Commit(context.CancellationToken);
+            if (taken.Count < chunk) break;
+        }
+        await outbox.HandleOnce(context, "shipments.route-network-changed", _ => Task.CompletedTask);
     }
 
     /// <summary>
