@@ -100,15 +100,17 @@ public sealed class ShipmentEventRecordedConsumer(Fan fan) : FanOutConsumer<Ship
     protected override WebhookEventOf Event(ShipmentEventRecorded e) => new(e.PartyOrgs, e.RecordedAt, e.PublicData());
 }
 
-/// <summary>A post's events in one transaction: one inbox record, one fan-out statement, each event its own webhook-id.</summary>
+/// <summary>
+/// A post's events in one transaction and one statement, each event its own webhook-id and recorded in the inbox by
+/// its id only when some subscription wants it: a post nobody subscribed to writes nothing.
+/// </summary>
 public sealed class ShipmentEventsRecordedConsumer(Fan fan) : IConsumer<ShipmentEventsRecorded>
 {
     public Task Consume(ConsumeContext<ShipmentEventsRecorded> context)
     {
         var m = context.Message;
-        return fan.OutMany(context, "webhooks.shipment-events-recorded", async tx =>
-            await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentEvent,
-                m.PublicEvents().Select(e => (e.Id, (IEnumerable<string>)m.PartyOrgs, m.RecordedAt, e.Data)).ToList()));
+        return fan.OutOnce("webhooks.shipment-events-recorded", context.CancellationToken, (EventTypes.ShipmentEvent,
+            m.PublicEvents().Select(e => (e.Id, (IEnumerable<string>)m.PartyOrgs, m.RecordedAt, e.Data)).ToList()));
     }
 }
 
@@ -118,11 +120,9 @@ public sealed class ShipmentEstimatesChangedConsumer(Fan fan) : IConsumer<Shipme
     public Task Consume(ConsumeContext<ShipmentEstimatesChanged> context)
     {
         var m = context.Message;
-        return fan.OutMany(context, "webhooks.shipment-estimates-changed", async tx =>
-            await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentEtaChanged,
-                m.EtaChanged.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.ChangedAt, e.PublicData())).ToList())
-            + await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentDelayed,
-                m.Delayed.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.At, e.PublicData())).ToList()));
+        return fan.OutOnce("webhooks.shipment-estimates-changed", context.CancellationToken,
+            (EventTypes.ShipmentEtaChanged, m.EtaChanged.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.ChangedAt, e.PublicData())).ToList()),
+            (EventTypes.ShipmentDelayed, m.Delayed.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.At, e.PublicData())).ToList()));
     }
 }
 
@@ -147,9 +147,8 @@ public sealed class ShipmentExceptionsRaisedConsumer(Fan fan) : IConsumer<Shipme
     public Task Consume(ConsumeContext<ShipmentExceptionsRaised> context)
     {
         var m = context.Message;
-        return fan.OutMany(context, "webhooks.shipment-exceptions-raised", async tx =>
-            await WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.ShipmentException,
-                m.Exceptions.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.At, e.PublicData())).ToList()));
+        return fan.OutOnce("webhooks.shipment-exceptions-raised", context.CancellationToken, (EventTypes.ShipmentException,
+            m.Exceptions.Select(e => (e.Id, (IEnumerable<string>)e.PartyOrgs, e.At, e.PublicData())).ToList()));
     }
 }
 
@@ -179,8 +178,7 @@ public sealed class PoolFormedConsumer(Fan fan) : IConsumer<PoolFormed>
         // redelivered message is the same webhooks.
         var views = f.PublicViews()
             .Select(v => (ViewId(messageId, v.Org), (IEnumerable<string>)[v.Org], f.FormedAt, v.Data)).ToList();
-        return fan.OutMany(context, "webhooks.pool-formed", tx =>
-            WebhookEvent.FanOutMany(tx.Connection, tx.Transaction, EventTypes.PoolFormed, views));
+        return fan.OutOnce("webhooks.pool-formed", context.CancellationToken, (EventTypes.PoolFormed, views));
     }
 
     private static Guid ViewId(Guid messageId, string org) =>
@@ -212,32 +210,29 @@ public abstract class FanOutConsumer<T>(Fan fan, string consumer, string type) :
     protected abstract WebhookEventOf Event(T message);
 
     public Task Consume(ConsumeContext<Batch<T>> context) =>
-        fan.OutOnce(consumer, type, context.Message.Select(m =>
+        fan.OutOnce(consumer, context.CancellationToken, (type, context.Message.Select(m =>
         {
             var e = Event(m.Message);
             return (m.MessageId ?? throw new InvalidOperationException("Message without MessageId"), e.Orgs, e.OccurredAt, e.Data);
-        }).ToList(), context.CancellationToken);
+        }).ToList()));
 }
 
 /// <summary>Queues events' deliveries in the transaction that records their messages, then wakes the dispatcher.</summary>
 public sealed class Fan(Outbox outbox, DeliveriesQueued dispatcher)
 {
-    /// <summary>Events that are bus messages (each id a message id), recorded and fanned out by one statement.</summary>
-    public async Task OutOnce(string consumer, string type,
-        IReadOnlyList<(Guid Id, IEnumerable<string> Orgs, DateTimeOffset OccurredAt, object Data)> events, CancellationToken ct)
+    /// <summary>
+    /// Events of one or more types in one transaction, one statement per type; each event's id (a bus message id, or
+    /// the id an event carries inside its message) is its webhook-id and, when some subscription wants it, its inbox
+    /// record, so a redelivered message queues nothing again and an event nobody wants writes nothing.
+    /// </summary>
+    public async Task OutOnce(string consumer, CancellationToken ct,
+        params (string Type, IReadOnlyList<(Guid Id, IEnumerable<string> Orgs, DateTimeOffset OccurredAt, object Data)> Events)[] groups)
     {
         await using var tx = await outbox.Begin(ct);
-        var queued = await WebhookEvent.FanOutOnce(tx.Connection, tx.Transaction, consumer, type, events);
-        await tx.Commit(ct);
-        if (queued > 0) dispatcher.Wake();
-    }
-
-    /// <summary>Many events of one message in one transaction; <paramref name="fanOut"/> returns the deliveries queued.</summary>
-    public async Task OutMany<T>(ConsumeContext<T> context, string consumer,
-        Func<OutboxTransaction, Task<int>> fanOut) where T : class
-    {
         var queued = 0;
-        await outbox.HandleOnce(context, consumer, async tx => queued = await fanOut(tx));
+        foreach (var (type, events) in groups.Where(g => g.Events.Count > 0))
+            queued += await WebhookEvent.FanOutOnce(tx.Connection, tx.Transaction, consumer, type, events);
+        await tx.Commit(ct);
         if (queued > 0) dispatcher.Wake();
     }
 }

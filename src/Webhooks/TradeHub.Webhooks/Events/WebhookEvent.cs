@@ -46,20 +46,12 @@ public static class WebhookEvent
     /// <summary>One event fanned out inside the caller's transaction; returns how many deliveries it queued.</summary>
     public static Task<int> FanOut(NpgsqlConnection connection, NpgsqlTransaction tx, Guid id, string type,
         IEnumerable<string> orgs, DateTimeOffset occurredAt, object data) =>
-        FanOutMany(connection, tx, type, [(id, orgs, occurredAt, data)]);
+        Execute(connection, tx, null, type, [(id, orgs, occurredAt, data)]);
 
     /// <summary>
-    /// Many events of one type, each to its own organisations (a carrier's batch of tracking events, the estimates a
-    /// closure moved), in one statement, in order; returns how many deliveries it queued.
-    /// </summary>
-    public static Task<int> FanOutMany(NpgsqlConnection connection, NpgsqlTransaction tx, string type,
-        IReadOnlyList<(Guid Id, IEnumerable<string> Orgs, DateTimeOffset OccurredAt, object Data)> events) =>
-        Execute(connection, tx, null, type, events);
-
-    /// <summary>
-    /// The events of a batch of bus messages, each id a message id (the webhook-id), fanned out once per
-    /// <paramref name="consumer"/>: recorded in the inbox by the same statement; returns how many deliveries it
-    /// queued (none for a redelivered message).
+    /// Many events of one type, each to its own organisations, in one statement, in order, once per
+    /// <paramref name="consumer"/>: each event's id (the webhook-id) recorded in the inbox by the same statement when
+    /// some subscription wants it; returns how many deliveries it queued (none for an event seen before).
     /// </summary>
     public static Task<int> FanOutOnce(NpgsqlConnection connection, NpgsqlTransaction tx, string consumer, string type,
         IReadOnlyList<(Guid Id, IEnumerable<string> Orgs, DateTimeOffset OccurredAt, object Data)> events) =>
